@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ZodError } from 'zod';
+import {
+  contract,
+  ContractError,
+  isMethodName,
+  type EventEnvelope,
+  type EventName,
+  type Events,
+  type MethodName,
+} from '../../shared/contract';
+import type { AppInfo } from '../../shared/contract/app';
+import { openDatabase, type Db } from './db/openDatabase';
+import { latestSchemaVersion } from './db/migrations';
+import { JobManager } from './jobs/jobManager';
+import type { TaskExecutor } from './jobs/jobTask';
+import { demoSnapshot, type DemoLoadParams } from './jobs/tasks';
+import { discardStagingSnapshots } from './snapshots/importSnapshot';
+import { createHandlers, type Handlers } from './service';
+
+export interface BackendOptions {
+  dataDir: string;
+  mode: AppInfo['mode'];
+  version: string;
+  executor: TaskExecutor;
+  /** Load the built-in demo snapshot when the data directory is new (default true). */
+  loadDemoOnFirstStart?: boolean;
+  /** Size of the demo snapshot (tests use a small one). */
+  demoTrades?: number;
+}
+
+export type EventListener = (envelope: EventEnvelope) => void;
+
+/**
+ * The backend: owns the database connection and the jobs, and answers contract calls.
+ * Every transport (MessagePort, HTTP, CLI) goes through `call`, which parses the input with
+ * the method's zod schema and turns every failure into the one serialisable error shape.
+ */
+export class Backend {
+  private readonly listeners = new Set<EventListener>();
+  private readonly handlers: Handlers;
+  readonly jobs: JobManager;
+  private demoJobId: string | undefined;
+
+  private constructor(
+    readonly db: Db,
+    readonly dbFile: string,
+    private readonly options: BackendOptions,
+  ) {
+    this.jobs = new JobManager(options.executor, {
+      progress: (p) => this.emit('job.progress', p),
+      done: (d) => this.emit('job.done', d),
+    });
+    this.handlers = createHandlers({
+      db,
+      info: () => this.info(),
+      jobs: this.jobs,
+    });
+  }
+
+  static async open(options: BackendOptions): Promise<Backend> {
+    const { db, file, migration } = await openDatabase(options.dataDir);
+    const backend = new Backend(db, file, options);
+    // An import killed mid-way leaves a staging snapshot that no reader ever saw: drop it.
+    discardStagingSnapshots(db);
+    if ((options.loadDemoOnFirstStart ?? true) && migration.from === 0) backend.startDemoLoad();
+    return backend;
+  }
+
+  /** Starts loading the demo snapshot (first start of an empty data directory). */
+  startDemoLoad(): string {
+    const workDir = path.join(this.options.dataDir, 'tmp');
+    fs.mkdirSync(workDir, { recursive: true });
+    const params: DemoLoadParams = {
+      dbFile: this.dbFile,
+      workDir,
+      trades: this.options.demoTrades ?? demoSnapshot.trades,
+      seed: demoSnapshot.seed,
+    };
+    this.demoJobId = this.jobs.start('demo.load', 'demo.load', params).jobId;
+    return this.demoJobId;
+  }
+
+  get demoJob(): string | undefined {
+    return this.demoJobId;
+  }
+
+  info(): AppInfo {
+    return {
+      name: 'Concordat',
+      version: this.options.version,
+      mode: this.options.mode,
+      dataDir: this.options.dataDir,
+      schemaVersion: latestSchemaVersion,
+      sqliteVersion: (this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+      demoLoading: this.jobs.isRunning('demo.load'),
+    };
+  }
+
+  async call(method: string, input: unknown): Promise<unknown> {
+    try {
+      if (!isMethodName(method)) throw new ContractError('NOT_FOUND', `There is no method named "${method}".`, { method });
+      const parsed = contract[method].input.parse(input ?? {});
+      const handler = this.handlers[method] as (input: unknown) => unknown;
+      return await handler(parsed);
+    } catch (error) {
+      throw toContractError(error);
+    }
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    const envelope = { event, payload } as EventEnvelope;
+    for (const listener of this.listeners) listener(envelope);
+  }
+
+  async close(): Promise<void> {
+    await this.jobs.shutdown();
+    this.db.close();
+  }
+}
+
+/** Maps anything thrown inside the backend onto the contract's error shape. */
+export function toContractError(error: unknown): ContractError {
+  if (error instanceof ContractError) return error;
+  if (error instanceof ZodError) {
+    const first = error.issues[0];
+    const where = first && first.path.length > 0 ? first.path.join('.') : 'input';
+    return new ContractError('INVALID_INPUT', `Invalid ${where}: ${first?.message ?? 'not what the method expects'}.`, {
+      issues: error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    });
+  }
+  if (error instanceof Database.SqliteError) {
+    return new ContractError('INTERNAL', `Database error (${error.code}): ${error.message}`);
+  }
+  return new ContractError('INTERNAL', error instanceof Error ? error.message : String(error));
+}
+
+export type { MethodName };

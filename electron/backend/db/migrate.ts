@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { ContractError } from '../../../shared/contract/errors';
+import type { Migration } from './migrations/migration';
+
+export interface MigrationOutcome {
+  from: number;
+  to: number;
+  /** Path of the copy taken before migrating; absent for a new, empty database. */
+  backupPath?: string;
+}
+
+/** Refuses a database written by a newer Concordat before anything touches it. */
+export function assertNotNewer(currentVersion: number, latestVersion: number, file: string): void {
+  if (currentVersion > latestVersion) {
+    throw new ContractError(
+      'SCHEMA_TOO_NEW',
+      `The database ${file} was written by a newer version of Concordat (schema ${currentVersion}; this version knows up to ${latestVersion}). ` +
+        'Open it with that version or newer; it has not been changed.',
+      { file, schemaVersion: currentVersion, supportedVersion: latestVersion },
+    );
+  }
+}
+
+/**
+ * Brings the database to the latest schema: a backup first (unless the database is new),
+ * then every pending migration in one transaction, so a failure leaves the old schema intact.
+ */
+export async function migrate(db: Database, file: string, all: readonly Migration[]): Promise<MigrationOutcome> {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  const pending = all.filter((m) => m.version > from).sort((a, b) => a.version - b.version);
+  if (pending.length === 0) return { from, to: from };
+
+  let backupPath: string | undefined;
+  if (from > 0 && file !== ':memory:') {
+    const backupDir = path.join(path.dirname(file), 'backups');
+    fs.mkdirSync(backupDir, { recursive: true });
+    backupPath = path.join(backupDir, `${path.basename(file)}.v${from}.${Date.now()}.bak`);
+    await db.backup(backupPath);
+  }
+
+  const apply = db.transaction(() => {
+    for (const m of pending) {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  });
+  apply();
+  const to = pending[pending.length - 1]!.version;
+  return backupPath ? { from, to, backupPath } : { from, to };
+}

@@ -1,0 +1,7 @@
+import type { Migration } from './migration';
+import { initialSchema } from './0001-initial-schema';
+
+/** Ordered, append-only. Never edit a shipped migration: add the next one. */
+export const migrations: readonly Migration[] = [initialSchema];
+
+export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

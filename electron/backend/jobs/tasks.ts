@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ContractError } from '../../../shared/contract/errors';
+import { openConnection } from '../db/openDatabase';
+import { generateDemoData } from '../demo/generateDemo';
+import { importSnapshot } from '../snapshots/importSnapshot';
+import type { TaskContext } from './jobTask';
+
+/** The built-in demo snapshot: fixed seed, so every newcomer sees the same market. */
+export const demoSnapshot = {
+  trades: 50_000,
+  seed: 20260630,
+  asOfDate: '2026-06-30',
+  sourceName: 'Concordat demo TR',
+  /** A format-valid LEI of the synthetic trade repository (check digits computed, not a real entity). */
+  trLei: '9845001DEM0TR0000023',
+} as const;
+
+const demoLoadParams = z.object({
+  dbFile: z.string(),
+  workDir: z.string(),
+  trades: z.number().int().positive(),
+  seed: z.number().int(),
+});
+export type DemoLoadParams = z.infer<typeof demoLoadParams>;
+
+/** Generates the demo data into a scratch folder and imports it as one snapshot. */
+async function demoLoad(raw: unknown, ctx: TaskContext): Promise<unknown> {
+  const params = demoLoadParams.parse(raw);
+  const scratch = fs.mkdtempSync(path.join(params.workDir, 'demo-'));
+  const db = openConnection(params.dbFile);
+  try {
+    await generateDemoData({
+      trades: params.trades,
+      seed: params.seed,
+      outDir: scratch,
+      asOfDate: demoSnapshot.asOfDate,
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.progress({ phase: 'generate', message: 'Generating demo trades', done, total }),
+    });
+    const files = fs.readdirSync(scratch).filter((f) => f.endsWith('.csv')).map((f) => path.join(scratch, f));
+    return await importSnapshot(
+      db,
+      { files, sourceName: demoSnapshot.sourceName, trLei: demoSnapshot.trLei, regime: 'EMIR', asOfDate: demoSnapshot.asOfDate, isDemo: true },
+      { signal: ctx.signal, onProgress: (p) => ctx.progress({ phase: p.phase, message: p.message, done: p.done, total: p.total }) },
+    );
+  } finally {
+    db.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export const tasks: Record<string, (params: unknown, ctx: TaskContext) => Promise<unknown>> = {
+  'demo.load': demoLoad,
+};
+
+export function runTask(task: string, params: unknown, ctx: TaskContext): Promise<unknown> {
+  const fn = tasks[task];
+  if (!fn) return Promise.reject(new ContractError('INTERNAL', `No task named ${task}.`));
+  return fn(params, ctx);
+}

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import { ContractError } from '../../../shared/contract/errors';
+
+export interface CsvRecord {
+  /** 1-based line number of the record's first line in the file (header is line 1). */
+  line: number;
+  /** Values by column name; empty cells are absent (undefined). */
+  values: Record<string, string | undefined>;
+  /** Set when the record has a different number of cells than the header. */
+  cellCountMismatch?: { expected: number; actual: number };
+}
+
+export interface CsvHeader {
+  columns: string[];
+  unknownColumns: string[];
+}
+
+export interface CsvReadOptions {
+  /** Columns the file must have (order free). */
+  required: readonly string[];
+  /** Columns the file may have besides the required ones. */
+  optional?: readonly string[];
+  onBytes?: (bytesRead: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Streams a Concordat CSV (RFC 4180, UTF-8, optional BOM, LF or CRLF) record by record.
+ * The header is checked before any record is yielded, so a file that is not what it
+ * claims fails at once with one sentence naming the file and what was expected.
+ */
+export async function* readCsvRecords(
+  file: string,
+  options: CsvReadOptions,
+  onHeader?: (header: CsvHeader) => void,
+): AsyncGenerator<CsvRecord> {
+  const name = path.basename(file);
+  const input = fs.createReadStream(file);
+  let bytes = 0;
+  input.on('data', (chunk) => {
+    bytes += chunk.length;
+    options.onBytes?.(bytes);
+  });
+  const parser = input.pipe(
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, encoding: 'utf8' }),
+  );
+  let header: string[] | undefined;
+  try {
+    for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (options.signal?.aborted) throw new ContractError('CANCELLED', 'The import was cancelled.');
+      const cells = entry.record;
+      if (!header) {
+        header = cells.map((c) => c.trim());
+        checkHeader(name, header, options, onHeader);
+        continue;
+      }
+      const values: Record<string, string | undefined> = {};
+      for (let i = 0; i < header.length; i++) {
+        const cell = cells[i];
+        if (cell !== undefined && cell !== '') values[header[i]!] = cell;
+      }
+      const record: CsvRecord = { line: entry.info.lines, values };
+      if (cells.length !== header.length) record.cellCountMismatch = { expected: header.length, actual: cells.length };
+      yield record;
+    }
+  } catch (error) {
+    if (error instanceof ContractError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ContractError('INVALID_INPUT', `${name} is not a readable CSV file: ${message}`, { file: name });
+  } finally {
+    input.destroy();
+  }
+  if (!header) throw new ContractError('INVALID_INPUT', `${name} is empty: expected a header row.`, { file: name });
+}
+
+function checkHeader(
+  name: string,
+  header: string[],
+  options: CsvReadOptions,
+  onHeader?: (header: CsvHeader) => void,
+): void {
+  const known = new Set([...options.required, ...(options.optional ?? [])]);
+  const missing = options.required.filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    throw new ContractError(
+      'INVALID_INPUT',
+      `${name} does not have the expected header: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
+      { file: name, missing, found: header.slice(0, 50) },
+    );
+  }
+  const duplicates = header.filter((c, i) => header.indexOf(c) !== i);
+  if (duplicates.length > 0) {
+    throw new ContractError('INVALID_INPUT', `${name} repeats the column${duplicates.length > 1 ? 's' : ''} ${duplicates.join(', ')}.`, {
+      file: name,
+      duplicates,
+    });
+  }
+  onHeader?.({ columns: header, unknownColumns: header.filter((c) => !known.has(c)) });
+}

@@ -1,0 +1,42 @@
+import { RowChecker, type Row } from './rowChecks';
+import type { CheckedRow } from './tradeRow';
+
+export const marginStateColumns = [
+  'reporting_lei', 'other_cpty_id', 'collateral_portfolio_code', 'uti', 'collateralisation_cat', 'im_posted',
+  'im_posted_ccy', 'vm_posted', 'vm_posted_ccy', 'excess_posted', 'excess_posted_ccy', 'im_collected',
+  'im_collected_ccy', 'vm_collected', 'vm_collected_ccy', 'excess_collected', 'excess_collected_ccy', 'collateral_ts',
+] as const;
+
+export type MarginStateValues = Record<(typeof marginStateColumns)[number], string | null>;
+
+const CATEGORIES = ['UNCL', 'PRC1', 'PRC2', 'PRCL', 'OWP1', 'OWP2', 'OWC1', 'OWC2', 'OWCL', 'FLCL'] as const;
+const AMOUNTS = ['im_posted', 'vm_posted', 'excess_posted', 'im_collected', 'vm_collected', 'excess_collected'] as const;
+
+/** Checks one margins.csv row: margin amounts are totals and never negative (CDE 2.31–2.46). */
+export function checkMarginRow(row: Row): CheckedRow<MarginStateValues> {
+  const c = new RowChecker(row);
+  c.lei('reporting_lei');
+  c.required('other_cpty_id');
+  c.oneOf('collateralisation_category', CATEGORIES, true);
+  for (const field of AMOUNTS) {
+    c.decimal(field, { nonNegative: true });
+    c.currency(`${field}_ccy`);
+  }
+  c.timestamp('collateral_ts');
+  const hasPortfolio = row.collateral_portfolio_code !== undefined;
+  const hasUti = row.uti !== undefined;
+  if (hasPortfolio === hasUti) {
+    c.issues.push({
+      field: 'collateral_portfolio_code',
+      ruleId: 'CNC_MARGIN_KEY',
+      severity: 'ERROR',
+      message: 'A margin row needs exactly one of collateral_portfolio_code (portfolio margin) or uti (per-trade margin).',
+    });
+  }
+  if (c.hasError) return { value: undefined, issues: c.issues };
+  const value = {} as MarginStateValues;
+  for (const col of marginStateColumns) {
+    value[col] = (col === 'collateralisation_cat' ? row.collateralisation_category : row[col]) ?? null;
+  }
+  return { value, issues: c.issues };
+}

@@ -1,0 +1,59 @@
+import { RowChecker, type Row } from './rowChecks';
+import type { CheckedRow } from './tradeRow';
+
+export type Values = Record<string, string | number | null>;
+
+function pick(row: Row, columns: readonly string[]): Values {
+  const out: Values = {};
+  for (const col of columns) out[col] = row[col] ?? null;
+  return out;
+}
+
+export const entityColumns = [
+  'lei', 'legal_name', 'legal_country', 'legal_jurisdiction', 'entity_category', 'nature', 'parent_lei',
+  'ultimate_parent_lei', 'registration_status',
+] as const;
+
+export function checkEntityRow(row: Row): CheckedRow<Values> {
+  const c = new RowChecker(row);
+  c.lei('lei');
+  c.country('legal_country', true);
+  c.oneOf('nature', ['F', 'N', 'C', 'O']);
+  c.lei('parent_lei', false);
+  c.lei('ultimate_parent_lei', false);
+  return { value: c.hasError ? undefined : pick(row, entityColumns), issues: c.issues };
+}
+
+export const venueColumns = ['venue_id', 'mic', 'name', 'country', 'operator_lei', 'regulatory_status'] as const;
+
+export function checkVenueRow(row: Row): CheckedRow<Values> {
+  const c = new RowChecker(row);
+  c.required('venue_id');
+  const mic = row.mic;
+  if (mic !== undefined && !/^[A-Z0-9]{4}$/.test(mic)) {
+    c.issues.push({ field: 'mic', ruleId: 'CNC_MIC', severity: 'ERROR', message: `mic "${mic}" is not a 4-character ISO 10383 MIC.` });
+  }
+  c.country('country');
+  c.lei('operator_lei', false);
+  return { value: c.hasError ? undefined : pick(row, venueColumns), issues: c.issues };
+}
+
+export function checkFxRow(row: Row): CheckedRow<Values> {
+  const c = new RowChecker(row);
+  c.date('as_of_date', true);
+  c.currency('ccy', true);
+  const rate = c.decimal('usd_per_unit', { required: true, nonNegative: true });
+  if (rate === 0) c.issues.push({ field: 'usd_per_unit', ruleId: 'CNC_POSITIVE', severity: 'ERROR', message: 'usd_per_unit must be above zero.' });
+  return { value: c.hasError ? undefined : { as_of_date: row.as_of_date!, ccy: row.ccy!, usd_per_unit: rate! }, issues: c.issues };
+}
+
+export function checkPriceRow(row: Row): CheckedRow<Values> {
+  const c = new RowChecker(row);
+  c.date('as_of_date', true);
+  c.required('underlier_dti');
+  const price = c.decimal('price_usd', { required: true, nonNegative: true });
+  return {
+    value: c.hasError ? undefined : { as_of_date: row.as_of_date!, underlier_dti: row.underlier_dti!, price_usd: price! },
+    issues: c.issues,
+  };
+}

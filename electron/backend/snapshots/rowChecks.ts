@@ -1,0 +1,114 @@
+import { isValidLei, isIsoCountry, isIsoCurrency, utiIssues } from '../../../shared/domain/identifiers';
+
+export type Severity = 'ERROR' | 'WARN';
+
+export interface RowIssue {
+  field: string;
+  ruleId: string;
+  severity: Severity;
+  message: string;
+}
+
+export type Row = Record<string, string | undefined>;
+
+const DECIMAL = /^-?\d{1,25}(\.\d{1,20})?$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Field checks shared by the row validators. Each pushes at most one finding, with a
+ * rule id (CNC_* for Concordat's own format rules) and a message naming what was expected.
+ */
+export class RowChecker {
+  readonly issues: RowIssue[] = [];
+  constructor(private readonly row: Row) {}
+
+  private add(field: string, ruleId: string, message: string, severity: Severity = 'ERROR'): void {
+    this.issues.push({ field, ruleId, severity, message });
+  }
+
+  required(field: string): string | undefined {
+    const v = this.row[field];
+    if (v === undefined) this.add(field, 'CNC_REQUIRED', `${field} is required but empty.`);
+    return v;
+  }
+
+  lei(field: string, required = true): void {
+    const v = required ? this.required(field) : this.row[field];
+    if (v !== undefined && !isValidLei(v)) {
+      this.add(field, 'CNC_LEI', `${field} "${v}" is not a valid LEI (20 characters, ISO 17442 check digits).`);
+    }
+  }
+
+  uti(field: string): void {
+    const v = this.required(field);
+    if (v === undefined) return;
+    for (const issue of utiIssues(v)) this.add(field, issue.rule, issue.message, issue.level);
+  }
+
+  oneOf(field: string, allowed: readonly string[], required = false): string | undefined {
+    const v = required ? this.required(field) : this.row[field];
+    if (v !== undefined && !allowed.includes(v)) {
+      this.add(field, 'CNC_CODE', `${field} "${v}" is not one of ${allowed.join(', ')}.`);
+      return undefined;
+    }
+    return v;
+  }
+
+  decimal(field: string, options: { required?: boolean; nonNegative?: boolean } = {}): number | undefined {
+    const v = options.required ? this.required(field) : this.row[field];
+    if (v === undefined) return undefined;
+    if (!DECIMAL.test(v)) {
+      this.add(field, 'CNC_DECIMAL', `${field} "${v}" is not a plain decimal number (digits, optional sign and point).`);
+      return undefined;
+    }
+    const n = Number(v);
+    if (options.nonNegative && n < 0) {
+      this.add(field, 'CNC_NON_NEGATIVE', `${field} ${v} must be zero or more.`);
+      return undefined;
+    }
+    return n;
+  }
+
+  currency(field: string, required = false): void {
+    const v = required ? this.required(field) : this.row[field];
+    if (v !== undefined && !isIsoCurrency(v)) {
+      this.add(field, 'CNC_CURRENCY', `${field} "${v}" is not an ISO 4217 currency code (crypto codes are not allowed).`);
+    }
+  }
+
+  country(field: string, required = false): void {
+    const v = required ? this.required(field) : this.row[field];
+    if (v !== undefined && !isIsoCountry(v)) {
+      this.add(field, 'CNC_COUNTRY', `${field} "${v}" is not an ISO 3166-1 alpha-2 country code.`);
+    }
+  }
+
+  timestamp(field: string, required = false): void {
+    const v = required ? this.required(field) : this.row[field];
+    if (v !== undefined && (!TIMESTAMP.test(v) || Number.isNaN(Date.parse(v)))) {
+      this.add(field, 'CNC_TIMESTAMP', `${field} "${v}" is not a UTC timestamp YYYY-MM-DDThh:mm:ssZ.`);
+    }
+  }
+
+  date(field: string, required = false): void {
+    const v = required ? this.required(field) : this.row[field];
+    if (v !== undefined && (!DATE.test(v) || Number.isNaN(Date.parse(v)))) {
+      this.add(field, 'CNC_DATE', `${field} "${v}" is not a date YYYY-MM-DD.`);
+    }
+  }
+
+  boolean(field: string, required = false): boolean | undefined {
+    const v = required ? this.required(field) : this.row[field];
+    if (v === undefined) return undefined;
+    const lower = v.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+    this.add(field, 'CNC_BOOLEAN', `${field} "${v}" is not true or false.`);
+    return undefined;
+  }
+
+  get hasError(): boolean {
+    return this.issues.some((i) => i.severity === 'ERROR');
+  }
+}

@@ -1,0 +1,60 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+import { serveCommand } from './serve';
+
+const projectRoot = path.join(__dirname, '..', '..');
+
+/** Where the Electron binary is, if this machine has one (without triggering a download). */
+export function findElectronBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const electronDir = path.join(projectRoot, 'node_modules', 'electron');
+  const pathFile = path.join(electronDir, 'path.txt');
+  const relative = fs.existsSync(pathFile) ? fs.readFileSync(pathFile, 'utf8').trim() : undefined;
+  const candidates: string[] = [];
+  if (env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const dist = env.ELECTRON_OVERRIDE_DIST_PATH;
+    candidates.push(path.join(dist, relative ?? (process.platform === 'win32' ? 'electron.exe' : 'electron')));
+  } else if (relative) {
+    candidates.push(path.join(electronDir, 'dist', relative));
+  }
+  return candidates.find((c) => fs.existsSync(c));
+}
+
+/** Tries Electron's own installer once (it honours ELECTRON_MIRROR and electron_config_cache). */
+function tryInstallElectron(): void {
+  const installer = path.join(projectRoot, 'node_modules', 'electron', 'install.js');
+  if (!fs.existsSync(installer)) return;
+  spawnSync(process.execPath, [installer], { stdio: 'ignore', timeout: 120_000 });
+}
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'Open the desktop app, or browser mode where no Electron binary is available',
+  usage: `concordat start [--data-dir D] [--port P]
+
+Opens the Electron desktop app. Where no Electron binary can be found or downloaded,
+says so and runs browser mode (as \`concordat serve\`) instead.`,
+  async run(args) {
+    const { values } = parseCommandArgs(args, { port: { type: 'string' }, browser: { type: 'boolean', default: false } });
+    let electron = values.browser ? undefined : findElectronBinary();
+    if (!electron && !values.browser) {
+      tryInstallElectron();
+      electron = findElectronBinary();
+    }
+    if (electron) {
+      const extra = values['data-dir'] ? [`--data-dir=${path.resolve(values['data-dir'])}`] : [];
+      const child = spawn(electron, [projectRoot, ...extra], { stdio: 'inherit' });
+      return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+    }
+    if (!values.browser) {
+      process.stderr.write(
+        'No Electron binary is available on this machine (it could not be downloaded), so Concordat starts in browser mode; ' +
+          'to use the desktop app, supply one with ELECTRON_OVERRIDE_DIST_PATH=<folder with the electron binary>, ' +
+          'or let `npm start` download it through ELECTRON_MIRROR=<mirror URL> or from a pre-filled cache named by electron_config_cache=<folder>.\n',
+      );
+    }
+    return serveCommand.run(args.filter((a) => a !== '--browser'));
+  },
+};

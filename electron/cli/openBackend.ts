@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import { Backend } from '../backend/backend';
+import { inProcessExecutor, workerExecutor } from '../backend/jobs/executors';
+import type { AppInfo } from '../../shared/contract/app';
+import type { JobDone } from '../../shared/contract/jobs';
+import type { Output } from './output';
+import { appVersion, jobWorkerFile } from './paths';
+
+/** Opens the backend for a command; long jobs go to worker threads when the worker bundle exists. */
+export async function openBackend(dataDir: string, mode: AppInfo['mode']): Promise<Backend> {
+  const executor = fs.existsSync(jobWorkerFile) ? workerExecutor(jobWorkerFile) : inProcessExecutor;
+  const demoTrades = process.env.CONCORDAT_DEMO_TRADES ? Number(process.env.CONCORDAT_DEMO_TRADES) : undefined;
+  return Backend.open({ dataDir, mode, version: appVersion, executor, ...(demoTrades ? { demoTrades } : {}) });
+}
+
+/** Shows the progress of the first-start demo load, and waits for it when `wait` is set. */
+export async function followDemoLoad(backend: Backend, out: Output, wait: boolean): Promise<JobDone['state'] | undefined> {
+  const jobId = backend.demoJob;
+  if (!jobId) return undefined;
+  out.notice('This data directory is new: loading the built-in demo snapshot.');
+  const stop = backend.onEvent((e) => {
+    if (e.event === 'job.progress' && e.payload.jobId === jobId) out.progress(e.payload.message, e.payload.done, e.payload.total);
+  });
+  const finished = backend.jobs.wait(jobId).then((info) => {
+    stop();
+    out.endProgress();
+    if (info.state === 'succeeded') out.notice('Demo snapshot loaded.');
+    else out.notice(`Loading the demo snapshot ${info.state}: ${info.error?.message ?? ''}`);
+    return info.state as JobDone['state'];
+  });
+  return wait ? finished : undefined;
+}

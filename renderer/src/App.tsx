@@ -1,0 +1,43 @@
+import { useEffect } from 'react';
+import { JobsBar } from './components/JobsBar';
+import { NavBar } from './components/NavBar';
+import { SnapshotPicker } from './components/SnapshotPicker';
+import { ExposureView } from './features/exposure/ExposureView';
+import { PlannedView } from './features/planned/PlannedView';
+import { SnapshotsView } from './features/snapshots/SnapshotsView';
+import { useAppStore } from './stores/StoresContext';
+
+/** The app shell: navigation, snapshot picker, job progress, and the current view. */
+export function App() {
+  const init = useAppStore((s) => s.init);
+  const view = useAppStore((s) => s.view);
+  const info = useAppStore((s) => s.info);
+  const error = useAppStore((s) => s.error);
+  useEffect(() => {
+    void init();
+  }, [init]);
+  return (
+    <div className="shell">
+      <NavBar />
+      <div className="main">
+        <header className="topbar">
+          <SnapshotPicker />
+          <span className="muted small">{info ? `v${info.version} · ${info.mode === 'browser' ? 'browser mode' : info.mode}` : ''}</span>
+        </header>
+        <JobsBar />
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <main>
+          {view === 'exposure' && <ExposureView />}
+          {view === 'feeds' && <SnapshotsView />}
+          {view === 'trades' && <PlannedView feature="trades" />}
+          {view === 'mous' && <PlannedView feature="mous" />}
+          {view === 'cases' && <PlannedView feature="cases" />}
+        </main>
+      </div>
+    </div>
+  );
+}

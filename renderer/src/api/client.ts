@@ -1,0 +1,37 @@
+import { ContractError, type ConcordatBridge, type EventName, type Events, type InputOf, type MethodName, type OutputOf } from '../../../shared/contract';
+import { createHttpBridge, takeSessionToken } from './httpBridge';
+
+declare global {
+  interface Window {
+    concordat?: ConcordatBridge;
+  }
+}
+
+/** The renderer's one API client: typed from the contract, whatever the transport. */
+export interface ApiClient {
+  call<M extends MethodName>(method: M, input: InputOf<M>): Promise<OutputOf<M>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+export function createApiClient(bridge: ConcordatBridge): ApiClient {
+  return {
+    async call(method, input) {
+      try {
+        return await bridge.call(method, input);
+      } catch (error) {
+        throw ContractError.fromWire(error);
+      }
+    },
+    on: (event, listener) => bridge.on(event, listener),
+  };
+}
+
+/** Picks the desktop bridge (preload) when present, else browser mode over HTTP. */
+export function connect(): ApiClient | { error: string } {
+  if (window.concordat) return createApiClient(window.concordat);
+  const token = takeSessionToken(window.location, window.sessionStorage, window.history);
+  if (!token) {
+    return { error: 'This page needs the session link that `concordat serve` printed (it ends with #token=…). Open that link instead.' };
+  }
+  return createApiClient(createHttpBridge(token));
+}

@@ -1,0 +1,91 @@
+import type { ConcordatBridge, EventName } from '../../../shared/contract';
+
+const TOKEN_KEY = 'concordat.sessionToken';
+
+/**
+ * Reads the session token of browser mode. It arrives in the URL fragment (never sent to a
+ * server, so never in logs); it is kept in sessionStorage and removed from the address bar.
+ */
+export function takeSessionToken(location: Location, storage: Storage, history: History): string | undefined {
+  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (match?.[1]) {
+    storage.setItem(TOKEN_KEY, match[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+    return match[1];
+  }
+  return storage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+/** Browser mode transport: POST /api/call/<method> for calls, an SSE stream read with fetch for events. */
+export function createHttpBridge(token: string, fetchImpl: typeof fetch = fetch.bind(globalThis)): ConcordatBridge {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let streaming = false;
+
+  const startEvents = async () => {
+    if (streaming) return;
+    streaming = true;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await fetchImpl('/api/events', { headers: { Authorization: `Bearer ${token}` } });
+        if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);
+        attempt = 0;
+        await readEventStream(response.body, (event, data) => {
+          for (const listener of listeners.get(event) ?? []) listener(data);
+        });
+      } catch {
+        // The server restarted or the connection dropped: retry with backoff, up to 10 s.
+      }
+      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+    }
+  };
+
+  return {
+    async call(method, input) {
+      const response = await fetchImpl(`/api/call/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify(input ?? {}),
+      });
+      const body = (await response.json().catch(() => undefined)) as { ok: boolean; result?: unknown; error?: unknown } | undefined;
+      if (!body) throw { code: 'UNAVAILABLE', message: `The local server answered HTTP ${response.status}.` };
+      if (!body.ok) throw body.error;
+      return body.result as never;
+    },
+    on(event: EventName, listener) {
+      void startEvents();
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: unknown) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+  };
+}
+
+/** Parses a text/event-stream body, calling `onEvent` for each event with JSON data. */
+export async function readEventStream(body: ReadableStream<Uint8Array>, onEvent: (event: string, data: unknown) => void): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+      }
+      if (data.length === 0) continue;
+      try {
+        onEvent(event, JSON.parse(data.join('\n')));
+      } catch {
+        // A malformed event is skipped, never evaluated.
+      }
+    }
+  }
+}

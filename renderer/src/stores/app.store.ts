@@ -1,0 +1,73 @@
+import { createStore } from 'zustand/vanilla';
+import type { AppInfo, JobDone, JobProgress, SnapshotSummary } from '../../../shared/contract';
+import type { ApiClient } from '../api/client';
+
+export const views = ['exposure', 'trades', 'feeds', 'mous', 'cases'] as const;
+export type View = (typeof views)[number];
+
+export interface AppState {
+  info?: AppInfo;
+  snapshots: SnapshotSummary[];
+  selectedSnapshotId?: number;
+  view: View;
+  /** Running jobs by id, with their latest progress. */
+  jobs: Record<string, JobProgress>;
+  /** The last job that ended badly, shown until dismissed. */
+  failedJob?: JobDone;
+  error?: string;
+  init(): Promise<void>;
+  refreshSnapshots(): Promise<void>;
+  selectSnapshot(id: number): void;
+  setView(view: View): void;
+  dismissFailedJob(): void;
+  cancelJob(jobId: string): Promise<void>;
+}
+
+/** Application-wide state: who we are, which snapshots exist, which one is open, what is running. */
+export function createAppStore(api: ApiClient) {
+  return createStore<AppState>()((set, get) => ({
+    snapshots: [],
+    view: 'exposure',
+    jobs: {},
+    async init() {
+      api.on('job.progress', (p) => set((s) => ({ jobs: { ...s.jobs, [p.jobId]: p } })));
+      api.on('job.done', (d) => {
+        set((s) => {
+          const { [d.jobId]: _ended, ...rest } = s.jobs;
+          return { jobs: rest, ...(d.state === 'failed' ? { failedJob: d } : {}) };
+        });
+        if (d.state === 'succeeded') void get().refreshSnapshots();
+      });
+      try {
+        const [info, jobs] = await Promise.all([api.call('app.info', {}), api.call('jobs.list', {})]);
+        const running: Record<string, JobProgress> = {};
+        for (const j of jobs) {
+          if (j.state === 'running') running[j.jobId] = j.lastProgress ?? { jobId: j.jobId, kind: j.kind, phase: 'start', message: 'Starting', done: 0 };
+        }
+        set((s) => ({ info, jobs: { ...running, ...s.jobs } }));
+        await get().refreshSnapshots();
+      } catch (error) {
+        set({ error: error instanceof Error ? error.message : String(error) });
+      }
+    },
+    async refreshSnapshots() {
+      const snapshots = await api.call('snapshots.list', {});
+      const current = get().selectedSnapshotId;
+      const keep = snapshots.some((s) => s.snapshotId === current);
+      set({ snapshots, selectedSnapshotId: keep ? current : snapshots[0]?.snapshotId });
+    },
+    selectSnapshot(id) {
+      set({ selectedSnapshotId: id });
+    },
+    setView(view) {
+      set({ view });
+    },
+    dismissFailedJob() {
+      set({ failedJob: undefined });
+    },
+    async cancelJob(jobId) {
+      await api.call('jobs.cancel', { jobId });
+    },
+  }));
+}
+export type AppStore = ReturnType<typeof createAppStore>;
