@@ -5,11 +5,11 @@ import { defineConfig } from 'vite';
 // The renderer is built to static files served by the app:// protocol (desktop) or the
 // local server (browser mode); relative asset URLs work under both.
 export default defineConfig({
-  root: path.resolve(__dirname, 'renderer'),
+  root: path.resolve(import.meta.dirname, 'renderer'),
   base: './',
   plugins: [react()],
   build: {
-    outDir: path.resolve(__dirname, 'out/renderer'),
+    outDir: path.resolve(import.meta.dirname, 'out/renderer'),
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 2500,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ContractError } from '../../../shared/contract/errors';
 import { assertNotNewer, migrate, type MigrationOutcome } from './migrate';
 import { latestSchemaVersion, migrations } from './migrations';
 
@@ -31,11 +32,18 @@ export async function openDatabase(dataDir: string): Promise<OpenedDatabase> {
   const file = path.join(dataDir, databaseFileName);
   if (fs.existsSync(file)) {
     // Peek read-only first: opening read-write could roll back a hot journal or change modes.
-    const probe = new Database(file, { readonly: true, fileMustExist: true });
+    let probe: Db | undefined;
     try {
-      assertNotNewer(probe.pragma('user_version', { simple: true }) as number, latestSchemaVersion, file);
+      probe = new Database(file, { readonly: true, fileMustExist: true });
+      const version = probe.pragma('user_version', { simple: true }) as number;
+      assertNotNewer(version, latestSchemaVersion, file);
+    } catch (error) {
+      if (error instanceof Database.SqliteError && (error.code === 'SQLITE_NOTADB' || error.code === 'SQLITE_CORRUPT')) {
+        throw new ContractError('INTEGRITY', `${file} is not a SQLite database (or is damaged); it has not been changed.`, { file });
+      }
+      throw error;
     } finally {
-      probe.close();
+      probe?.close();
     }
   }
   const db = new Database(file);

@@ -11,7 +11,7 @@ type GridRow = DrillRow | (ExposureMetrics & { key: '__total__'; label: string }
 export function JurisdictionGrid({ result }: { result: DrillResult }) {
   const columnDefs = useMemo<ColDef<GridRow>[]>(
     () => [
-      { field: 'label', headerName: 'Jurisdiction', pinned: 'left', minWidth: 220, flex: 2, sort: undefined },
+      { field: 'label', headerName: 'Jurisdiction', pinned: 'left', minWidth: 200, flex: 2 },
       ...exposureColumns.map(
         (c): ColDef<GridRow> => ({
           field: c.field,
@@ -19,7 +19,9 @@ export function JurisdictionGrid({ result }: { result: DrillResult }) {
           headerTooltip: `${c.header}: ${c.description}`,
           type: 'numericColumn',
           flex: 1,
-          minWidth: 140,
+          minWidth: 120,
+          wrapHeaderText: true,
+          autoHeaderHeight: true,
           valueFormatter: (p) => (typeof p.value === 'number' ? c.format(p.value) : ''),
           cellClassRules: { 'flag-unconverted': (p) => c.field === 'unconvertedCount' && Number(p.value) > 0 },
         }),
