@@ -25,6 +25,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Playwright fixtures declare their dependencies by destructuring, `{}` when there are none.
+    files: ['test/e2e/**'],
+    rules: { 'no-empty-pattern': 'off' },
+  },
+  {
     files: ['**/*.mjs', 'electron/scripts/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

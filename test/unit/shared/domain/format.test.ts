@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { formatCount, formatUsd, formatUsdCompact, parseFormattedNumber } from '../../../../shared/domain/format';
+import { jurisdictionLabel } from '../../../../shared/domain/jurisdictions';
+
+describe('number formatting for supervisors', () => {
+  it('groups thousands and uses a true minus sign', () => {
+    expect(formatCount(1234567)).toBe('1,234,567');
+    expect(formatUsd(-1234567.49)).toBe('\u22121,234,567');
+    expect(formatUsd(0.5)).toBe('1');
+    expect(formatUsd(0)).toBe('0');
+  });
+
+  it('uses compact units with sensible precision', () => {
+    expect(formatUsdCompact(67_061_624_383)).toBe('$67.1bn');
+    expect(formatUsdCompact(1_234_567_890)).toBe('$1.23bn');
+    expect(formatUsdCompact(-45_600)).toBe('\u2212$45.6k');
+    expect(formatUsdCompact(250_000_000)).toBe('$250m');
+    expect(formatUsdCompact(3_400_000_000_000)).toBe('$3.40tn');
+    expect(formatUsdCompact(999)).toBe('$999');
+  });
+
+  it('parses back what it formats', () => {
+    for (const n of [0, 12, -987654321, 1234567890123]) expect(parseFormattedNumber(formatUsd(n))).toBe(n);
+  });
+});
+
+describe('jurisdiction labels', () => {
+  it('names countries from ICU and says when there is no reference data', () => {
+    expect(jurisdictionLabel('KY')).toBe('Cayman Islands (KY)');
+    expect(jurisdictionLabel(null)).toBe('Unknown (no reference data)');
+    expect(jurisdictionLabel('Q1')).toBe('Q1');
+  });
+});
