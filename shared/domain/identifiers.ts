@@ -29,10 +29,7 @@ const issue = (level: IdIssueLevel, rule: string, message: string): IdIssue => (
 /** LEI shape: 18 alphanumerics + 2 check digits, upper case only (ISO 20022 LEIIdentifier / GLEIF schema). */
 export const LEI_RE = /^[A-Z0-9]{18}[0-9]{2}$/;
 
-/**
- * ISO 7064 MOD 97-10 remainder of an alphanumeric string (A=10 … Z=35), streaming so no BigInt is needed (§2).
- * Throws RangeError on a character outside [0-9A-Za-z].
- */
+/** ISO 7064 MOD 97-10 remainder (A=10 … Z=35), streamed so no BigInt is needed (§2); RangeError on non-alnum. */
 export function mod97(s: string): number {
   let r = 0;
   for (let i = 0; i < s.length; i++) {
@@ -103,12 +100,11 @@ export const utiGeneratorLei = (s: string): string | null => (UTI_STRICT_RE.test
 /** Action types whose UTIs must be A–Z/0–9 only (EMIR VR2001: NEWT and POSC). */
 const UTI_ALNUM_ONLY_ACTIONS = new Set(['NEWT', 'POSC']);
 
-/**
- * UTI findings (§2 table): ERROR when empty, > 52 chars or not even the legacy pattern (lower case, special char at an
- * end, …); ERROR when a legacy-only UTI carries `: . - _` on a NEWT/POSC report (VR2001); WARN when legacy-only or
- * when the strict-pattern LEI prefix fails MOD 97.
- */
+/** UTI findings per the §2 table: ERROR on length/pattern (and `:._-` for NEWT/POSC); WARN if legacy or bad prefix. */
 export function utiIssues(s: string, opts: { actionType?: string } = {}): IdIssue[] {
+  // ERROR: empty, > 52 chars, or not even the legacy pattern (lower case, special char at an end, …).
+  // ERROR: a legacy-only UTI carrying `: . - _` on a NEWT/POSC report (EMIR VR2001).
+  // WARN: legacy-only shape, or strict shape whose LEI prefix fails MOD 97 (DRR samples do this).
   if (s === '') return [issue('ERROR', 'UTI_MISSING', 'UTI is empty')];
   if (s.length > UTI_MAX_LENGTH) {
     return [issue('ERROR', 'UTI_LENGTH', `UTI has ${s.length} characters; at most ${UTI_MAX_LENGTH} are allowed`)];
@@ -213,11 +209,9 @@ export function upiCheckChar(base11: string): string {
 /** Append the MOD 31,30 check char to an 11-char base over the DTI alphabet (e.g. 'QZ' + 9 chars) → 12-char UPI. */
 export const makeUpi = (base11: string): string => base11 + upiCheckChar(base11);
 
-/**
- * UPI findings: ERROR unless ^[A-Z0-9]{12}$; WARN without the `QZ` prefix; WARN when the MOD 31,30 check char does
- * not match or cannot be computed (chars outside the DTI alphabet). The soft rules come from sec_id, unverified (§2).
- */
+/** UPI findings: ERROR unless ^[A-Z0-9]{12}$; WARN without `QZ` or on a MOD 31,30 check mismatch (sec_id, §2). */
 export function upiIssues(s: string): IdIssue[] {
+  // The soft rules come from the community library sec_id and are unverified against ISO 4914, hence WARN only.
   if (s === '') return [issue('ERROR', 'UPI_MISSING', 'UPI is empty')];
   if (!UPI_RE.test(s)) return [issue('ERROR', 'UPI_FORMAT', `UPI ${JSON.stringify(s)} is not 12 [A-Z0-9] characters`)];
   const out: IdIssue[] = [];

@@ -1006,7 +1006,9 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
   const listedExpiry = weightedTable(fridays.slice(0, 6), [50, 25, 12, 8, 3, 2]);
   const optionExpiry = weightedTable(fridays.slice(0, 10), [30, 20, 14, 10, 7, 6, 5, 4, 2, 2]);
   const nextFriday = asOfDay + 1 + ((5 - ((asOfDay + 1 + 4) % 7) + 7) % 7);
-  const frexPerpDay = parseDay(FREX_PERP_EXPIRY);
+  // Coinbase perp-style contracts carry a far expiry (BIP-20DEC30-CDE); keep it in the future for any as-of date.
+  const frexFixed = parseDay(FREX_PERP_EXPIRY);
+  const frexPerpDay = frexFixed > asOfDay + 365 ? frexFixed : lastFriday(asOfDate.getUTCFullYear() + 4, 11, 0);
 
   // --- output ---------------------------------------------------------------------------------------------------
   const tradesOut = new ChunkedFile(files.trades);

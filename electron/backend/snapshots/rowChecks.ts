@@ -1,4 +1,4 @@
-import { isValidLei, isIsoCountry, isIsoCurrency, utiIssues } from '../../../shared/domain/identifiers';
+import { countryIssues, currencyIssues, isValidLei, utiIssues, type IdIssue } from '../../../shared/domain/identifiers';
 
 export type Severity = 'ERROR' | 'WARN';
 
@@ -70,17 +70,24 @@ export class RowChecker {
     return n;
   }
 
+  /** ISO 4217 (official list, no crypto codes); a withdrawn code loads with a warning. */
   currency(field: string, required = false): void {
     const v = required ? this.required(field) : this.row[field];
-    if (v !== undefined && !isIsoCurrency(v)) {
-      this.add(field, 'CNC_CURRENCY', `${field} "${v}" is not an ISO 4217 currency code (crypto codes are not allowed).`);
-    }
+    if (v !== undefined) this.addIdIssues(field, currencyIssues(v), 'CNC_CURRENCY', `is not an ISO 4217 currency code (crypto codes are not allowed)`);
   }
 
+  /** ISO 3166-1 alpha-2; the user-assigned XK loads with a warning. */
   country(field: string, required = false): void {
     const v = required ? this.required(field) : this.row[field];
-    if (v !== undefined && !isIsoCountry(v)) {
-      this.add(field, 'CNC_COUNTRY', `${field} "${v}" is not an ISO 3166-1 alpha-2 country code.`);
+    if (v !== undefined) this.addIdIssues(field, countryIssues(v), 'CNC_COUNTRY', 'is not an ISO 3166-1 alpha-2 country code');
+  }
+
+  /** Errors get one message in the importer's style; warnings keep the identifier module's words. */
+  private addIdIssues(field: string, issues: IdIssue[], errorRule: string, errorText: string): void {
+    const value = this.row[field];
+    for (const i of issues) {
+      if (i.level === 'ERROR') this.add(field, errorRule, `${field} "${value}" ${errorText}.`);
+      else this.add(field, i.rule, `${field}: ${i.message}.`, 'WARN');
     }
   }
 
