@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { ContractError } from '../../../shared/contract/errors';
 import { assertNotNewer, migrate, type MigrationOutcome } from './migrate';
 import { latestSchemaVersion, migrations } from './migrations';
+import { sqliteOptions } from './nativeBinding';
 
 export type Db = Database.Database;
 
@@ -34,7 +35,7 @@ export async function openDatabase(dataDir: string): Promise<OpenedDatabase> {
     // Peek read-only first: opening read-write could roll back a hot journal or change modes.
     let probe: Db | undefined;
     try {
-      probe = new Database(file, { readonly: true, fileMustExist: true });
+      probe = new Database(file, sqliteOptions({ readonly: true, fileMustExist: true }));
       const version = probe.pragma('user_version', { simple: true }) as number;
       assertNotNewer(version, latestSchemaVersion, file);
     } catch (error) {
@@ -46,7 +47,7 @@ export async function openDatabase(dataDir: string): Promise<OpenedDatabase> {
       probe?.close();
     }
   }
-  const db = new Database(file);
+  const db = new Database(file, sqliteOptions());
   try {
     configureConnection(db);
     const migration = await migrate(db, file, migrations);
@@ -59,7 +60,7 @@ export async function openDatabase(dataDir: string): Promise<OpenedDatabase> {
 
 /** Opens an extra connection to an already-migrated database (worker threads, readers). */
 export function openConnection(file: string, options: { readonly?: boolean } = {}): Db {
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
+  const db = new Database(file, sqliteOptions({ readonly: options.readonly ?? false, fileMustExist: true }));
   if (!options.readonly) configureConnection(db);
   else db.pragma('busy_timeout = 5000');
   return db;

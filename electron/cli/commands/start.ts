@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
+import { ensureElectronSqliteBinding } from '../electronNative';
 import { serveCommand } from './serve';
 
 const projectRoot = path.join(__dirname, '..', '..');
@@ -43,10 +44,15 @@ says so and runs browser mode (as \`concordat serve\`) instead.`,
       tryInstallElectron();
       electron = findElectronBinary();
     }
-    if (electron) {
+    const binding = electron ? ensureElectronSqliteBinding(projectRoot) : undefined;
+    if (electron && binding) {
       const extra = values['data-dir'] ? [`--data-dir=${path.resolve(values['data-dir'])}`] : [];
-      const child = spawn(electron, [projectRoot, ...extra], { stdio: 'inherit' });
+      const child = spawn(electron, [projectRoot, ...extra], { stdio: 'inherit', env: { ...process.env, CONCORDAT_SQLITE_BINDING: binding } });
       return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+    }
+    if (electron && !binding) {
+      process.stderr.write('The desktop app cannot open its database without that build, so Concordat starts in browser mode.\n');
+      return serveCommand.run(args.filter((a) => a !== '--browser'));
     }
     if (!values.browser) {
       process.stderr.write(
