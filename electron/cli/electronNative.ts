@@ -8,7 +8,9 @@ import path from 'node:path';
  * is. Returns the path of the compiled addon, or undefined (with the reason on stderr).
  */
 export function ensureElectronSqliteBinding(projectRoot: string): string | undefined {
-  const electronVersion = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+  const electronVersion = (
+    JSON.parse(fs.readFileSync(path.join(projectRoot, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+  ).version;
   const dir = path.join(projectRoot, 'out', 'electron-native');
   const moduleDir = path.join(dir, 'node_modules', 'better-sqlite3');
   const binding = path.join(moduleDir, 'build', 'Release', 'better_sqlite3.node');
@@ -20,12 +22,19 @@ export function ensureElectronSqliteBinding(projectRoot: string): string | undef
   fs.mkdirSync(path.dirname(moduleDir), { recursive: true });
   fs.cpSync(path.join(projectRoot, 'node_modules', 'better-sqlite3'), moduleDir, { recursive: true });
   const version = (JSON.parse(fs.readFileSync(path.join(moduleDir, 'package.json'), 'utf8')) as { version: string }).version;
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'concordat-electron-native', private: true, dependencies: { 'better-sqlite3': version } }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'concordat-electron-native', private: true, dependencies: { 'better-sqlite3': version } }),
+  );
   const cli = path.join(projectRoot, 'node_modules', '@electron', 'rebuild', 'lib', 'cli.js');
-  const result = spawnSync(process.execPath, [cli, '--version', electronVersion, '--module-dir', dir, '--only', 'better-sqlite3', '--force'], {
-    stdio: 'inherit',
-    timeout: 600_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [cli, '--version', electronVersion, '--module-dir', dir, '--only', 'better-sqlite3', '--force'],
+    {
+      stdio: 'inherit',
+      timeout: 600_000,
+    },
+  );
   if (result.status !== 0 || !fs.existsSync(binding)) {
     process.stderr.write('Could not compile better-sqlite3 for Electron (Electron headers need a download).\n');
     return undefined;

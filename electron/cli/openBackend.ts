@@ -4,7 +4,7 @@ import { inProcessExecutor, workerExecutor } from '../backend/jobs/executors';
 import type { AppInfo } from '../../shared/contract/app';
 import type { JobDone } from '../../shared/contract/jobs';
 import type { Output } from './output';
-import { appVersion, jobWorkerFile } from './paths';
+import { appVersion, jobWorkerFile, resolveDataDir } from './paths';
 
 /** Opens the backend for a command; long jobs go to worker threads when the worker bundle exists. */
 export async function openBackend(dataDir: string, mode: AppInfo['mode']): Promise<Backend> {
@@ -29,4 +29,18 @@ export async function followDemoLoad(backend: Backend, out: Output, wait: boolea
     return info.state as JobDone['state'];
   });
   return wait ? finished : undefined;
+}
+
+/**
+ * Runs a command's work against the backend of a data directory: opens it, waits for a
+ * first-start demo load (showing its progress), and always closes it.
+ */
+export async function withBackend<T>(dataDirOption: string | undefined, out: Output, work: (backend: Backend) => Promise<T>): Promise<T> {
+  const backend = await openBackend(resolveDataDir(dataDirOption), 'cli');
+  try {
+    await followDemoLoad(backend, out, true);
+    return await work(backend);
+  } finally {
+    await backend.close();
+  }
 }

@@ -1,16 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { contentSecurityPolicy } from '../../shared/contract/security';
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+import { contentSecurityPolicy, rendererContentTypes } from '../../shared/contract/security';
 
 /**
  * Maps an app://concordat/… URL to a file of the built renderer, or null. Only that host, only
@@ -34,7 +24,7 @@ export function resolveAppFile(url: string, rendererDir: string): { file: string
   const root = path.resolve(rendererDir);
   const file = path.resolve(root, relative);
   if (!file.startsWith(root + path.sep)) return null;
-  const contentType = contentTypes[path.extname(file).toLowerCase()];
+  const contentType = rendererContentTypes[path.extname(file).toLowerCase()];
   if (!contentType) return null;
   return { file, contentType };
 }

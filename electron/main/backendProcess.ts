@@ -19,7 +19,10 @@ export class BackendProcess {
   ) {}
 
   start(): void {
-    this.child = utilityProcess.fork(this.hostScript, [`--data-dir=${this.dataDir}`], { serviceName: 'Concordat backend', stdio: 'inherit' });
+    this.child = utilityProcess.fork(this.hostScript, [`--data-dir=${this.dataDir}`], {
+      serviceName: 'Concordat backend',
+      stdio: 'inherit',
+    });
     this.child.on('exit', (code) => {
       this.child = undefined;
       if (this.stopping) return;

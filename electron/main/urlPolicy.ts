@@ -14,7 +14,13 @@ export function isAppUrl(url: string): boolean {
  * External links a user may open in the system browser: https only, to a short list of
  * reference sites (standards bodies and regulators), never with credentials or odd ports.
  */
-export const externalHostAllowList: readonly string[] = ['www.gleif.org', 'www.iosco.org', 'www.bis.org', 'www.esma.europa.eu', 'www.iso20022.org'];
+export const externalHostAllowList: readonly string[] = [
+  'www.gleif.org',
+  'www.iosco.org',
+  'www.bis.org',
+  'www.esma.europa.eu',
+  'www.iso20022.org',
+];
 
 export function isVettedExternalUrl(url: string): boolean {
   try {

@@ -1,17 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
+import { rendererContentTypes } from '../../shared/contract/security';
 
 export interface StaticFile {
   body: Buffer;
@@ -34,7 +23,7 @@ export function readStaticFile(root: string, urlPath: string): StaticFile | unde
   const resolved = path.resolve(root, relative);
   if (resolved !== root && !resolved.startsWith(root + path.sep)) return undefined;
   if (relative.split('/').some((part) => part.startsWith('.'))) return undefined;
-  const contentType = contentTypes[path.extname(resolved).toLowerCase()];
+  const contentType = rendererContentTypes[path.extname(resolved).toLowerCase()];
   if (!contentType) return undefined;
   try {
     const stat = fs.statSync(resolved);

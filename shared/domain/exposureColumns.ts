@@ -45,7 +45,8 @@ export const exposureColumns: readonly MetricColumn[] = [
   {
     field: 'unconvertedCount',
     header: 'Not converted',
-    description: 'Trades and margin reports whose amount could not be converted to USD (no FX rate in the snapshot). They are left out of the sums above, never counted as zero.',
+    description:
+      'Trades and margin reports whose amount could not be converted to USD (no FX rate in the snapshot). They are left out of the sums above, never counted as zero.',
     format: formatCount,
   },
 ];

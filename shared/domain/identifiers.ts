@@ -3,12 +3,7 @@
 // Hard checks produce ERROR, soft (unverified or heuristic) checks produce WARN, exactly as the §2 table says.
 // Pure functions, no I/O; safe to use from the renderer, the backend and the CLI.
 
-import {
-  ISO_3166_ALPHA2,
-  ISO_3166_WARN_CODES,
-  ISO_4217_ACTIVE,
-  ISO_4217_WITHDRAWN,
-} from './isoCodes';
+import { ISO_3166_ALPHA2, ISO_3166_WARN_CODES, ISO_4217_ACTIVE, ISO_4217_WITHDRAWN } from './isoCodes';
 
 /** Severity of an identifier finding; maps onto validation_issue.severity (handbook §4). */
 export type IdIssueLevel = 'ERROR' | 'WARN';
@@ -34,9 +29,12 @@ export function mod97(s: string): number {
   let r = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) r = (r * 10 + (c - 48)) % 97; // digit: one decimal place
-    else if (c >= 65 && c <= 90) r = (r * 100 + (c - 55)) % 97; // A..Z = 10..35: two decimal places
-    else if (c >= 97 && c <= 122) r = (r * 100 + (c - 87)) % 97; // a..z, as parseInt(ch, 36) in the handbook
+    if (c >= 48 && c <= 57)
+      r = (r * 10 + (c - 48)) % 97; // digit: one decimal place
+    else if (c >= 65 && c <= 90)
+      r = (r * 100 + (c - 55)) % 97; // A..Z = 10..35: two decimal places
+    else if (c >= 97 && c <= 122)
+      r = (r * 100 + (c - 87)) % 97; // a..z, as parseInt(ch, 36) in the handbook
     else throw new RangeError(`mod97: invalid character ${JSON.stringify(s[i])}`);
   }
   return r;
@@ -265,6 +263,7 @@ export function countryIssues(s: string): IdIssue[] {
   if (s === '') return [issue('ERROR', 'COUNTRY_MISSING', 'country is empty')];
   if (!/^[A-Z]{2}$/.test(s)) return [issue('ERROR', 'COUNTRY_FORMAT', `country ${JSON.stringify(s)} is not ^[A-Z]{2}$`)];
   if (!COUNTRIES.has(s)) return [issue('ERROR', 'COUNTRY_NOT_ISO3166', `country ${s} is not an ISO 3166-1 alpha-2 code`)];
-  if (WARN_COUNTRIES.has(s)) return [issue('WARN', 'COUNTRY_USER_ASSIGNED', `country ${s} is user-assigned, not ISO 3166-1 (unverified for EMIR/CFTC)`)];
+  if (WARN_COUNTRIES.has(s))
+    return [issue('WARN', 'COUNTRY_USER_ASSIGNED', `country ${s} is user-assigned, not ISO 3166-1 (unverified for EMIR/CFTC)`)];
   return [];
 }

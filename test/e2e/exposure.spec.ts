@@ -39,7 +39,9 @@ function directTotals(dbFile: string, snapshotId: number) {
            UNION SELECT other_cpty_id FROM trade_state WHERE snapshot_id = ? AND coalesce(action_type, '') NOT IN ('TERM', 'EROR'))`,
       )
       .get(snapshotId, snapshotId) as { n: number };
-    const margin = db.prepare(`SELECT total(im_posted_usd) AS im FROM margin_state WHERE snapshot_id = ?`).get(snapshotId) as { im: number };
+    const margin = db.prepare(`SELECT total(im_posted_usd) AS im FROM margin_state WHERE snapshot_id = ?`).get(snapshotId) as {
+      im: number;
+    };
     return { trades: trades.trades, gross: trades.gross, counterparties: counterparties.n, im: margin.im };
   } finally {
     db.close();
@@ -80,7 +82,11 @@ test('the app opens on the demo data and its totals row equals a direct SQL sum'
 });
 
 test('the server refuses calls without the token (401) and from a foreign origin (403)', async ({ served }) => {
-  const noToken = await fetch(`${served.origin}/api/call/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const noToken = await fetch(`${served.origin}/api/call/app.info`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
   expect(noToken.status).toBe(401);
   const foreign = await fetch(`${served.origin}/api/call/app.info`, {
     method: 'POST',

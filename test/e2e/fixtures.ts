@@ -18,7 +18,10 @@ export interface ServedApp {
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
   const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) throw new Error(`No Chromium found (looked at ${candidates.join(', ')}). Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  if (!found)
+    throw new Error(
+      `No Chromium found (looked at ${candidates.join(', ')}). Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
   return found;
 }
 
@@ -81,7 +84,14 @@ export const test = base.extend<{ browser: Browser }, { served: ServedApp; share
       // chromium.launch starts from a fresh temporary profile each time, removed on close.
       const browser = await chromium.launch({
         executablePath: chromiumPath(),
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       });
       await use(browser);
       await browser.close();

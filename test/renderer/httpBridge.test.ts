@@ -29,7 +29,12 @@ describe('event stream', () => {
   it('parses events split across chunks and skips comments and malformed data', async () => {
     const seen: Array<[string, unknown]> = [];
     await readEventStream(
-      streamOf([': connected\n\n', 'event: job.progress\ndata: {"jobId":"job-1",', '"done":3}\n\nevent: job.done\ndata: not json\n\n', 'event: job.done\ndata: {"state":"succeeded"}\n\n']),
+      streamOf([
+        ': connected\n\n',
+        'event: job.progress\ndata: {"jobId":"job-1",',
+        '"done":3}\n\nevent: job.done\ndata: not json\n\n',
+        'event: job.done\ndata: {"state":"succeeded"}\n\n',
+      ]),
       (event, data) => seen.push([event, data]),
     );
     expect(seen).toEqual([
@@ -44,7 +49,9 @@ describe('HTTP bridge', () => {
     const fetchImpl = vi.fn(async (url: string, init?: RequestInit) => {
       expect(url).toBe('/api/call/exposure.drill');
       expect((init!.headers as Record<string, string>).Authorization).toBe('Bearer tok');
-      return new Response(JSON.stringify({ ok: false, error: { code: 'NOT_FOUND', message: 'Snapshot 9 does not exist.' } }), { status: 404 });
+      return new Response(JSON.stringify({ ok: false, error: { code: 'NOT_FOUND', message: 'Snapshot 9 does not exist.' } }), {
+        status: 404,
+      });
     });
     const api = createApiClient(createHttpBridge('tok', fetchImpl as unknown as typeof fetch));
     const error = await api.call('exposure.drill', { snapshotId: 9, path: ['jurisdiction'] }).catch((e: unknown) => e);

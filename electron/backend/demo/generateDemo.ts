@@ -45,25 +45,78 @@ export interface DemoResult {
 
 /** trades.csv columns, in order. */
 export const TRADES_COLUMNS = [
-  'uti', 'reporting_lei', 'other_cpty_id', 'other_cpty_is_lei', 'other_cpty_country', 'direction', 'upi',
-  'contract_type', 'asset_class', 'underlier_dti', 'underlier_symbol', 'perpetual', 'option_type', 'option_style',
-  'strike', 'strike_ccy', 'cleared', 'ccp_lei', 'platform_mic', 'venue_id', 'execution_ts', 'effective_date',
-  'expiration_date', 'notional', 'notional_ccy', 'quantity', 'price', 'price_ccy', 'valuation_amount', 'valuation_ccy',
-  'valuation_ts', 'valuation_method', 'delta', 'collateral_portfolio_code', 'action_type', 'level', 'reporting_ts',
+  'uti',
+  'reporting_lei',
+  'other_cpty_id',
+  'other_cpty_is_lei',
+  'other_cpty_country',
+  'direction',
+  'upi',
+  'contract_type',
+  'asset_class',
+  'underlier_dti',
+  'underlier_symbol',
+  'perpetual',
+  'option_type',
+  'option_style',
+  'strike',
+  'strike_ccy',
+  'cleared',
+  'ccp_lei',
+  'platform_mic',
+  'venue_id',
+  'execution_ts',
+  'effective_date',
+  'expiration_date',
+  'notional',
+  'notional_ccy',
+  'quantity',
+  'price',
+  'price_ccy',
+  'valuation_amount',
+  'valuation_ccy',
+  'valuation_ts',
+  'valuation_method',
+  'delta',
+  'collateral_portfolio_code',
+  'action_type',
+  'level',
+  'reporting_ts',
 ] as const;
 
 /** margins.csv columns, in order. Exactly one of collateral_portfolio_code and uti is set per row. */
 export const MARGINS_COLUMNS = [
-  'reporting_lei', 'other_cpty_id', 'collateral_portfolio_code', 'uti', 'collateralisation_category',
-  'im_posted', 'im_posted_ccy', 'vm_posted', 'vm_posted_ccy', 'excess_posted', 'excess_posted_ccy',
-  'im_collected', 'im_collected_ccy', 'vm_collected', 'vm_collected_ccy', 'excess_collected', 'excess_collected_ccy',
+  'reporting_lei',
+  'other_cpty_id',
+  'collateral_portfolio_code',
+  'uti',
+  'collateralisation_category',
+  'im_posted',
+  'im_posted_ccy',
+  'vm_posted',
+  'vm_posted_ccy',
+  'excess_posted',
+  'excess_posted_ccy',
+  'im_collected',
+  'im_collected_ccy',
+  'vm_collected',
+  'vm_collected_ccy',
+  'excess_collected',
+  'excess_collected_ccy',
   'collateral_ts',
 ] as const;
 
 /** entities.csv columns, in order (GLEIF Level-1 style, handbook §2). */
 export const ENTITIES_COLUMNS = [
-  'lei', 'legal_name', 'legal_country', 'legal_jurisdiction', 'entity_category', 'nature', 'parent_lei',
-  'ultimate_parent_lei', 'registration_status',
+  'lei',
+  'legal_name',
+  'legal_country',
+  'legal_jurisdiction',
+  'entity_category',
+  'nature',
+  'parent_lei',
+  'ultimate_parent_lei',
+  'registration_status',
 ] as const;
 
 /** venues.csv columns, in order; `mic` is empty for MIC-less offshore venues (handbook §2 "MIC"). */
@@ -171,8 +224,16 @@ const FX_BASE: readonly (readonly [string, number])[] = [
 
 /** Binance USDⓈ-M BTCUSDT tiers (handbook §5, 2021-03-18): notional cap → initial margin rate. */
 const OFFSHORE_IM_TIERS: readonly (readonly [number, number])[] = [
-  [50e3, 0.008], [250e3, 0.01], [1e6, 0.02], [10e6, 0.05], [20e6, 0.1], [50e6, 0.2], [100e6, 0.25], [200e6, 0.333],
-  [300e6, 0.5], [Infinity, 1],
+  [50e3, 0.008],
+  [250e3, 0.01],
+  [1e6, 0.02],
+  [10e6, 0.05],
+  [20e6, 0.1],
+  [50e6, 0.2],
+  [100e6, 0.25],
+  [200e6, 0.333],
+  [300e6, 0.5],
+  [Infinity, 1],
 ];
 
 type Segment = 0 | 1 | 2 | 3 | 4 | 5;
@@ -255,18 +316,87 @@ const PLACEHOLDER_LEI = 'DUMMY0000000000LEI01';
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 // Prefixes seen in public LEIs; no LOU mapping is implied. The rest of each LEI is random (handbook §5).
-const LEI_PREFIXES = ['5493', '2138', '5299', '9845', '9695', '3538', '2221', '8156', '7245', '6354', '2549', '3912', '8945', '7437', '9884', '4469'];
+const LEI_PREFIXES = [
+  '5493',
+  '2138',
+  '5299',
+  '9845',
+  '9695',
+  '3538',
+  '2221',
+  '8156',
+  '7245',
+  '6354',
+  '2549',
+  '3912',
+  '8945',
+  '7437',
+  '9884',
+  '4469',
+];
 
 const EMIR_AREA = new Set(EMIR_AREA_COUNTRIES);
 
 // Synthetic name parts.
 const NAME_A = [
-  'Alder', 'Birchmoor', 'Cobalt', 'Drummond', 'Ember', 'Fjordline', 'Granite', 'Harbourside', 'Iris', 'Juniper',
-  'Kestrel', 'Larchmont', 'Meridian', 'Northgate', 'Onyx', 'Pinnacle', 'Quarry Lane', 'Ridgeway', 'Saltmarsh',
-  'Tidewater', 'Umber', 'Vantage', 'Westbrook', 'Yarrow', 'Zephyr', 'Ashford', 'Bramble', 'Caldera', 'Dunmore',
-  'Eastwind', 'Foxglove', 'Glenrock', 'Hollis', 'Ironbark', 'Kingsley', 'Lowther', 'Marlowe', 'Nettlefield',
-  'Oakhurst', 'Pembroke', 'Quillon', 'Redfern', 'Sable', 'Thistle', 'Upland', 'Verity', 'Whitlock', 'Aurora',
-  'Boreal', 'Cirrus', 'Delphine', 'Estuary', 'Falconer', 'Greyfriars', 'Halcyon', 'Inverness', 'Jetstream', 'Kelvin',
+  'Alder',
+  'Birchmoor',
+  'Cobalt',
+  'Drummond',
+  'Ember',
+  'Fjordline',
+  'Granite',
+  'Harbourside',
+  'Iris',
+  'Juniper',
+  'Kestrel',
+  'Larchmont',
+  'Meridian',
+  'Northgate',
+  'Onyx',
+  'Pinnacle',
+  'Quarry Lane',
+  'Ridgeway',
+  'Saltmarsh',
+  'Tidewater',
+  'Umber',
+  'Vantage',
+  'Westbrook',
+  'Yarrow',
+  'Zephyr',
+  'Ashford',
+  'Bramble',
+  'Caldera',
+  'Dunmore',
+  'Eastwind',
+  'Foxglove',
+  'Glenrock',
+  'Hollis',
+  'Ironbark',
+  'Kingsley',
+  'Lowther',
+  'Marlowe',
+  'Nettlefield',
+  'Oakhurst',
+  'Pembroke',
+  'Quillon',
+  'Redfern',
+  'Sable',
+  'Thistle',
+  'Upland',
+  'Verity',
+  'Whitlock',
+  'Aurora',
+  'Boreal',
+  'Cirrus',
+  'Delphine',
+  'Estuary',
+  'Falconer',
+  'Greyfriars',
+  'Halcyon',
+  'Inverness',
+  'Jetstream',
+  'Kelvin',
 ];
 const NAME_B: Record<'MANAGER' | 'FUND' | 'PROP' | 'CORPORATE' | 'BROKER', readonly string[]> = {
   MANAGER: ['Capital Management', 'Asset Management', 'Investment Partners', 'Advisors', 'Capital'],
@@ -277,11 +407,35 @@ const NAME_B: Record<'MANAGER' | 'FUND' | 'PROP' | 'CORPORATE' | 'BROKER', reado
 };
 const ROMAN = ['', '', '', ' II', ' III', ' IV'];
 const SUFFIX: Record<string, readonly string[]> = {
-  US: ['LLC', 'Inc.', 'LP'], GB: ['Ltd', 'Limited', 'LLP'], DE: ['GmbH', 'AG'], FR: ['SAS', 'SA'], NL: ['B.V.', 'N.V.'],
-  IE: ['DAC', 'Limited', 'ICAV'], LU: ['S.A.', 'SCSp', 'S.à r.l.'], CH: ['AG', 'SA'], JP: ['K.K.', 'Co., Ltd.'],
-  SG: ['Pte. Ltd.'], HK: ['Limited'], KY: ['Ltd', 'SPC', 'LP'], VG: ['Ltd'], BS: ['Ltd'], BM: ['Ltd'], SC: ['Ltd'],
-  MT: ['Ltd', 'p.l.c.'], CY: ['Ltd'], AE: ['FZE', 'Ltd', 'FZCO'], KR: ['Co., Ltd.'], AU: ['Pty Ltd'], CA: ['Inc.', 'Corp.'],
-  LT: ['UAB'], EE: ['OÜ'], NO: ['AS'], SE: ['AB'], AT: ['GmbH'], IT: ['S.p.A.'], ES: ['S.L.'],
+  US: ['LLC', 'Inc.', 'LP'],
+  GB: ['Ltd', 'Limited', 'LLP'],
+  DE: ['GmbH', 'AG'],
+  FR: ['SAS', 'SA'],
+  NL: ['B.V.', 'N.V.'],
+  IE: ['DAC', 'Limited', 'ICAV'],
+  LU: ['S.A.', 'SCSp', 'S.à r.l.'],
+  CH: ['AG', 'SA'],
+  JP: ['K.K.', 'Co., Ltd.'],
+  SG: ['Pte. Ltd.'],
+  HK: ['Limited'],
+  KY: ['Ltd', 'SPC', 'LP'],
+  VG: ['Ltd'],
+  BS: ['Ltd'],
+  BM: ['Ltd'],
+  SC: ['Ltd'],
+  MT: ['Ltd', 'p.l.c.'],
+  CY: ['Ltd'],
+  AE: ['FZE', 'Ltd', 'FZCO'],
+  KR: ['Co., Ltd.'],
+  AU: ['Pty Ltd'],
+  CA: ['Inc.', 'Corp.'],
+  LT: ['UAB'],
+  EE: ['OÜ'],
+  NO: ['AS'],
+  SE: ['AB'],
+  AT: ['GmbH'],
+  IT: ['S.p.A.'],
+  ES: ['S.L.'],
 };
 
 interface DealerGroupSpec {
@@ -293,28 +447,210 @@ interface DealerGroupSpec {
 
 // A few dealer groups form the core of the core–periphery network (handbook §5 "Cross-border network").
 const DEALER_GROUPS: readonly DealerGroupSpec[] = [
-  { name: 'Halvorsen Stanley', home: 'US', legs: [['GB', 'SUB'], ['DE', 'SUB'], ['SG', 'BRANCH'], ['HK', 'BRANCH']] },
-  { name: 'Thamesgate Bank', home: 'GB', legs: [['IE', 'SUB'], ['FR', 'SUB'], ['US', 'SUB'], ['SG', 'BRANCH']] },
-  { name: 'Rheinwerk Bank', home: 'DE', legs: [['GB', 'BRANCH'], ['US', 'SUB'], ['LU', 'SUB']] },
-  { name: 'Banque Aurelienne', home: 'FR', legs: [['GB', 'BRANCH'], ['HK', 'SUB'], ['US', 'BRANCH']] },
-  { name: 'Alpenkreuz Bank', home: 'CH', legs: [['GB', 'BRANCH'], ['US', 'SUB'], ['SG', 'BRANCH']] },
-  { name: 'Kitsune Securities', home: 'JP', legs: [['GB', 'SUB'], ['SG', 'BRANCH'], ['NL', 'SUB']] },
-  { name: 'Straits Digital Markets', home: 'SG', legs: [['HK', 'BRANCH'], ['GB', 'SUB'], ['AE', 'SUB']] },
-  { name: 'Victoria Harbour Capital', home: 'HK', legs: [['KY', 'SUB'], ['SG', 'SUB'], ['BS', 'SUB'], ['MT', 'SUB']] },
+  {
+    name: 'Halvorsen Stanley',
+    home: 'US',
+    legs: [
+      ['GB', 'SUB'],
+      ['DE', 'SUB'],
+      ['SG', 'BRANCH'],
+      ['HK', 'BRANCH'],
+    ],
+  },
+  {
+    name: 'Thamesgate Bank',
+    home: 'GB',
+    legs: [
+      ['IE', 'SUB'],
+      ['FR', 'SUB'],
+      ['US', 'SUB'],
+      ['SG', 'BRANCH'],
+    ],
+  },
+  {
+    name: 'Rheinwerk Bank',
+    home: 'DE',
+    legs: [
+      ['GB', 'BRANCH'],
+      ['US', 'SUB'],
+      ['LU', 'SUB'],
+    ],
+  },
+  {
+    name: 'Banque Aurelienne',
+    home: 'FR',
+    legs: [
+      ['GB', 'BRANCH'],
+      ['HK', 'SUB'],
+      ['US', 'BRANCH'],
+    ],
+  },
+  {
+    name: 'Alpenkreuz Bank',
+    home: 'CH',
+    legs: [
+      ['GB', 'BRANCH'],
+      ['US', 'SUB'],
+      ['SG', 'BRANCH'],
+    ],
+  },
+  {
+    name: 'Kitsune Securities',
+    home: 'JP',
+    legs: [
+      ['GB', 'SUB'],
+      ['SG', 'BRANCH'],
+      ['NL', 'SUB'],
+    ],
+  },
+  {
+    name: 'Straits Digital Markets',
+    home: 'SG',
+    legs: [
+      ['HK', 'BRANCH'],
+      ['GB', 'SUB'],
+      ['AE', 'SUB'],
+    ],
+  },
+  {
+    name: 'Victoria Harbour Capital',
+    home: 'HK',
+    legs: [
+      ['KY', 'SUB'],
+      ['SG', 'SUB'],
+      ['BS', 'SUB'],
+      ['MT', 'SUB'],
+    ],
+  },
 ];
 
 type Weighted = readonly (readonly [string, number])[];
-const MANAGER_COUNTRIES: Weighted = [['US', 30], ['GB', 20], ['CH', 8], ['SG', 10], ['HK', 10], ['AE', 5], ['FR', 4], ['DE', 3], ['NL', 2], ['JP', 3], ['KR', 2], ['AU', 3]];
-const FUND_COUNTRIES: Weighted = [['KY', 40], ['IE', 12], ['LU', 12], ['VG', 8], ['BS', 3], ['BM', 4], ['US', 12], ['SC', 2], ['GB', 2], ['MT', 3], ['CY', 2]];
-const PROP_COUNTRIES: Weighted = [['US', 15], ['GB', 15], ['NL', 10], ['IE', 5], ['SG', 10], ['HK', 10], ['CH', 6], ['KY', 8], ['BS', 4], ['AE', 6], ['DE', 4], ['FR', 3], ['KR', 2], ['JP', 2]];
-const CORPORATE_COUNTRIES: Weighted = [['US', 30], ['CA', 12], ['AU', 8], ['JP', 8], ['KR', 6], ['DE', 8], ['NO', 4], ['SE', 4], ['GB', 6], ['FR', 4], ['IT', 3], ['ES', 3], ['SG', 4]];
-const BROKER_COUNTRIES: Weighted = [['CY', 30], ['MT', 15], ['DE', 8], ['FR', 6], ['IE', 6], ['NL', 5], ['LT', 6], ['EE', 3], ['AT', 3], ['AU', 8], ['SG', 4], ['SC', 4], ['VG', 2]];
-const PERSON_COUNTRIES: Weighted = [
-  ['DE', 18], ['FR', 14], ['ES', 10], ['IT', 10], ['NL', 7], ['PL', 6], ['AT', 4], ['BE', 4], ['PT', 3], ['GR', 3],
-  ['IE', 2], ['SE', 3], ['CY', 2], ['MT', 1], ['RO', 3], ['CZ', 2], ['AU', 4], ['SG', 2], ['CH', 2], ['XK', 0.1],
+const MANAGER_COUNTRIES: Weighted = [
+  ['US', 30],
+  ['GB', 20],
+  ['CH', 8],
+  ['SG', 10],
+  ['HK', 10],
+  ['AE', 5],
+  ['FR', 4],
+  ['DE', 3],
+  ['NL', 2],
+  ['JP', 3],
+  ['KR', 2],
+  ['AU', 3],
 ];
-const OTC_CCYS: Weighted = [['USD', 70], ['EUR', 10], ['GBP', 5], ['JPY', 5], ['CHF', 4], ['SGD', 4], ['HKD', 2]];
-const EU_CURRENCY_COUNTRIES = new Set(['AT', 'BE', 'CY', 'DE', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PT', 'SI', 'SK']);
+const FUND_COUNTRIES: Weighted = [
+  ['KY', 40],
+  ['IE', 12],
+  ['LU', 12],
+  ['VG', 8],
+  ['BS', 3],
+  ['BM', 4],
+  ['US', 12],
+  ['SC', 2],
+  ['GB', 2],
+  ['MT', 3],
+  ['CY', 2],
+];
+const PROP_COUNTRIES: Weighted = [
+  ['US', 15],
+  ['GB', 15],
+  ['NL', 10],
+  ['IE', 5],
+  ['SG', 10],
+  ['HK', 10],
+  ['CH', 6],
+  ['KY', 8],
+  ['BS', 4],
+  ['AE', 6],
+  ['DE', 4],
+  ['FR', 3],
+  ['KR', 2],
+  ['JP', 2],
+];
+const CORPORATE_COUNTRIES: Weighted = [
+  ['US', 30],
+  ['CA', 12],
+  ['AU', 8],
+  ['JP', 8],
+  ['KR', 6],
+  ['DE', 8],
+  ['NO', 4],
+  ['SE', 4],
+  ['GB', 6],
+  ['FR', 4],
+  ['IT', 3],
+  ['ES', 3],
+  ['SG', 4],
+];
+const BROKER_COUNTRIES: Weighted = [
+  ['CY', 30],
+  ['MT', 15],
+  ['DE', 8],
+  ['FR', 6],
+  ['IE', 6],
+  ['NL', 5],
+  ['LT', 6],
+  ['EE', 3],
+  ['AT', 3],
+  ['AU', 8],
+  ['SG', 4],
+  ['SC', 4],
+  ['VG', 2],
+];
+const PERSON_COUNTRIES: Weighted = [
+  ['DE', 18],
+  ['FR', 14],
+  ['ES', 10],
+  ['IT', 10],
+  ['NL', 7],
+  ['PL', 6],
+  ['AT', 4],
+  ['BE', 4],
+  ['PT', 3],
+  ['GR', 3],
+  ['IE', 2],
+  ['SE', 3],
+  ['CY', 2],
+  ['MT', 1],
+  ['RO', 3],
+  ['CZ', 2],
+  ['AU', 4],
+  ['SG', 2],
+  ['CH', 2],
+  ['XK', 0.1],
+];
+const OTC_CCYS: Weighted = [
+  ['USD', 70],
+  ['EUR', 10],
+  ['GBP', 5],
+  ['JPY', 5],
+  ['CHF', 4],
+  ['SGD', 4],
+  ['HKD', 2],
+];
+const EU_CURRENCY_COUNTRIES = new Set([
+  'AT',
+  'BE',
+  'CY',
+  'DE',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PT',
+  'SI',
+  'SK',
+]);
 
 const P2: readonly string[] = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 const DAY = 86_400;
@@ -406,7 +742,10 @@ function lastFriday(year: number, month0: number, k: number): number {
 }
 
 function table(w: Weighted): WeightedTable<string> {
-  return weightedTable(w.map((x) => x[0]), w.map((x) => x[1]));
+  return weightedTable(
+    w.map((x) => x[0]),
+    w.map((x) => x[1]),
+  );
 }
 
 function abortError(): DOMException {
@@ -435,7 +774,11 @@ class World {
   private readonly usedNames = new Set<string>();
   private readonly upis = new Map<string, string>();
 
-  constructor(private readonly rng: Rng, private readonly seed: number, trades: number) {
+  constructor(
+    private readonly rng: Rng,
+    private readonly seed: number,
+    trades: number,
+  ) {
     for (const l of [LEI_CME_GROUP, LEI_CME_CLEARING, LEI_COINBASE_DERIVATIVES, LEI_CBOE, LEI_CRYPTO_FACILITIES, PLACEHOLDER_LEI]) {
       this.usedLeis.add(l);
     }
@@ -450,7 +793,11 @@ class World {
       const groupW = 1 / Math.pow(rank + 1, 1.1); // Zipf-like: a few dealers dominate
       const hold = this.addEntity({ role: 'HOLDCO', country: g.home, name: `${g.name} Group ${HOLDCO_SUFFIX[g.home] ?? 'Ltd'}` });
       const main = this.addEntity({
-        role: 'DEALER', country: g.home, name: `${g.name} ${this.suffix(g.home)}`, parent: hold, ultimate: hold,
+        role: 'DEALER',
+        country: g.home,
+        name: `${g.name} ${this.suffix(g.home)}`,
+        parent: hold,
+        ultimate: hold,
       });
       const members = [main];
       dealerIdx.push(main);
@@ -459,15 +806,24 @@ class World {
       dealerNoBranchW.push(groupW * 0.5);
       for (const [country, kind] of g.legs) {
         const mainEnt = this.entities[main] as Entity;
-        const e = kind === 'BRANCH'
-          ? this.addEntity({
-            role: 'DEALER_BRANCH', country, category: 'BRANCH', jurisdiction: mainEnt.jurisdiction,
-            name: `${mainEnt.name}, ${BRANCH_CITY[country] ?? country} Branch`, parent: main, ultimate: hold,
-          })
-          : this.addEntity({
-            role: 'DEALER', country, name: `${g.name} ${REGION_NAME[country] ?? 'International'} ${this.suffix(country)}`,
-            parent: main, ultimate: hold,
-          });
+        const e =
+          kind === 'BRANCH'
+            ? this.addEntity({
+                role: 'DEALER_BRANCH',
+                country,
+                category: 'BRANCH',
+                jurisdiction: mainEnt.jurisdiction,
+                name: `${mainEnt.name}, ${BRANCH_CITY[country] ?? country} Branch`,
+                parent: main,
+                ultimate: hold,
+              })
+            : this.addEntity({
+                role: 'DEALER',
+                country,
+                name: `${g.name} ${REGION_NAME[country] ?? 'International'} ${this.suffix(country)}`,
+                parent: main,
+                ultimate: hold,
+              });
         members.push(e);
         // Branch LEIs used as counterparty are questionable under EMIR but appear in data; keep their share small.
         const w = (groupW * 0.5) / g.legs.length;
@@ -541,7 +897,12 @@ class World {
       }
       const m = this.entities[mgr] as Entity;
       const e = this.addEntity({
-        role: 'FUND', country: c, category: 'FUND', name: this.name('FUND', c), parent: m.lei, ultimate: m.ultimate || m.lei,
+        role: 'FUND',
+        country: c,
+        category: 'FUND',
+        name: this.name('FUND', c),
+        parent: m.lei,
+        ultimate: m.ultimate || m.lei,
       });
       addClient(e, activity(), true);
     }
@@ -569,7 +930,10 @@ class World {
       const c = rng.pickFrom(corpCountry);
       const sole = rng.chance(0.05);
       const e = this.addEntity({
-        role: 'CORPORATE', country: c, nature: 'N', category: sole ? 'SOLE_PROPRIETOR' : 'GENERAL',
+        role: 'CORPORATE',
+        country: c,
+        nature: 'N',
+        category: sole ? 'SOLE_PROPRIETOR' : 'GENERAL',
         name: this.name('CORPORATE', c),
       });
       addClient(e, activity() * 0.5, false);
@@ -621,17 +985,66 @@ class World {
     real(LEI_CBOE, 'Cboe Global Markets, Inc.', 'US', 'US-DE', 'VENUE_OP', 'O');
     real(LEI_CRYPTO_FACILITIES, 'Crypto Facilities Ltd', 'GB', 'GB', 'VENUE_OP', 'F');
     // Clearing houses of FREX and XCBF (Nodal Clear, OCC; unverified) are not in the handbook: synthetic LEIs, flagged.
-    const frexCcp = this.addEntity({ role: 'CCP', country: 'US', jurisdiction: 'US-DE', nature: 'C', name: 'Nodal Clear, LLC [demo LEI]', status: 'ISSUED' });
-    const cbfCcp = this.addEntity({ role: 'CCP', country: 'US', jurisdiction: 'US-DE', nature: 'C', name: 'The Options Clearing Corporation [demo LEI]', status: 'ISSUED' });
+    const frexCcp = this.addEntity({
+      role: 'CCP',
+      country: 'US',
+      jurisdiction: 'US-DE',
+      nature: 'C',
+      name: 'Nodal Clear, LLC [demo LEI]',
+      status: 'ISSUED',
+    });
+    const cbfCcp = this.addEntity({
+      role: 'CCP',
+      country: 'US',
+      jurisdiction: 'US-DE',
+      nature: 'C',
+      name: 'The Options Clearing Corporation [demo LEI]',
+      status: 'ISSUED',
+    });
     const ccpLei = (i: number) => (this.entities[i] as Entity).lei;
 
-    this.addVenue({ id: 'XCME', mic: 'XCME', name: 'Chicago Mercantile Exchange', country: 'US', operatorLei: LEI_CME_GROUP, status: 'CFTC DCM', ccpLei: ccpLei(cmeCcp) });
-    this.addVenue({ id: 'FREX', mic: 'FREX', name: 'Coinbase Derivatives, LLC', country: 'US', operatorLei: LEI_COINBASE_DERIVATIVES, status: 'CFTC DCM', ccpLei: ccpLei(frexCcp) });
-    this.addVenue({ id: 'XCBF', mic: 'XCBF', name: 'Cboe Futures Exchange', country: 'US', operatorLei: LEI_CBOE, status: 'CFTC DCM', ccpLei: ccpLei(cbfCcp) });
-    this.addVenue({ id: 'CRYP', mic: 'CRYP', name: 'Crypto Facilities Ltd', country: 'GB', operatorLei: LEI_CRYPTO_FACILITIES, status: 'FCA MTF', ccpLei: '' });
+    this.addVenue({
+      id: 'XCME',
+      mic: 'XCME',
+      name: 'Chicago Mercantile Exchange',
+      country: 'US',
+      operatorLei: LEI_CME_GROUP,
+      status: 'CFTC DCM',
+      ccpLei: ccpLei(cmeCcp),
+    });
+    this.addVenue({
+      id: 'FREX',
+      mic: 'FREX',
+      name: 'Coinbase Derivatives, LLC',
+      country: 'US',
+      operatorLei: LEI_COINBASE_DERIVATIVES,
+      status: 'CFTC DCM',
+      ccpLei: ccpLei(frexCcp),
+    });
+    this.addVenue({
+      id: 'XCBF',
+      mic: 'XCBF',
+      name: 'Cboe Futures Exchange',
+      country: 'US',
+      operatorLei: LEI_CBOE,
+      status: 'CFTC DCM',
+      ccpLei: ccpLei(cbfCcp),
+    });
+    this.addVenue({
+      id: 'CRYP',
+      mic: 'CRYP',
+      name: 'Crypto Facilities Ltd',
+      country: 'GB',
+      operatorLei: LEI_CRYPTO_FACILITIES,
+      status: 'FCA MTF',
+      ccpLei: '',
+    });
     // Deribit, Binance, OKX and Bybit have no MIC (handbook §2); operator LEIs and countries are illustrative.
     for (const [id, name, country] of [
-      ['DERIBIT', 'Deribit', 'AE'], ['BINANCE', 'Binance', 'KY'], ['OKX', 'OKX', 'SC'], ['BYBIT', 'Bybit', 'VG'],
+      ['DERIBIT', 'Deribit', 'AE'],
+      ['BINANCE', 'Binance', 'KY'],
+      ['OKX', 'OKX', 'SC'],
+      ['BYBIT', 'Bybit', 'VG'],
     ] as const) {
       const op = this.addEntity({ role: 'VENUE_OP', country, nature: 'F', name: `${name} operator [demo LEI]`, status: 'ISSUED' });
       this.addVenue({ id, mic: '', name, country, operatorLei: (this.entities[op] as Entity).lei, status: 'Offshore, no MIC', ccpLei: '' });
@@ -690,8 +1103,16 @@ class World {
   }
 
   private addEntity(p: {
-    role: Role; country: string; name: string; lei?: string; jurisdiction?: string; category?: Category;
-    nature?: Nature; parent?: number | string; ultimate?: number | string; status?: string;
+    role: Role;
+    country: string;
+    name: string;
+    lei?: string;
+    jurisdiction?: string;
+    category?: Category;
+    nature?: Nature;
+    parent?: number | string;
+    ultimate?: number | string;
+    status?: string;
   }): number {
     const leiOf = (x: number | string | undefined) => (typeof x === 'number' ? (this.entities[x] as Entity).lei : (x ?? ''));
     const e: Entity = {
@@ -727,13 +1148,39 @@ class World {
   }
 }
 
-const HOLDCO_SUFFIX: Record<string, string> = { US: 'Inc.', GB: 'plc', DE: 'AG', FR: 'SA', CH: 'AG', JP: 'Inc.', SG: 'Ltd', HK: 'Holdings Limited' };
+const HOLDCO_SUFFIX: Record<string, string> = {
+  US: 'Inc.',
+  GB: 'plc',
+  DE: 'AG',
+  FR: 'SA',
+  CH: 'AG',
+  JP: 'Inc.',
+  SG: 'Ltd',
+  HK: 'Holdings Limited',
+};
 const REGION_NAME: Record<string, string> = {
-  US: 'Securities', GB: 'International', DE: 'Europe', FR: 'Europe', IE: 'Europe', LU: 'Europe', NL: 'Europe', MT: 'Europe',
-  HK: 'Asia', SG: 'Asia', AE: 'Middle East', KY: 'Global Markets', BS: 'Digital',
+  US: 'Securities',
+  GB: 'International',
+  DE: 'Europe',
+  FR: 'Europe',
+  IE: 'Europe',
+  LU: 'Europe',
+  NL: 'Europe',
+  MT: 'Europe',
+  HK: 'Asia',
+  SG: 'Asia',
+  AE: 'Middle East',
+  KY: 'Global Markets',
+  BS: 'Digital',
 };
 const BRANCH_CITY: Record<string, string> = {
-  GB: 'London', SG: 'Singapore', HK: 'Hong Kong', US: 'New York', DE: 'Frankfurt', FR: 'Paris', AE: 'Dubai',
+  GB: 'London',
+  SG: 'Singapore',
+  HK: 'Hong Kong',
+  US: 'New York',
+  DE: 'Frankfurt',
+  FR: 'Paris',
+  AE: 'Dubai',
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -788,15 +1235,24 @@ function mirrorCategory(c: string): string {
 /** Which margin legs a collateralisation category implies: [imPosted, vmPosted, imCollected, vmCollected]. */
 function categoryLegs(c: string): [boolean, boolean, boolean, boolean] {
   switch (c) {
-    case 'FLCL': return [true, true, true, true];
-    case 'OWC1': return [true, true, false, false];
-    case 'OWC2': return [false, false, true, true];
-    case 'OWP1': return [true, true, false, true];
-    case 'OWP2': return [false, true, true, true];
-    case 'PRCL': return [false, true, false, true];
-    case 'PRC1': return [false, true, false, false];
-    case 'PRC2': return [false, false, false, true];
-    default: return [false, false, false, false]; // UNCL
+    case 'FLCL':
+      return [true, true, true, true];
+    case 'OWC1':
+      return [true, true, false, false];
+    case 'OWC2':
+      return [false, false, true, true];
+    case 'OWP1':
+      return [true, true, false, true];
+    case 'OWP2':
+      return [false, true, true, true];
+    case 'PRCL':
+      return [false, true, false, true];
+    case 'PRC1':
+      return [false, true, false, false];
+    case 'PRC2':
+      return [false, false, false, true];
+    default:
+      return [false, false, false, false]; // UNCL
   }
 }
 
@@ -976,7 +1432,10 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
 
   // --- lookup tables ---------------------------------------------------------------------------------------------
   const segTable = weightedTable<Segment>([0, 1, 2, 3, 4, 5], SEGMENT_WEIGHTS);
-  const listedTable = weightedTable(LISTED_CONTRACTS, LISTED_CONTRACTS.map((c) => c.weight));
+  const listedTable = weightedTable(
+    LISTED_CONTRACTS,
+    LISTED_CONTRACTS.map((c) => c.weight),
+  );
   const uAll = weightedTable([0, 1, 2, 3, 4, 5], [55, 27, 8, 4, 4, 2]);
   const uMajor = weightedTable([0, 1, 2], [60, 32, 8]);
   const uBinance = weightedTable([0, 1, 2, 3, 4, 5], [45, 25, 10, 14, 4, 2]);
@@ -990,11 +1449,41 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
   const otcCt = weightedTable<ContractType>(['FORW', 'OPTN', 'SWAP', 'CFDS', 'OTHR'], [30, 35, 15, 15, 5]);
   const interdealerCt = weightedTable<ContractType>(['OPTN', 'FORW', 'SWAP'], [45, 35, 20]);
   const otcCcy = table(OTC_CCYS);
-  const otcCategory = table([['FLCL', 30], ['OWP2', 20], ['OWC2', 15], ['PRC2', 8], ['PRCL', 12], ['UNCL', 5], ['OWP1', 5], ['PRC1', 5]]);
-  const interdealerCategory = table([['FLCL', 85], ['PRCL', 10], ['UNCL', 5]]);
-  const actionsTctn = table([['NEWT', 30], ['MODI', 12], ['CORR', 4], ['VALU', 50], ['TERM', 4]]);
-  const actionsPstn = table([['POSC', 15], ['NEWT', 10], ['MODI', 10], ['CORR', 3], ['VALU', 60], ['TERM', 2]]);
-  const actionsLegacy = table([['MODI', 30], ['CORR', 10], ['VALU', 60]]);
+  const otcCategory = table([
+    ['FLCL', 30],
+    ['OWP2', 20],
+    ['OWC2', 15],
+    ['PRC2', 8],
+    ['PRCL', 12],
+    ['UNCL', 5],
+    ['OWP1', 5],
+    ['PRC1', 5],
+  ]);
+  const interdealerCategory = table([
+    ['FLCL', 85],
+    ['PRCL', 10],
+    ['UNCL', 5],
+  ]);
+  const actionsTctn = table([
+    ['NEWT', 30],
+    ['MODI', 12],
+    ['CORR', 4],
+    ['VALU', 50],
+    ['TERM', 4],
+  ]);
+  const actionsPstn = table([
+    ['POSC', 15],
+    ['NEWT', 10],
+    ['MODI', 10],
+    ['CORR', 3],
+    ['VALU', 60],
+    ['TERM', 2],
+  ]);
+  const actionsLegacy = table([
+    ['MODI', 30],
+    ['CORR', 10],
+    ['VALU', 60],
+  ]);
 
   // Expiry calendars: last Fridays of the next 12 months after the as-of date.
   const asOfDate = new Date(asOfDay * 86_400_000);
@@ -1020,10 +1509,39 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
   let invalidRows = 0;
 
   const t: Draft = {
-    seg: 0, uti: '', a: 0, b: 0, person: -1, twoSided: false, sign: 1, u: 0, ct: 'FUTR', perpetual: false,
-    optType: '', optStyle: '', strikeUsd: NaN, cleared: 'N', ccpLei: '', platform: 'XXXX', venueId: '', execT: 0,
-    expiration: '', expDay: NaN, notionalUsd: 0, qty: 0, pxExecUsd: 0, ccy: 'USD', valUsd: 0, method: 'MTMA',
-    deltaBuyer: NaN, level: 'TCTN', legacyUti: false, perTradeMargin: false, breakFactor: 1, nsTag: 'CSA', imRate: 0.1,
+    seg: 0,
+    uti: '',
+    a: 0,
+    b: 0,
+    person: -1,
+    twoSided: false,
+    sign: 1,
+    u: 0,
+    ct: 'FUTR',
+    perpetual: false,
+    optType: '',
+    optStyle: '',
+    strikeUsd: NaN,
+    cleared: 'N',
+    ccpLei: '',
+    platform: 'XXXX',
+    venueId: '',
+    execT: 0,
+    expiration: '',
+    expDay: NaN,
+    notionalUsd: 0,
+    qty: 0,
+    pxExecUsd: 0,
+    ccy: 'USD',
+    valUsd: 0,
+    method: 'MTMA',
+    deltaBuyer: NaN,
+    level: 'TCTN',
+    legacyUti: false,
+    perTradeMargin: false,
+    breakFactor: 1,
+    nsTag: 'CSA',
+    imRate: 0.1,
   };
   let tradeNo = 0;
 
@@ -1317,8 +1835,19 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
   };
 
   const marginLine = (
-    repLei: string, otherId: string, code: string, uti: string, category: string, ccy: string,
-    imPosted: number, vmPosted: number, xsPosted: number, imColl: number, vmColl: number, xsColl: number, negative: boolean,
+    repLei: string,
+    otherId: string,
+    code: string,
+    uti: string,
+    category: string,
+    ccy: string,
+    imPosted: number,
+    vmPosted: number,
+    xsPosted: number,
+    imColl: number,
+    vmColl: number,
+    xsColl: number,
+    negative: boolean,
   ): string => {
     const [ip, vp, ic, vc] = categoryLegs(category);
     const f = (on: boolean, x: number) => (on ? `${amount(x, ccy)},${ccy}` : ',');
@@ -1474,9 +2003,12 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
           break;
         case 'MALFORMED_TIMESTAMP': {
           const s = execTs;
-          execTs = variant % 3 === 0 ? `${s.slice(0, 10)} ${s.slice(11, 19)}`
-            : variant % 3 === 1 ? s.slice(0, 19)
-              : `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)} ${s.slice(11, 16)}`;
+          execTs =
+            variant % 3 === 0
+              ? `${s.slice(0, 10)} ${s.slice(11, 19)}`
+              : variant % 3 === 1
+                ? s.slice(0, 19)
+                : `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)} ${s.slice(11, 16)}`;
           break;
         }
         case 'NEGATIVE_NOTIONAL':
@@ -1511,8 +2043,19 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
       // Offshore venue: per-trade margin keyed on UTI, client (CP1) posts (OWC1); high leverage = small IM.
       const im = t.notionalUsd * t.imRate;
       marginsOut.buf += marginLine(
-        rep.lei, (ents[t.b] as Entity).lei, '', t.uti, 'OWC1', 'USD',
-        im, Math.max(0, -valUsd), im * rng.float(0, 0.5), 0, 0, 0, negativeMargin,
+        rep.lei,
+        (ents[t.b] as Entity).lei,
+        '',
+        t.uti,
+        'OWC1',
+        'USD',
+        im,
+        Math.max(0, -valUsd),
+        im * rng.float(0, 0.5),
+        0,
+        0,
+        0,
+        negativeMargin,
       );
       marginRows++;
     }
@@ -1531,12 +2074,24 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
       resetDraft();
       t.seg = rng.pickFrom(segTable);
       switch (t.seg) {
-        case SEG_LISTED: buildListed(); break;
-        case SEG_MTF: buildMtf(); break;
-        case SEG_OFFSHORE: buildOffshore(); break;
-        case SEG_OTC: buildOtc(false); break;
-        case SEG_INTERDEALER: buildOtc(true); break;
-        default: buildRetail(); break;
+        case SEG_LISTED:
+          buildListed();
+          break;
+        case SEG_MTF:
+          buildMtf();
+          break;
+        case SEG_OFFSHORE:
+          buildOffshore();
+          break;
+        case SEG_OTC:
+          buildOtc(false);
+          break;
+        case SEG_INTERDEALER:
+          buildOtc(true);
+          break;
+        default:
+          buildRetail();
+          break;
       }
       if (t.twoSided && total - row < 2) t.twoSided = false; // the last row cannot hold a pair
       emitSide(0);
@@ -1567,8 +2122,19 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
       const vmColl = Math.max(0, mtm) * rng.float(0.95, 1.05);
       const imColl = im * rng.float(0.6, 1.1);
       marginsOut.buf += marginLine(
-        (ents[ns.rep[i] as number] as Entity).lei, ns.otherId[i] as string, ns.code[i] as string, '',
-        ns.category[i] as string, ccy, im, vmPosted, im * rng.float(0, 0.2), imColl, vmColl, imColl * rng.float(0, 0.2), false,
+        (ents[ns.rep[i] as number] as Entity).lei,
+        ns.otherId[i] as string,
+        ns.code[i] as string,
+        '',
+        ns.category[i] as string,
+        ccy,
+        im,
+        vmPosted,
+        im * rng.float(0, 0.2),
+        imColl,
+        vmColl,
+        imColl * rng.float(0, 0.2),
+        false,
       );
       marginRows++;
       if (marginsOut.buf.length >= CHUNK_CHARS) {

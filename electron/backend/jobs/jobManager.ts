@@ -45,7 +45,9 @@ export class JobManager {
         },
         (error: unknown) => {
           const wire =
-            error instanceof ContractError ? error.toJSON() : { code: 'INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
+            error instanceof ContractError
+              ? error.toJSON()
+              : { code: 'INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
           info.state = controller.signal.aborted || wire.code === 'CANCELLED' ? 'cancelled' : 'failed';
           info.endedAt = new Date().toISOString();
           info.error = wire;

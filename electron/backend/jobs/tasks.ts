@@ -39,10 +39,20 @@ async function demoLoad(raw: unknown, ctx: TaskContext): Promise<unknown> {
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress({ phase: 'generate', message: 'Generating demo trades', done, total }),
     });
-    const files = fs.readdirSync(scratch).filter((f) => f.endsWith('.csv')).map((f) => path.join(scratch, f));
+    const files = fs
+      .readdirSync(scratch)
+      .filter((f) => f.endsWith('.csv'))
+      .map((f) => path.join(scratch, f));
     return await importSnapshot(
       db,
-      { files, sourceName: demoSnapshot.sourceName, trLei: demoSnapshot.trLei, regime: 'EMIR', asOfDate: demoSnapshot.asOfDate, isDemo: true },
+      {
+        files,
+        sourceName: demoSnapshot.sourceName,
+        trLei: demoSnapshot.trLei,
+        regime: 'EMIR',
+        asOfDate: demoSnapshot.asOfDate,
+        isDemo: true,
+      },
       { signal: ctx.signal, onProgress: (p) => ctx.progress({ phase: p.phase, message: p.message, done: p.done, total: p.total }) },
     );
   } finally {

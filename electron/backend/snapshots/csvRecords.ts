@@ -43,9 +43,7 @@ export async function* readCsvRecords(
     bytes += chunk.length;
     options.onBytes?.(bytes);
   });
-  const parser = input.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, encoding: 'utf8' }),
-  );
+  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, encoding: 'utf8' }));
   let header: string[] | undefined;
   try {
     for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -75,12 +73,7 @@ export async function* readCsvRecords(
   if (!header) throw new ContractError('INVALID_INPUT', `${name} is empty: expected a header row.`, { file: name });
 }
 
-function checkHeader(
-  name: string,
-  header: string[],
-  options: CsvReadOptions,
-  onHeader?: (header: CsvHeader) => void,
-): void {
+function checkHeader(name: string, header: string[], options: CsvReadOptions, onHeader?: (header: CsvHeader) => void): void {
   const known = new Set([...options.required, ...(options.optional ?? [])]);
   const missing = options.required.filter((c) => !header.includes(c));
   if (missing.length > 0) {

@@ -62,7 +62,9 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
   control.onProgress?.({ phase: 'hash', message: 'Checking whether these files were imported before', done: 0, total: totalBytes });
   const sha256 = await hashFiles(byKind);
   const existing = db
-    .prepare(`SELECT snapshot_id, version, trade_rows, rejected_rows, warning_rows FROM snapshot WHERE source_sha256 = ? AND status = 'active'`)
+    .prepare(
+      `SELECT snapshot_id, version, trade_rows, rejected_rows, warning_rows FROM snapshot WHERE source_sha256 = ? AND status = 'active'`,
+    )
     .get(sha256) as { snapshot_id: number; version: number; trade_rows: number; rejected_rows: number; warning_rows: number } | undefined;
   if (existing) {
     return {
@@ -78,17 +80,27 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
   }
 
   const version =
-    ((db
-      .prepare(`SELECT max(version) AS v FROM snapshot WHERE source_name = ? AND regime = ? AND as_of_date = ?`)
-      .get(request.sourceName, request.regime, request.asOfDate) as { v: number | null }).v ?? 0) + 1;
+    ((
+      db
+        .prepare(`SELECT max(version) AS v FROM snapshot WHERE source_name = ? AND regime = ? AND as_of_date = ?`)
+        .get(request.sourceName, request.regime, request.asOfDate) as { v: number | null }
+    ).v ?? 0) + 1;
   const snapshotId = Number(
     db
       .prepare(
         `INSERT INTO snapshot (source_name, tr_lei, regime, as_of_date, version, source_sha256, imported_at, is_demo, status)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'staging')`,
       )
-      .run(request.sourceName, request.trLei, request.regime, request.asOfDate, version, sha256, new Date().toISOString(), request.isDemo ? 1 : 0)
-      .lastInsertRowid,
+      .run(
+        request.sourceName,
+        request.trLei,
+        request.regime,
+        request.asOfDate,
+        version,
+        sha256,
+        new Date().toISOString(),
+        request.isDemo ? 1 : 0,
+      ).lastInsertRowid,
   );
 
   try {
@@ -112,9 +124,12 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
 
     control.onProgress?.({ phase: 'switch', message: 'Making the snapshot available', done: totalBytes, total: totalBytes });
     const counts = loader.counts;
-    db.prepare(
-      `UPDATE snapshot SET status = 'active', trade_rows = ?, rejected_rows = ?, warning_rows = ? WHERE snapshot_id = ?`,
-    ).run(counts.tradesLoaded, counts.rejected, counts.warnings, snapshotId);
+    db.prepare(`UPDATE snapshot SET status = 'active', trade_rows = ?, rejected_rows = ?, warning_rows = ? WHERE snapshot_id = ?`).run(
+      counts.tradesLoaded,
+      counts.rejected,
+      counts.warnings,
+      snapshotId,
+    );
     return {
       snapshotId,
       version,
@@ -148,11 +163,14 @@ function classifyFiles(files: string[]): Map<CsvKind, string> {
     if (!kind) {
       throw new ContractError(
         'INVALID_INPUT',
-        `${path.basename(file)} is not a snapshot file: expected one of ${Object.keys(csvColumns).map((k) => `${k}.csv`).join(', ')}.`,
+        `${path.basename(file)} is not a snapshot file: expected one of ${Object.keys(csvColumns)
+          .map((k) => `${k}.csv`)
+          .join(', ')}.`,
         { file },
       );
     }
-    if (byKind.has(kind)) throw new ContractError('INVALID_INPUT', `Two ${kind} files were given: ${byKind.get(kind)} and ${file}.`, { kind });
+    if (byKind.has(kind))
+      throw new ContractError('INVALID_INPUT', `Two ${kind} files were given: ${byKind.get(kind)} and ${file}.`, { kind });
     if (!fs.existsSync(file)) throw new ContractError('NOT_FOUND', `${file} does not exist.`, { file });
     byKind.set(kind, file);
   }
@@ -211,8 +229,15 @@ class SnapshotLoader {
       { required: requiredColumns[kind], optional: csvColumns[kind], onBytes: options.onBytes, signal: options.signal },
       (header) => {
         if (header.unknownColumns.length > 0) {
-          this.insertIssue.run(this.snapshotId, name, 1, header.unknownColumns.join(','), 'CNC_UNKNOWN_COLUMN', 'WARN',
-            `Unknown column${header.unknownColumns.length > 1 ? 's' : ''} ignored: ${header.unknownColumns.join(', ')}.`);
+          this.insertIssue.run(
+            this.snapshotId,
+            name,
+            1,
+            header.unknownColumns.join(','),
+            'CNC_UNKNOWN_COLUMN',
+            'WARN',
+            `Unknown column${header.unknownColumns.length > 1 ? 's' : ''} ignored: ${header.unknownColumns.join(', ')}.`,
+          );
         }
       },
     );
@@ -231,11 +256,22 @@ class SnapshotLoader {
     let checked: CheckedRow<Values> & { inserted?: boolean };
     if (record.cellCountMismatch) {
       const { expected, actual } = record.cellCountMismatch;
-      checked = { value: undefined, issues: [{ field: '', ruleId: 'CNC_CELL_COUNT', severity: 'ERROR', message: `The row has ${actual} cells; the header has ${expected}.` }] };
+      checked = {
+        value: undefined,
+        issues: [
+          { field: '', ruleId: 'CNC_CELL_COUNT', severity: 'ERROR', message: `The row has ${actual} cells; the header has ${expected}.` },
+        ],
+      };
     } else {
       checked = writer(record.values, record.line);
       if (checked.value && checked.inserted === false) {
-        checked = { value: undefined, issues: [...checked.issues, { field: '', ruleId: 'CNC_DUPLICATE', severity: 'ERROR', message: 'The same record (same key) appears earlier in the file.' }] };
+        checked = {
+          value: undefined,
+          issues: [
+            ...checked.issues,
+            { field: '', ruleId: 'CNC_DUPLICATE', severity: 'ERROR', message: 'The same record (same key) appears earlier in the file.' },
+          ],
+        };
       }
     }
     this.recordIssues(file, record.line, checked.issues);
@@ -273,7 +309,9 @@ class SnapshotLoader {
         };
       }
       case 'prices': {
-        const insert = db.prepare(`INSERT OR IGNORE INTO underlier_price (snapshot_id, as_of_date, underlier_dti, price_usd) VALUES (?, ?, ?, ?)`);
+        const insert = db.prepare(
+          `INSERT OR IGNORE INTO underlier_price (snapshot_id, as_of_date, underlier_dti, price_usd) VALUES (?, ?, ?, ?)`,
+        );
         return (row) => {
           const checked = checkPriceRow(row);
           if (!checked.value) return checked;

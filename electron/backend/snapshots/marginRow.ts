@@ -2,9 +2,24 @@ import { RowChecker, type Row } from './rowChecks';
 import type { CheckedRow } from './tradeRow';
 
 export const marginStateColumns = [
-  'reporting_lei', 'other_cpty_id', 'collateral_portfolio_code', 'uti', 'collateralisation_cat', 'im_posted',
-  'im_posted_ccy', 'vm_posted', 'vm_posted_ccy', 'excess_posted', 'excess_posted_ccy', 'im_collected',
-  'im_collected_ccy', 'vm_collected', 'vm_collected_ccy', 'excess_collected', 'excess_collected_ccy', 'collateral_ts',
+  'reporting_lei',
+  'other_cpty_id',
+  'collateral_portfolio_code',
+  'uti',
+  'collateralisation_cat',
+  'im_posted',
+  'im_posted_ccy',
+  'vm_posted',
+  'vm_posted_ccy',
+  'excess_posted',
+  'excess_posted_ccy',
+  'im_collected',
+  'im_collected_ccy',
+  'vm_collected',
+  'vm_collected_ccy',
+  'excess_collected',
+  'excess_collected_ccy',
+  'collateral_ts',
 ] as const;
 
 export type MarginStateValues = Record<(typeof marginStateColumns)[number], string | null>;

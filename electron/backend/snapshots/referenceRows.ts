@@ -10,8 +10,15 @@ function pick(row: Row, columns: readonly string[]): Values {
 }
 
 export const entityColumns = [
-  'lei', 'legal_name', 'legal_country', 'legal_jurisdiction', 'entity_category', 'nature', 'parent_lei',
-  'ultimate_parent_lei', 'registration_status',
+  'lei',
+  'legal_name',
+  'legal_country',
+  'legal_jurisdiction',
+  'entity_category',
+  'nature',
+  'parent_lei',
+  'ultimate_parent_lei',
+  'registration_status',
 ] as const;
 
 export function checkEntityRow(row: Row): CheckedRow<Values> {
@@ -43,7 +50,8 @@ export function checkFxRow(row: Row): CheckedRow<Values> {
   c.date('as_of_date', true);
   c.currency('ccy', true);
   const rate = c.decimal('usd_per_unit', { required: true, nonNegative: true });
-  if (rate === 0) c.issues.push({ field: 'usd_per_unit', ruleId: 'CNC_POSITIVE', severity: 'ERROR', message: 'usd_per_unit must be above zero.' });
+  if (rate === 0)
+    c.issues.push({ field: 'usd_per_unit', ruleId: 'CNC_POSITIVE', severity: 'ERROR', message: 'usd_per_unit must be above zero.' });
   return { value: c.hasError ? undefined : { as_of_date: row.as_of_date!, ccy: row.ccy!, usd_per_unit: rate! }, issues: c.issues };
 }
 

@@ -73,7 +73,8 @@ export class RowChecker {
   /** ISO 4217 (official list, no crypto codes); a withdrawn code loads with a warning. */
   currency(field: string, required = false): void {
     const v = required ? this.required(field) : this.row[field];
-    if (v !== undefined) this.addIdIssues(field, currencyIssues(v), 'CNC_CURRENCY', `is not an ISO 4217 currency code (crypto codes are not allowed)`);
+    if (v !== undefined)
+      this.addIdIssues(field, currencyIssues(v), 'CNC_CURRENCY', `is not an ISO 4217 currency code (crypto codes are not allowed)`);
   }
 
   /** ISO 3166-1 alpha-2; the user-assigned XK loads with a warning. */

@@ -1,3 +1,4 @@
+import { csvColumns } from './fileKinds';
 import { RowChecker, type Row, type RowIssue } from './rowChecks';
 
 export interface CheckedRow<T> {
@@ -5,15 +6,8 @@ export interface CheckedRow<T> {
   issues: RowIssue[];
 }
 
-/** The trade_state columns filled from trades.csv, in insert order. */
-export const tradeStateColumns = [
-  'uti', 'reporting_lei', 'other_cpty_id', 'other_cpty_is_lei', 'other_cpty_country', 'direction', 'upi',
-  'contract_type', 'asset_class', 'underlier_dti', 'underlier_symbol', 'perpetual', 'option_type', 'option_style',
-  'strike', 'strike_ccy', 'cleared', 'ccp_lei', 'platform_mic', 'venue_id', 'execution_ts', 'effective_date',
-  'expiration_date', 'notional', 'notional_ccy', 'quantity', 'price', 'price_ccy', 'valuation_amount',
-  'valuation_ccy', 'valuation_ts', 'valuation_method', 'delta', 'collateral_portfolio_code', 'action_type', 'level',
-  'reporting_ts',
-] as const;
+/** The trade_state columns filled from trades.csv, in insert order: the file's own columns. */
+export const tradeStateColumns = csvColumns.trades;
 
 export type TradeStateValues = Record<(typeof tradeStateColumns)[number], string | number | null>;
 
@@ -32,7 +26,12 @@ export function checkTradeRow(row: Row): CheckedRow<TradeStateValues> {
   const other = c.required('other_cpty_id');
   if (otherIsLei === true && other !== undefined) c.lei('other_cpty_id');
   if (other !== undefined && other.length > 72) {
-    c.issues.push({ field: 'other_cpty_id', ruleId: 'CNC_LENGTH', severity: 'ERROR', message: 'other_cpty_id is longer than 72 characters.' });
+    c.issues.push({
+      field: 'other_cpty_id',
+      ruleId: 'CNC_LENGTH',
+      severity: 'ERROR',
+      message: 'other_cpty_id is longer than 72 characters.',
+    });
   }
   c.country('other_cpty_country');
   c.oneOf('direction', ['BYER', 'SLLR']);

@@ -1,8 +1,7 @@
 import { parseCommandArgs, positiveInt, UsageError } from '../args';
 import type { Command } from '../command';
-import { followDemoLoad, openBackend } from '../openBackend';
+import { withBackend } from '../openBackend';
 import { createOutput } from '../output';
-import { resolveDataDir } from '../paths';
 import { renderTable } from '../table';
 import { dimensions, type DrillResult, type Dimension } from '../../../shared/contract/exposure';
 import type { SnapshotSummary } from '../../../shared/contract/snapshots';
@@ -18,12 +17,11 @@ Without --snapshot, uses the newest snapshot. Dimensions: ${dimensions.join(', '
     const { values } = parseCommandArgs(args, { by: { type: 'string', default: 'jurisdiction' }, snapshot: { type: 'string' } });
     const path = values.by.split(',').map((d) => d.trim());
     for (const d of path) {
-      if (!(dimensions as readonly string[]).includes(d)) throw new UsageError(`Unknown dimension "${d}". Known: ${dimensions.join(', ')}.`);
+      if (!(dimensions as readonly string[]).includes(d))
+        throw new UsageError(`Unknown dimension "${d}". Known: ${dimensions.join(', ')}.`);
     }
     const out = createOutput(values.json);
-    const backend = await openBackend(resolveDataDir(values['data-dir']), 'cli');
-    try {
-      await followDemoLoad(backend, out, true);
+    return withBackend(values['data-dir'], out, async (backend) => {
       let snapshotId: number;
       if (values.snapshot !== undefined) snapshotId = positiveInt('snapshot', values.snapshot);
       else {
@@ -43,8 +41,6 @@ Without --snapshot, uses the newest snapshot. Dimensions: ${dimensions.join(', '
         ),
       );
       return 0;
-    } finally {
-      await backend.close();
-    }
+    });
   },
 };

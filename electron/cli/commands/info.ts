@@ -1,8 +1,7 @@
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { followDemoLoad, openBackend } from '../openBackend';
+import { withBackend } from '../openBackend';
 import { createOutput } from '../output';
-import { resolveDataDir } from '../paths';
 import type { AppInfo } from '../../../shared/contract/app';
 
 export const infoCommand: Command = {
@@ -12,16 +11,17 @@ export const infoCommand: Command = {
   async run(args) {
     const { values } = parseCommandArgs(args, {});
     const out = createOutput(values.json);
-    const backend = await openBackend(resolveDataDir(values['data-dir']), 'cli');
-    try {
-      await followDemoLoad(backend, out, true);
+    return withBackend(values['data-dir'], out, async (backend) => {
       const info = (await backend.call('app.info', {})) as AppInfo;
       out.result(info, () =>
-        [`Concordat ${info.version}`, `Data directory: ${info.dataDir}`, `Schema version: ${info.schemaVersion}`, `SQLite: ${info.sqliteVersion}`].join('\n'),
+        [
+          `Concordat ${info.version}`,
+          `Data directory: ${info.dataDir}`,
+          `Schema version: ${info.schemaVersion}`,
+          `SQLite: ${info.sqliteVersion}`,
+        ].join('\n'),
       );
       return 0;
-    } finally {
-      await backend.close();
-    }
+    });
   },
 };

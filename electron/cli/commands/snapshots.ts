@@ -1,8 +1,7 @@
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { followDemoLoad, openBackend } from '../openBackend';
+import { withBackend } from '../openBackend';
 import { createOutput } from '../output';
-import { resolveDataDir } from '../paths';
 import { renderTable } from '../table';
 import type { SnapshotSummary } from '../../../shared/contract/snapshots';
 import { formatCount } from '../../../shared/domain/format';
@@ -14,22 +13,27 @@ export const snapshotsCommand: Command = {
   async run(args) {
     const { values } = parseCommandArgs(args, {});
     const out = createOutput(values.json);
-    const backend = await openBackend(resolveDataDir(values['data-dir']), 'cli');
-    try {
-      await followDemoLoad(backend, out, true);
+    return withBackend(values['data-dir'], out, async (backend) => {
       const list = (await backend.call('snapshots.list', {})) as SnapshotSummary[];
       out.result(list, () =>
         list.length === 0
           ? 'No snapshots yet.'
           : renderTable(
               ['ID', 'Source', 'Regime', 'As of', 'Version', 'Trade rows', 'Rejected', 'Warnings'],
-              list.map((s) => [String(s.snapshotId), s.sourceName, s.regime, s.asOfDate, String(s.version), formatCount(s.tradeRows), formatCount(s.rejectedRows), formatCount(s.warningRows)]),
+              list.map((s) => [
+                String(s.snapshotId),
+                s.sourceName,
+                s.regime,
+                s.asOfDate,
+                String(s.version),
+                formatCount(s.tradeRows),
+                formatCount(s.rejectedRows),
+                formatCount(s.warningRows),
+              ]),
               [false, false, false, false, true, true, true, true],
             ),
       );
       return 0;
-    } finally {
-      await backend.close();
-    }
+    });
   },
 };

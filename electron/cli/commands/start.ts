@@ -47,7 +47,10 @@ says so and runs browser mode (as \`concordat serve\`) instead.`,
     const binding = electron ? ensureElectronSqliteBinding(projectRoot) : undefined;
     if (electron && binding) {
       const extra = values['data-dir'] ? [`--data-dir=${path.resolve(values['data-dir'])}`] : [];
-      const child = spawn(electron, [projectRoot, ...extra], { stdio: 'inherit', env: { ...process.env, CONCORDAT_SQLITE_BINDING: binding } });
+      const child = spawn(electron, [projectRoot, ...extra], {
+        stdio: 'inherit',
+        env: { ...process.env, CONCORDAT_SQLITE_BINDING: binding },
+      });
       return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
     }
     if (electron && !binding) {

@@ -1,4 +1,12 @@
-import { ContractError, type ConcordatBridge, type EventName, type Events, type InputOf, type MethodName, type OutputOf } from '../../../shared/contract';
+import {
+  ContractError,
+  type ConcordatBridge,
+  type EventName,
+  type Events,
+  type InputOf,
+  type MethodName,
+  type OutputOf,
+} from '../../../shared/contract';
 import { createHttpBridge, takeSessionToken } from './httpBridge';
 
 declare global {

@@ -19,7 +19,12 @@ export function NavBar() {
       <ul>
         {items.map((item) => (
           <li key={item.view}>
-            <button type="button" className={item.view === view ? 'active' : ''} aria-current={item.view === view ? 'page' : undefined} onClick={() => setView(item.view)}>
+            <button
+              type="button"
+              className={item.view === view ? 'active' : ''}
+              aria-current={item.view === view ? 'page' : undefined}
+              onClick={() => setView(item.view)}
+            >
               {item.label}
             </button>
           </li>

@@ -42,7 +42,8 @@ export function createAppStore(api: ApiClient) {
         const [info, jobs] = await Promise.all([api.call('app.info', {}), api.call('jobs.list', {})]);
         const running: Record<string, JobProgress> = {};
         for (const j of jobs) {
-          if (j.state === 'running') running[j.jobId] = j.lastProgress ?? { jobId: j.jobId, kind: j.kind, phase: 'start', message: 'Starting', done: 0 };
+          if (j.state === 'running')
+            running[j.jobId] = j.lastProgress ?? { jobId: j.jobId, kind: j.kind, phase: 'start', message: 'Starting', done: 0 };
         }
         set((s) => ({ info, jobs: { ...running, ...s.jobs } }));
         await get().refreshSnapshots();

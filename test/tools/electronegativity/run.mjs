@@ -126,15 +126,31 @@ const PARSER_PLUGINS = ['decoratorAutoAccessors', 'deferredImportEvaluation'];
 
 // Checks that read the options object of `new BrowserWindow(...)` (see the options probe).
 const WINDOW_OPTION_CHECKS = new Set([
-  'CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'AUXCLICK_JS_CHECK', 'NODE_INTEGRATION_JS_CHECK',
-  'REMOTE_MODULE_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'INSECURE_CONTENT_JS_CHECK', 'PRELOAD_JS_CHECK',
-  'AFFINITY_JS_CHECK', 'BLINK_FEATURES_JS_CHECK', 'EXPERIMENTAL_FEATURES_JS_CHECK',
+  'CONTEXT_ISOLATION_JS_CHECK',
+  'SANDBOX_JS_CHECK',
+  'AUXCLICK_JS_CHECK',
+  'NODE_INTEGRATION_JS_CHECK',
+  'REMOTE_MODULE_JS_CHECK',
+  'WEB_SECURITY_JS_CHECK',
+  'INSECURE_CONTENT_JS_CHECK',
+  'PRELOAD_JS_CHECK',
+  'AFFINITY_JS_CHECK',
+  'BLINK_FEATURES_JS_CHECK',
+  'EXPERIMENTAL_FEATURES_JS_CHECK',
 ]);
 
 const SOURCE_EXTENSIONS = new Map([
   // electronegativity only loads .js/.jsx/.ts/.tsx/.html/.htm: module variants are copied renamed.
-  ['.ts', '.ts'], ['.tsx', '.tsx'], ['.mts', '.ts'], ['.cts', '.ts'],
-  ['.js', '.js'], ['.jsx', '.jsx'], ['.mjs', '.js'], ['.cjs', '.js'], ['.html', '.html'], ['.htm', '.htm'],
+  ['.ts', '.ts'],
+  ['.tsx', '.tsx'],
+  ['.mts', '.ts'],
+  ['.cts', '.ts'],
+  ['.js', '.js'],
+  ['.jsx', '.jsx'],
+  ['.mjs', '.js'],
+  ['.cjs', '.js'],
+  ['.html', '.html'],
+  ['.htm', '.htm'],
 ]);
 const PROBE_FILE = '__window_options_probe__.ts';
 
@@ -179,7 +195,9 @@ function ensureInstalled() {
   const installed = readJson(path.join(toolDir, 'node_modules', '@doyensec', 'electronegativity', 'package.json'));
   if (installed?.version === pinned && fs.existsSync(path.join(toolDir, 'node_modules', '@babel', 'parser', 'package.json'))) return;
   const prefix = show(toolDir);
-  console.log(`electronegativity: ${installed ? `found ${installed.version}, want ${pinned}` : 'not installed'}; running npm ci --prefix ${prefix}`);
+  console.log(
+    `electronegativity: ${installed ? `found ${installed.version}, want ${pinned}` : 'not installed'}; running npm ci --prefix ${prefix}`,
+  );
   const result = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--prefix', prefix], {
     stdio: 'inherit',
     shell: process.platform === 'win32',
@@ -241,12 +259,18 @@ function probeWindowOptions(files, tmp, babelParser) {
     const code = fs.readFileSync(file.copy, 'utf8');
     let ast;
     try {
-      const plugins = [...(/\.tsx?$/.test(file.copy) ? ['typescript'] : []), ...(/x$/.test(file.copy) ? ['jsx'] : []), 'decorators-legacy', ...PARSER_PLUGINS];
+      const plugins = [
+        ...(/\.tsx?$/.test(file.copy) ? ['typescript'] : []),
+        ...(/x$/.test(file.copy) ? ['jsx'] : []),
+        'decorators-legacy',
+        ...PARSER_PLUGINS,
+      ];
       ast = babelParser.parse(code, { sourceType: 'unambiguous', plugins });
     } catch {
       continue; // electronegativity reports the parse error itself
     }
-    const isWindowCtor = (n) => n?.type === 'NewExpression' && n.callee.type === 'Identifier' && ['BrowserWindow', 'BrowserView'].includes(n.callee.name);
+    const isWindowCtor = (n) =>
+      n?.type === 'NewExpression' && n.callee.type === 'Identifier' && ['BrowserWindow', 'BrowserView'].includes(n.callee.name);
     // Names through which a literal reaches `new BrowserWindow(name)` or `new BrowserWindow(name(...))`:
     // a const initialised with it (through `as`/`satisfies`), and the nearest enclosing function.
     const holderNames = (stack, literal) => {
@@ -254,7 +278,10 @@ function probeWindowOptions(files, tmp, babelParser) {
       let inner = literal;
       for (let i = stack.length - 1; i >= 0; i--) {
         const n = stack[i];
-        if (['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'ParenthesizedExpression'].includes(n.type) && n.expression === inner) {
+        if (
+          ['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'ParenthesizedExpression'].includes(n.type) &&
+          n.expression === inner
+        ) {
           inner = n;
           continue;
         }
@@ -274,7 +301,12 @@ function probeWindowOptions(files, tmp, babelParser) {
       const parent = stack[stack.length - 1];
       if (isWindowCtor(node)) {
         const arg = node.arguments[0];
-        const name = arg?.type === 'Identifier' ? arg.name : arg?.type === 'CallExpression' && arg.callee.type === 'Identifier' ? arg.callee.name : undefined;
+        const name =
+          arg?.type === 'Identifier'
+            ? arg.name
+            : arg?.type === 'CallExpression' && arg.callee.type === 'Identifier'
+              ? arg.callee.name
+              : undefined;
         if (name) callSites.push({ original: file.original, line: node.loc.start.line, name });
       }
       if (
@@ -307,7 +339,14 @@ function probeWindowOptions(files, tmp, babelParser) {
 
 function pad(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => String(c).padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 async function main() {
@@ -320,7 +359,8 @@ async function main() {
     if (!opts.dir) fail(2, 'neither electron/main nor electron/preload exists');
     sourceDirs.push(scanRoot);
   }
-  for (const d of defaults) if (!opts.dir && !fs.existsSync(d)) console.warn(`electronegativity: ${path.relative(scanRoot, d)} not found, not scanned`);
+  for (const d of defaults)
+    if (!opts.dir && !fs.existsSync(d)) console.warn(`electronegativity: ${path.relative(scanRoot, d)} not found, not scanned`);
 
   ensureInstalled();
   const require = createRequire(path.join(toolDir, 'package.json'));
@@ -379,10 +419,25 @@ async function main() {
 
   const findings = result.issues.map((issue) => {
     const { original, line } = locate(issue.file, issue.location?.line ?? 0);
-    const finding = { id: issue.id, severity: issue.severity.name, value: issue.severity.value, confidence: issue.confidence.name, file: original, line, sample: issue.sample, description: issue.description };
+    const finding = {
+      id: issue.id,
+      severity: issue.severity.name,
+      value: issue.severity.value,
+      confidence: issue.confidence.name,
+      file: original,
+      line,
+      sample: issue.sample,
+      description: issue.description,
+    };
     const coveredBy = WINDOW_OPTION_CHECKS.has(issue.id) && probe.covered.find((c) => c.original === original && c.line === line);
     const disabled = DISABLED_CHECKS.find((d) => d.id === issue.id && (!d.where || d.where(finding)));
-    finding.status = coveredBy ? 'probed' : disabled ? 'disabled' : issue.severity.value >= SEVERITY_FAIL || issue.severity.name === 'CRITICAL' ? 'FAIL' : 'info';
+    finding.status = coveredBy
+      ? 'probed'
+      : disabled
+        ? 'disabled'
+        : issue.severity.value >= SEVERITY_FAIL || issue.severity.name === 'CRITICAL'
+          ? 'FAIL'
+          : 'info';
     finding.note = coveredBy ? `options checked at ${coveredBy.checkedAt}` : disabled ? disabled.why : '';
     return finding;
   });
@@ -395,7 +450,15 @@ async function main() {
   const shown = [...failing.sort(bySeverity), ...disabled.sort(bySeverity), ...informational.sort(bySeverity)];
   if (shown.length > 0) {
     const rows = [['status', 'check', 'severity', 'confidence', 'location', 'note']];
-    for (const f of shown) rows.push([f.status, f.id, f.severity, f.confidence, f.line ? `${f.file}:${f.line}` : f.file, f.status === 'FAIL' ? f.description : f.note || f.description]);
+    for (const f of shown)
+      rows.push([
+        f.status,
+        f.id,
+        f.severity,
+        f.confidence,
+        f.line ? `${f.file}:${f.line}` : f.file,
+        f.status === 'FAIL' ? f.description : f.note || f.description,
+      ]);
     console.log(pad(rows));
   }
   for (const site of probe.covered) {
@@ -410,4 +473,4 @@ async function main() {
   process.exit(failing.length > 0 ? 1 : 0);
 }
 
-main().catch((error) => fail(2, error?.message?.startsWith('no sources') ? error.message : error?.stack ?? String(error)));
+main().catch((error) => fail(2, error?.message?.startsWith('no sources') ? error.message : (error?.stack ?? String(error))));

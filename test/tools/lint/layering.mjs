@@ -13,7 +13,12 @@ const layers = [
   { name: 'shared/domain', internal: ['shared/domain', 'shared/contract'], packages: () => false },
   { name: 'electron/backend', internal: ['shared', 'electron/backend'], packages: (p) => p !== 'electron' },
   { name: 'electron/main', internal: ['shared', 'electron/main', 'electron/backend/host.ts'], packages: () => true },
-  { name: 'electron/preload', internal: ['electron/preload', 'shared/contract'], packages: (p) => p === 'electron', typeOnly: ['shared/contract'] },
+  {
+    name: 'electron/preload',
+    internal: ['electron/preload', 'shared/contract'],
+    packages: (p) => p === 'electron',
+    typeOnly: ['shared/contract'],
+  },
   { name: 'electron/server', internal: ['shared', 'electron/backend', 'electron/server'], packages: (p) => p !== 'electron' },
   { name: 'electron/cli', internal: ['shared', 'electron/backend', 'electron/server', 'electron/cli'], packages: (p) => p !== 'electron' },
   { name: 'electron/scripts', internal: [], packages: (p) => p !== 'electron' },
@@ -41,11 +46,18 @@ export const layeringRule = {
     const check = (node, spec, isTypeOnly) => {
       if (typeof spec !== 'string') return;
       if (spec.startsWith('.') || spec.startsWith('/')) {
-        const target = path.relative(root, path.resolve(path.dirname(context.filename), spec)).split(path.sep).join('/');
+        const target = path
+          .relative(root, path.resolve(path.dirname(context.filename), spec))
+          .split(path.sep)
+          .join('/');
         const targetWithExt = /\.[cm]?[jt]sx?$/.test(target) ? target : `${target}.ts`;
         const allowed = layer.internal.some((f) => within(target, f) || within(targetWithExt, f));
         if (!allowed) {
-          context.report({ node, messageId: 'internal', data: { from: layer.name, target, allowed: layer.internal.join(', ') || 'nothing of ours' } });
+          context.report({
+            node,
+            messageId: 'internal',
+            data: { from: layer.name, target, allowed: layer.internal.join(', ') || 'nothing of ours' },
+          });
         } else if (!isTypeOnly && (layer.typeOnly ?? []).some((f) => within(target, f))) {
           context.report({ node, messageId: 'typeOnly', data: { from: layer.name, target } });
         }

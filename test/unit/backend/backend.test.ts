@@ -52,9 +52,19 @@ describe('Backend', () => {
   });
 
   it('turns bad input into INVALID_INPUT and unknown methods into NOT_FOUND', async () => {
-    const backend = await Backend.open({ dataDir: tempDir(), mode: 'cli', version: 't', executor: inProcessExecutor, loadDemoOnFirstStart: false });
-    await expect(backend.call('exposure.drill', { snapshotId: -1, path: ['jurisdiction'] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(backend.call('exposure.drill', { snapshotId: 1, path: ['jurisdiction'], extra: true })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const backend = await Backend.open({
+      dataDir: tempDir(),
+      mode: 'cli',
+      version: 't',
+      executor: inProcessExecutor,
+      loadDemoOnFirstStart: false,
+    });
+    await expect(backend.call('exposure.drill', { snapshotId: -1, path: ['jurisdiction'] })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await expect(backend.call('exposure.drill', { snapshotId: 1, path: ['jurisdiction'], extra: true })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     await expect(backend.call('jobs.cancel', { jobId: 'drop table' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(backend.call('__proto__', {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await backend.close();

@@ -12,7 +12,12 @@ const bin = path.join(root, 'electron', 'cli', 'bin.cjs');
 
 /** Runs the real `concordat` command (the built bundle) and captures its output. */
 function concordat(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CONCORDAT_DATA_DIR: '', ...env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CONCORDAT_DATA_DIR: '', ...env },
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,7 +31,8 @@ describe('concordat CLI', () => {
   it('prints its help with every command, and per-command usage', () => {
     const help = concordat(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['start', 'serve', 'demo', 'snapshots', 'exposure', 'info']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['start', 'serve', 'demo', 'snapshots', 'exposure', 'info'])
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(help.stdout).toContain('--data-dir D');
     expect(help.stdout).toContain('--json');
     const usage = concordat(['demo', '--help']);
@@ -65,7 +71,9 @@ describe('concordat CLI', () => {
     const result = JSON.parse(json.stdout);
     expect(result.rows.length).toBeGreaterThan(5);
     const db = new Database(path.join(dataDir, 'concordat.db'), { readonly: true });
-    const distinct = db.prepare(`SELECT count(DISTINCT uti) AS n FROM trade_state WHERE coalesce(action_type, '') NOT IN ('TERM', 'EROR')`).get() as { n: number };
+    const distinct = db
+      .prepare(`SELECT count(DISTINCT uti) AS n FROM trade_state WHERE coalesce(action_type, '') NOT IN ('TERM', 'EROR')`)
+      .get() as { n: number };
     db.close();
     expect(result.totals.tradeCount).toBe(distinct.n);
 

@@ -125,7 +125,13 @@ describe('webContents guards', () => {
     hardenWebContents(contents, openExternal);
     expect(open('https://www.gleif.org/en/lei/search')).toEqual({ action: 'deny' });
     expect(openExternal).toHaveBeenCalledWith('https://www.gleif.org/en/lei/search');
-    for (const url of ['http://www.gleif.org/', 'https://attacker.example/', 'https://user:pw@www.gleif.org/', 'file:///etc/passwd', 'javascript:alert(1)']) {
+    for (const url of [
+      'http://www.gleif.org/',
+      'https://attacker.example/',
+      'https://user:pw@www.gleif.org/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+    ]) {
       openExternal.mockClear();
       expect(open(url)).toEqual({ action: 'deny' });
       expect(openExternal).not.toHaveBeenCalled();

@@ -15,13 +15,19 @@ interface Reply {
 }
 
 /** A raw HTTP request, so tests can set Host and Origin as an attacker's page would. */
-function request(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+function request(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -39,7 +45,13 @@ beforeEach(async () => {
   fs.mkdirSync(path.join(rendererDir, 'assets'));
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   backend = await Backend.open({ dataDir, mode: 'browser', version: 'test', executor: inProcessExecutor, loadDemoOnFirstStart: false });
-  await importSnapshot(backend.db, { files: copyFixture('snapshot-small').files, sourceName: 'Test TR', trLei: '9845005CCPXXXXXX0005', regime: 'EMIR', asOfDate: '2026-06-30' });
+  await importSnapshot(backend.db, {
+    files: copyFixture('snapshot-small').files,
+    sourceName: 'Test TR',
+    trLei: '9845005CCPXXXXXX0005',
+    regime: 'EMIR',
+    asOfDate: '2026-06-30',
+  });
   server = await startServer({ backend, rendererDir, token });
 });
 
@@ -71,7 +83,12 @@ describe('browser-mode server', () => {
   });
 
   it('answers 401 without the token or with a wrong one', async () => {
-    const none = await request(server.port, { method: 'POST', path: '/api/call/app.info', headers: { Host: host(), 'Content-Type': 'application/json' }, body: '{}' });
+    const none = await request(server.port, {
+      method: 'POST',
+      path: '/api/call/app.info',
+      headers: { Host: host(), 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(none.status).toBe(401);
     expect(JSON.parse(none.body).error.code).toBe('UNAUTHORIZED');
     const wrong = await call('app.info', {}, { Authorization: `Bearer ${token.slice(0, -1)}x` });
@@ -103,7 +120,12 @@ describe('browser-mode server', () => {
     const reply = await call('app.info', {}, { 'Content-Type': 'text/plain' });
     expect(reply.status).toBe(400);
     expect(JSON.parse(reply.body).error.message).toBe('Calls must be sent as application/json.');
-    const broken = await request(server.port, { method: 'POST', path: '/api/call/app.info', headers: { Host: host(), 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{oops' });
+    const broken = await request(server.port, {
+      method: 'POST',
+      path: '/api/call/app.info',
+      headers: { Host: host(), 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: '{oops',
+    });
     expect(broken.status).toBe(400);
   });
 

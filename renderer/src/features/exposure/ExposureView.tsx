@@ -18,7 +18,9 @@ export function ExposureView() {
       <section className="view">
         <h1>Exposure by jurisdiction</h1>
         <p className="muted">
-          {demoLoading ? 'Loading the built-in demo snapshot…' : 'No snapshot has been imported yet. Sync a feed or import TR files under Feeds & snapshots.'}
+          {demoLoading
+            ? 'Loading the built-in demo snapshot…'
+            : 'No snapshot has been imported yet. Sync a feed or import TR files under Feeds & snapshots.'}
         </p>
       </section>
     );
@@ -47,9 +49,9 @@ export function ExposureView() {
       )}
       {current && <JurisdictionGrid result={current} />}
       <p className="footnote">
-        Jurisdiction is the counterparty&rsquo;s legal country (entity reference data; the reported country for natural persons).
-        A cross-border trade appears under both sides&rsquo; jurisdictions; the total counts each trade once, so it is not the sum
-        of the rows. Hover a column header for its formula.
+        Jurisdiction is the counterparty&rsquo;s legal country (entity reference data; the reported country for natural persons). A
+        cross-border trade appears under both sides&rsquo; jurisdictions; the total counts each trade once, so it is not the sum of the
+        rows. Hover a column header for its formula.
       </p>
     </section>
   );

@@ -12,20 +12,18 @@ export function JurisdictionGrid({ result }: { result: DrillResult }) {
   const columnDefs = useMemo<ColDef<GridRow>[]>(
     () => [
       { field: 'label', headerName: 'Jurisdiction', pinned: 'left', minWidth: 200, flex: 2 },
-      ...exposureColumns.map(
-        (c): ColDef<GridRow> => ({
-          field: c.field,
-          headerName: c.header,
-          headerTooltip: `${c.header}: ${c.description}`,
-          type: 'numericColumn',
-          flex: 1,
-          minWidth: 120,
-          wrapHeaderText: true,
-          autoHeaderHeight: true,
-          valueFormatter: (p) => (typeof p.value === 'number' ? c.format(p.value) : ''),
-          cellClassRules: { 'flag-unconverted': (p) => c.field === 'unconvertedCount' && Number(p.value) > 0 },
-        }),
-      ),
+      ...exposureColumns.map((c): ColDef<GridRow> => ({
+        field: c.field,
+        headerName: c.header,
+        headerTooltip: `${c.header}: ${c.description}`,
+        type: 'numericColumn',
+        flex: 1,
+        minWidth: 120,
+        wrapHeaderText: true,
+        autoHeaderHeight: true,
+        valueFormatter: (p) => (typeof p.value === 'number' ? c.format(p.value) : ''),
+        cellClassRules: { 'flag-unconverted': (p) => c.field === 'unconvertedCount' && Number(p.value) > 0 },
+      })),
     ],
     [],
   );

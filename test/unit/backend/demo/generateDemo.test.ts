@@ -142,8 +142,12 @@ describe('generateDemoData', () => {
 
   it('writes the exact headers, LF line endings and the promised row counts', () => {
     const expected: Record<(typeof FILE_KEYS)[number], readonly string[]> = {
-      trades: TRADES_COLUMNS, margins: MARGINS_COLUMNS, entities: ENTITIES_COLUMNS, venues: VENUES_COLUMNS,
-      prices: PRICES_COLUMNS, fx: FX_COLUMNS,
+      trades: TRADES_COLUMNS,
+      margins: MARGINS_COLUMNS,
+      entities: ENTITIES_COLUMNS,
+      venues: VENUES_COLUMNS,
+      prices: PRICES_COLUMNS,
+      fx: FX_COLUMNS,
     };
     for (const k of FILE_KEYS) {
       const { header, raw } = readCsv(resA.files[k]);
@@ -167,7 +171,8 @@ describe('generateDemoData', () => {
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.length).toBeLessThan(200);
     expect(progress.at(-1)).toEqual([N, N]);
-    for (let i = 1; i < progress.length; i++) expect((progress[i] as [number, number])[0]).toBeGreaterThan((progress[i - 1] as [number, number])[0]);
+    for (let i = 1; i < progress.length; i++)
+      expect((progress[i] as [number, number])[0]).toBeGreaterThan((progress[i - 1] as [number, number])[0]);
   });
 
   it('makes the invalid-row count deterministic and about invalidShare × rows, with one defect each', () => {
@@ -362,7 +367,10 @@ describe('generateDemoData', () => {
     expect(byCp.size).toBeGreaterThan(100);
 
     // heavy-tailed notionals
-    const usd = trades.filter((r) => get(r, 'notional_ccy') === 'USD').map((r) => Number(get(r, 'notional'))).sort((a, b) => a - b);
+    const usd = trades
+      .filter((r) => get(r, 'notional_ccy') === 'USD')
+      .map((r) => Number(get(r, 'notional')))
+      .sort((a, b) => a - b);
     const q = (p: number) => usd[Math.floor(p * (usd.length - 1))] as number;
     expect(q(0.99) / q(0.5)).toBeGreaterThan(20);
 
@@ -371,9 +379,13 @@ describe('generateDemoData', () => {
     expect(countries.size).toBeGreaterThanOrEqual(15);
     for (const c of ['US', 'GB', 'KY', 'SG', 'HK', 'CH', 'DE', 'IE', 'LU']) expect(countries.has(c)).toBe(true);
     const byLei = new Map(entities.map((e) => [get(e, 'lei'), e]));
-    const abroad = (cat: string) => entities.filter((e) => get(e, 'entity_category') === cat
-      && get(byLei.get(get(e, 'parent_lei')) ?? {}, 'legal_country') !== ''
-      && get(byLei.get(get(e, 'parent_lei')) ?? {}, 'legal_country') !== get(e, 'legal_country'));
+    const abroad = (cat: string) =>
+      entities.filter(
+        (e) =>
+          get(e, 'entity_category') === cat &&
+          get(byLei.get(get(e, 'parent_lei')) ?? {}, 'legal_country') !== '' &&
+          get(byLei.get(get(e, 'parent_lei')) ?? {}, 'legal_country') !== get(e, 'legal_country'),
+      );
     expect(abroad('BRANCH').length).toBeGreaterThan(0);
     expect(abroad('FUND').length).toBeGreaterThan(0);
     expect(entities.some((e) => get(e, 'ultimate_parent_lei') !== '' && get(e, 'ultimate_parent_lei') !== get(e, 'parent_lei'))).toBe(true);
@@ -401,7 +413,11 @@ describe('generateDemoData', () => {
     for (const r of rows) {
       const at = (k: string) => get(r, k);
       check(isValidLei(at('reporting_lei')), 'reporting_lei', r);
-      check(utiIssues(at('uti'), { actionType: at('action_type') }).every((i) => i.level !== 'ERROR'), 'uti', r);
+      check(
+        utiIssues(at('uti'), { actionType: at('action_type') }).every((i) => i.level !== 'ERROR'),
+        'uti',
+        r,
+      );
       check(upiIssues(at('upi')).length === 0, 'upi', r);
       check(dtiIssues(at('underlier_dti')).length === 0, 'dti', r);
       check(oneOf(at('direction'), ['BYER', 'SLLR']), 'direction', r);
@@ -418,7 +434,11 @@ describe('generateDemoData', () => {
         check(isValidLei(at('other_cpty_id')), 'other_cpty_id', r);
         check(at('other_cpty_country') === '', 'country for LEI cpty', r);
       } else {
-        check(countryIssues(at('other_cpty_country')).every((i) => i.level !== 'ERROR'), 'np country', r);
+        check(
+          countryIssues(at('other_cpty_country')).every((i) => i.level !== 'ERROR'),
+          'np country',
+          r,
+        );
       }
       if (at('cleared') === 'Y') {
         check(isValidLei(at('ccp_lei')), 'ccp_lei', r);
@@ -454,7 +474,8 @@ describe('generateDemoData', () => {
     }
     expect(problems).toEqual([]);
     const m = readCsv(res.files.margins).rows;
-    for (const row of m) for (const k of ['im_posted', 'vm_posted', 'im_collected', 'vm_collected']) expect(get(row, k).startsWith('-')).toBe(false);
+    for (const row of m)
+      for (const k of ['im_posted', 'vm_posted', 'im_collected', 'vm_collected']) expect(get(row, k).startsWith('-')).toBe(false);
   });
 
   it('handles edge sizes: 0 rows (headers only) and 1 row', async () => {
@@ -478,7 +499,9 @@ describe('generateDemoData', () => {
   it('honours an AbortSignal: rejects with AbortError and removes partial files', async () => {
     const pre = new AbortController();
     pre.abort();
-    await expect(generateDemoData({ trades: 10, seed: 1, outDir: tmp(), signal: pre.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(generateDemoData({ trades: 10, seed: 1, outDir: tmp(), signal: pre.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
 
     const dir = tmp();
     const ac = new AbortController();

@@ -22,7 +22,17 @@ async function freshDb() {
 }
 
 function tableCounts(db: Awaited<ReturnType<typeof freshDb>>) {
-  const tables = ['snapshot', 'trade_state', 'margin_state', 'entity', 'fx_rate', 'validation_issue', 'rejected_row', 'rollup_jurisdiction', 'rollup_total'];
+  const tables = [
+    'snapshot',
+    'trade_state',
+    'margin_state',
+    'entity',
+    'fx_rate',
+    'validation_issue',
+    'rejected_row',
+    'rollup_jurisdiction',
+    'rollup_total',
+  ];
   return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
 }
 
@@ -39,13 +49,19 @@ describe('importSnapshot on the hand-made fixture', () => {
     const [snapshot] = listSnapshots(db);
     expect(snapshot).toMatchObject({ snapshotId: summary.snapshotId, tradeRows: 7, rejectedRows: 2, regime: 'EMIR' });
 
-    const rejected = db.prepare(`SELECT file, line, raw_json FROM rejected_row ORDER BY file`).all() as { file: string; line: number; raw_json: string }[];
+    const rejected = db.prepare(`SELECT file, line, raw_json FROM rejected_row ORDER BY file`).all() as {
+      file: string;
+      line: number;
+      raw_json: string;
+    }[];
     expect(rejected.map((r) => [r.file, r.line])).toEqual([
       ['margins.csv', 5],
       ['trades.csv', 9],
     ]);
     expect(JSON.parse(rejected[1]!.raw_json).reporting_lei).toBe('5493001USDEALERA0096');
-    const issues = db.prepare(`SELECT file, line, field, rule_id, severity FROM validation_issue WHERE severity = 'ERROR' ORDER BY file`).all();
+    const issues = db
+      .prepare(`SELECT file, line, field, rule_id, severity FROM validation_issue WHERE severity = 'ERROR' ORDER BY file`)
+      .all();
     expect(issues).toEqual([
       { file: 'margins.csv', line: 5, field: 'im_posted_ccy', rule_id: 'CNC_CURRENCY', severity: 'ERROR' },
       { file: 'trades.csv', line: 9, field: 'reporting_lei', rule_id: 'CNC_LEI', severity: 'ERROR' },
@@ -58,10 +74,30 @@ describe('importSnapshot on the hand-made fixture', () => {
     const result = drillByJurisdiction(db, snapshotId);
     const byKey = Object.fromEntries(result.rows.map((r) => [r.key, r]));
     expect(Object.keys(byKey).sort()).toEqual(['FR', 'GB', 'KY', 'US']);
-    expect(byKey.US).toMatchObject({ tradeCount: 4, counterpartyCount: 2, grossNotionalUsd: 1_850_000, netNotionalUsd: 450_000, initialMarginPostedUsd: 50_000, unconvertedCount: 1 });
-    expect(byKey.GB).toMatchObject({ tradeCount: 2, counterpartyCount: 1, grossNotionalUsd: 1_200_000, netNotionalUsd: -800_000, unconvertedCount: 0 });
+    expect(byKey.US).toMatchObject({
+      tradeCount: 4,
+      counterpartyCount: 2,
+      grossNotionalUsd: 1_850_000,
+      netNotionalUsd: 450_000,
+      initialMarginPostedUsd: 50_000,
+      unconvertedCount: 1,
+    });
+    expect(byKey.GB).toMatchObject({
+      tradeCount: 2,
+      counterpartyCount: 1,
+      grossNotionalUsd: 1_200_000,
+      netNotionalUsd: -800_000,
+      unconvertedCount: 0,
+    });
     expect(byKey.GB!.initialMarginPostedUsd).toBeCloseTo(22_000, 6);
-    expect(byKey.KY).toMatchObject({ tradeCount: 2, counterpartyCount: 1, grossNotionalUsd: 550_000, netNotionalUsd: 550_000, initialMarginPostedUsd: 0, unconvertedCount: 2 });
+    expect(byKey.KY).toMatchObject({
+      tradeCount: 2,
+      counterpartyCount: 1,
+      grossNotionalUsd: 550_000,
+      netNotionalUsd: 550_000,
+      initialMarginPostedUsd: 0,
+      unconvertedCount: 2,
+    });
     expect(byKey.FR).toMatchObject({ tradeCount: 1, counterpartyCount: 1, grossNotionalUsd: 200_000, netNotionalUsd: -200_000 });
     expect(byKey.US!.label).toBe('United States (US)');
     // Totals count each trade once: not the sum of the rows.
@@ -99,7 +135,9 @@ describe('importSnapshot on the hand-made fixture', () => {
     const error = await importSnapshot(db, { ...request(files), asOfDate: '2026-07-01' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContractError);
     expect((error as ContractError).code).toBe('INVALID_INPUT');
-    expect((error as ContractError).message).toMatch(/^margins\.csv does not have the expected header: missing columns reporting_lei, other_cpty_id, collateralisation_category\.$/);
+    expect((error as ContractError).message).toMatch(
+      /^margins\.csv does not have the expected header: missing columns reporting_lei, other_cpty_id, collateralisation_category\.$/,
+    );
     expect(tableCounts(db)).toEqual(before);
     expect(listSnapshots(db).map((s) => s.snapshotId)).toEqual([good.snapshotId]);
   });
@@ -135,11 +173,15 @@ describe('importSnapshot on the hand-made fixture', () => {
     const db = await freshDb();
     const controller = new AbortController();
     controller.abort();
-    await expect(importSnapshot(db, request(copyFixture('snapshot-small').files), { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(importSnapshot(db, request(copyFixture('snapshot-small').files), { signal: controller.signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
     expect(tableCounts(db).snapshot).toBe(0);
     expect(tableCounts(db).trade_state).toBe(0);
 
-    db.prepare(`INSERT INTO snapshot (source_name, tr_lei, regime, as_of_date, version, source_sha256, imported_at, status) VALUES ('x', '9845005CCPXXXXXX0005', 'EMIR', '2026-06-30', 1, 'abc', 'now', 'staging')`).run();
+    db.prepare(
+      `INSERT INTO snapshot (source_name, tr_lei, regime, as_of_date, version, source_sha256, imported_at, status) VALUES ('x', '9845005CCPXXXXXX0005', 'EMIR', '2026-06-30', 1, 'abc', 'now', 'staging')`,
+    ).run();
     expect(discardStagingSnapshots(db)).toBe(1);
     expect(listSnapshots(db)).toEqual([]);
   });
