@@ -76,7 +76,7 @@ export class Backend {
     const params: DemoLoadParams = {
       dbFile: this.dbFile,
       workDir,
-      trades: this.options.demoTrades ?? demoSnapshot.trades,
+      trades: this.options.demoTrades ?? demoTradesFromEnvironment() ?? demoSnapshot.trades,
       seed: demoSnapshot.seed,
     };
     this.demoJobId = this.jobs.start('demo.load', 'demo.load', params).jobId;
@@ -124,6 +124,12 @@ export class Backend {
     await this.jobs.shutdown();
     this.db.close();
   }
+}
+
+/** CONCORDAT_DEMO_TRADES: a smaller (or larger) demo for tests and demonstrations. */
+function demoTradesFromEnvironment(): number | undefined {
+  const value = Number(process.env.CONCORDAT_DEMO_TRADES);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 /** Maps anything thrown inside the backend onto the contract's error shape. */

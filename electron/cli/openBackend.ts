@@ -9,8 +9,7 @@ import { appVersion, jobWorkerFile, resolveDataDir } from './paths';
 /** Opens the backend for a command; long jobs go to worker threads when the worker bundle exists. */
 export async function openBackend(dataDir: string, mode: AppInfo['mode']): Promise<Backend> {
   const executor = fs.existsSync(jobWorkerFile) ? workerExecutor(jobWorkerFile) : inProcessExecutor;
-  const demoTrades = process.env.CONCORDAT_DEMO_TRADES ? Number(process.env.CONCORDAT_DEMO_TRADES) : undefined;
-  return Backend.open({ dataDir, mode, version: appVersion, executor, ...(demoTrades ? { demoTrades } : {}) });
+  return Backend.open({ dataDir, mode, version: appVersion, executor });
 }
 
 /** Shows the progress of the first-start demo load, and waits for it when `wait` is set. */

@@ -3,25 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
-import { ensureElectronSqliteBinding } from '../electronNative';
+import { ensureElectronSqliteBinding, findElectronBinary } from '../electronRuntime';
 import { serveCommand } from './serve';
 
 const projectRoot = path.join(__dirname, '..', '..');
-
-/** Where the Electron binary is, if this machine has one (without triggering a download). */
-export function findElectronBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const electronDir = path.join(projectRoot, 'node_modules', 'electron');
-  const pathFile = path.join(electronDir, 'path.txt');
-  const relative = fs.existsSync(pathFile) ? fs.readFileSync(pathFile, 'utf8').trim() : undefined;
-  const candidates: string[] = [];
-  if (env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const dist = env.ELECTRON_OVERRIDE_DIST_PATH;
-    candidates.push(path.join(dist, relative ?? (process.platform === 'win32' ? 'electron.exe' : 'electron')));
-  } else if (relative) {
-    candidates.push(path.join(electronDir, 'dist', relative));
-  }
-  return candidates.find((c) => fs.existsSync(c));
-}
 
 /** Tries Electron's own installer once (it honours ELECTRON_MIRROR and electron_config_cache). */
 function tryInstallElectron(): void {
@@ -39,10 +24,10 @@ Opens the Electron desktop app. Where no Electron binary can be found or downloa
 says so and runs browser mode (as \`concordat serve\`) instead.`,
   async run(args) {
     const { values } = parseCommandArgs(args, { port: { type: 'string' }, browser: { type: 'boolean', default: false } });
-    let electron = values.browser ? undefined : findElectronBinary();
+    let electron = values.browser ? undefined : findElectronBinary(projectRoot);
     if (!electron && !values.browser) {
       tryInstallElectron();
-      electron = findElectronBinary();
+      electron = findElectronBinary(projectRoot);
     }
     const binding = electron ? ensureElectronSqliteBinding(projectRoot) : undefined;
     if (electron && binding) {

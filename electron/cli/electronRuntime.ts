@@ -42,3 +42,18 @@ export function ensureElectronSqliteBinding(projectRoot: string): string | undef
   fs.writeFileSync(stamp, new Date().toISOString());
   return binding;
 }
+
+/** Where the Electron binary is, if this machine has one (without triggering a download). */
+export function findElectronBinary(projectRoot: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const electronDir = path.join(projectRoot, 'node_modules', 'electron');
+  const pathFile = path.join(electronDir, 'path.txt');
+  const relative = fs.existsSync(pathFile) ? fs.readFileSync(pathFile, 'utf8').trim() : undefined;
+  const candidates: string[] = [];
+  if (env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const dist = env.ELECTRON_OVERRIDE_DIST_PATH;
+    candidates.push(path.join(dist, relative ?? (process.platform === 'win32' ? 'electron.exe' : 'electron')));
+  } else if (relative) {
+    candidates.push(path.join(electronDir, 'dist', relative));
+  }
+  return candidates.find((c) => fs.existsSync(c));
+}
