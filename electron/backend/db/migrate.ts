@@ -40,13 +40,25 @@ export async function migrate(db: Database, file: string, all: readonly Migratio
     await db.backup(backupPath);
   }
 
-  const apply = db.transaction(() => {
-    for (const m of pending) {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    }
-  });
-  apply();
+  // PRAGMA foreign_keys cannot change inside a transaction: switch it around the whole run.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  const needsFkOff = pending.some((m) => m.foreignKeysOff);
+  if (needsFkOff) db.pragma('foreign_keys = OFF');
+  try {
+    const apply = db.transaction(() => {
+      for (const m of pending) {
+        m.up(db);
+        db.pragma(`user_version = ${m.version}`);
+      }
+      if (needsFkOff) {
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`Migration left ${broken.length} broken foreign key reference(s); nothing was changed.`);
+      }
+    });
+    apply();
+  } finally {
+    if (needsFkOff) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+  }
   const to = pending[pending.length - 1]!.version;
   return backupPath ? { from, to, backupPath } : { from, to };
 }

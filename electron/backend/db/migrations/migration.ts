@@ -5,4 +5,6 @@ export interface Migration {
   version: number;
   name: string;
   up: (db: Database) => void;
+  /** Rebuilds a table others reference: foreign keys are off during the step, checked before commit. */
+  foreignKeysOff?: boolean;
 }

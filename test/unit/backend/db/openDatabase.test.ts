@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../../electron/backend/db/migrate';
 import { latestSchemaVersion } from '../../../../electron/backend/db/migrations';
 import type { Migration } from '../../../../electron/backend/db/migrations/migration';
+import { initialSchema } from '../../../../electron/backend/db/migrations/0001-initial-schema';
 import { databaseFileName, openDatabase } from '../../../../electron/backend/db/openDatabase';
 import { ContractError } from '../../../../shared/contract/errors';
 import { tempDir } from '../../../helpers/tempDir';
@@ -63,6 +64,36 @@ describe('openDatabase', () => {
     expect(error).toBeInstanceOf(ContractError);
     expect((error as ContractError).message).toMatch(/is not a SQLite database/);
     expect(sha256(file)).toBe(before);
+  });
+});
+
+describe('shipped migrations', () => {
+  it('carry a populated schema-1 database to the latest schema, keeping its rows, with a backup', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, databaseFileName);
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    await migrate(old, file, [initialSchema]);
+    old
+      .prepare(
+        `INSERT INTO snapshot (source_name, tr_lei, regime, as_of_date, version, source_sha256, imported_at, status)
+                 VALUES ('TR', '9845005CCPXXXXXX0005', 'EMIR', '2026-06-30', 1, 'abc', 'now', 'active')`,
+      )
+      .run();
+    old.prepare(`INSERT INTO rejected_row (snapshot_id, file, line, raw_json) VALUES (1, 'trades.csv', 7, '{}')`).run();
+    old.close();
+
+    const { db, migration } = await openDatabase(dir);
+    expect(migration).toMatchObject({ from: 1, to: latestSchemaVersion });
+    expect(fs.existsSync(migration.backupPath!)).toBe(true);
+    expect(db.prepare('SELECT source_name, tr_lei FROM snapshot').all()).toEqual([{ source_name: 'TR', tr_lei: '9845005CCPXXXXXX0005' }]);
+    expect(db.prepare('SELECT file, line, location FROM rejected_row').all()).toEqual([{ file: 'trades.csv', line: 7, location: null }]);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    // Cascades still work on the rebuilt table.
+    db.prepare('DELETE FROM snapshot').run();
+    expect(db.prepare('SELECT count(*) AS n FROM rejected_row').get()).toEqual({ n: 0 });
+    db.close();
   });
 });
 
