@@ -55,6 +55,8 @@ export class Backend {
     });
     this.handlers = createHandlers({
       db,
+      dbFile,
+      dataDir: options.dataDir,
       info: () => this.info(),
       jobs: this.jobs,
     });
@@ -81,6 +83,10 @@ export class Backend {
     };
     this.demoJobId = this.jobs.start('demo.load', 'demo.load', params).jobId;
     return this.demoJobId;
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir;
   }
 
   get demoJob(): string | undefined {

@@ -3,13 +3,26 @@ import { UsageError } from './args';
 import type { Command } from './command';
 import { demoCommand } from './commands/demo';
 import { exposureCommand } from './commands/exposure';
+import { feedCommand } from './commands/feed';
+import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
+import { issuesCommand } from './commands/issues';
 import { serveCommand } from './commands/serve';
 import { snapshotsCommand } from './commands/snapshots';
 import { startCommand } from './commands/start';
 import { appVersion } from './paths';
 
-const commands: readonly Command[] = [startCommand, serveCommand, demoCommand, snapshotsCommand, exposureCommand, infoCommand];
+const commands: readonly Command[] = [
+  startCommand,
+  serveCommand,
+  importCommand,
+  snapshotsCommand,
+  issuesCommand,
+  exposureCommand,
+  feedCommand,
+  demoCommand,
+  infoCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

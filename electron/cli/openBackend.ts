@@ -7,9 +7,9 @@ import type { Output } from './output';
 import { appVersion, jobWorkerFile, resolveDataDir } from './paths';
 
 /** Opens the backend for a command; long jobs go to worker threads when the worker bundle exists. */
-export async function openBackend(dataDir: string, mode: AppInfo['mode']): Promise<Backend> {
+export async function openBackend(dataDir: string, mode: AppInfo['mode'], loadDemoOnFirstStart = true): Promise<Backend> {
   const executor = fs.existsSync(jobWorkerFile) ? workerExecutor(jobWorkerFile) : inProcessExecutor;
-  return Backend.open({ dataDir, mode, version: appVersion, executor });
+  return Backend.open({ dataDir, mode, version: appVersion, executor, loadDemoOnFirstStart });
 }
 
 /** Shows the progress of the first-start demo load, and waits for it when `wait` is set. */
@@ -34,8 +34,13 @@ export async function followDemoLoad(backend: Backend, out: Output, wait: boolea
  * Runs a command's work against the backend of a data directory: opens it, waits for a
  * first-start demo load (showing its progress), and always closes it.
  */
-export async function withBackend<T>(dataDirOption: string | undefined, out: Output, work: (backend: Backend) => Promise<T>): Promise<T> {
-  const backend = await openBackend(resolveDataDir(dataDirOption), 'cli');
+export async function withBackend<T>(
+  dataDirOption: string | undefined,
+  out: Output,
+  work: (backend: Backend) => Promise<T>,
+  options: { loadDemoOnFirstStart?: boolean } = {},
+): Promise<T> {
+  const backend = await openBackend(resolveDataDir(dataDirOption), 'cli', options.loadDemoOnFirstStart ?? true);
   try {
     await followDemoLoad(backend, out, true);
     return await work(backend);

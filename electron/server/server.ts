@@ -8,6 +8,7 @@ import { httpStatusOf } from './httpStatus';
 import { newSessionToken, RequestGuard } from './requestGuard';
 import { securityHeaders } from './securityHeaders';
 import { readStaticFile } from './staticFiles';
+import { saveUpload } from '../backend/uploads/uploadStore';
 
 export interface ServeOptions {
   backend: Backend;
@@ -29,6 +30,7 @@ export interface RunningServer {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const API_CALL = /^\/api\/call\/([a-z][A-Za-z]*\.[a-z][A-Za-z]*)$/;
+const UPLOAD = /^\/api\/upload\/([^/]+)$/;
 
 /** Starts browser mode: the built renderer and the contract (HTTP calls, SSE events) on 127.0.0.1 only. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -50,6 +52,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (!auth.ok) return sendError(res, new ContractError('UNAUTHORIZED', auth.message), auth.status);
       res.setHeader('Cache-Control', 'no-store');
       if (url.pathname === '/api/events') return streamEvents(req, res, options.backend);
+      const upload = UPLOAD.exec(url.pathname);
+      if (upload) {
+        if (req.method !== 'PUT') return sendError(res, new ContractError('INVALID_INPUT', 'Uploads use PUT.'), 405);
+        return void handleUpload(req, res, options.backend, upload[1]!);
+      }
       const match = API_CALL.exec(url.pathname);
       if (!match) return sendError(res, new ContractError('NOT_FOUND', `No API at ${url.pathname}.`));
       if (req.method !== 'POST') return sendError(res, new ContractError('INVALID_INPUT', 'Calls use POST.'), 405);
@@ -101,6 +108,25 @@ async function handleCall(req: IncomingMessage, res: ServerResponse, backend: Ba
     }
     const result = await backend.call(method, input);
     sendJson(res, 200, { ok: true, result });
+  } catch (error) {
+    sendError(res, toContractError(error));
+  }
+}
+
+/** PUT /api/upload/<name>: the raw file body, streamed to the data directory (browser mode's "Import file…"). */
+async function handleUpload(req: IncomingMessage, res: ServerResponse, backend: Backend, encodedName: string): Promise<void> {
+  try {
+    const type = (req.headers['content-type'] ?? '').toLowerCase();
+    if (!type.startsWith('application/octet-stream'))
+      throw new ContractError('INVALID_INPUT', 'Uploads must be sent as application/octet-stream.');
+    let name: string;
+    try {
+      name = decodeURIComponent(encodedName);
+    } catch {
+      throw new ContractError('INVALID_INPUT', 'The upload name is not valid URL encoding.');
+    }
+    const receipt = await saveUpload(backend.dataDir, name, req);
+    sendJson(res, 200, { ok: true, result: receipt });
   } catch (error) {
     sendError(res, toContractError(error));
   }

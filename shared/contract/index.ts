@@ -2,12 +2,14 @@ import type { z } from 'zod';
 import type { MethodSpec } from './method';
 import { appMethods } from './app';
 import { exposureMethods } from './exposure';
+import { feedsMethods } from './feeds';
 import { jobsMethods, type JobsEvents } from './jobs';
 import { snapshotsMethods } from './snapshots';
 
 export * from './app';
 export * from './errors';
 export * from './exposure';
+export * from './feeds';
 export * from './jobs';
 export * from './snapshots';
 export type { MethodSpec } from './method';
@@ -18,6 +20,7 @@ export const contract = {
   ...snapshotsMethods,
   ...exposureMethods,
   ...jobsMethods,
+  ...feedsMethods,
 } as const;
 
 export type Contract = typeof contract;

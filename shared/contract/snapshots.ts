@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './method';
+import type { JobStarted } from './jobs';
 
 export const regimes = ['EMIR', 'UKEMIR', 'CFTC', 'JFSA', 'ASIC', 'MAS', 'HKMA', 'CSA', 'OTHER'] as const;
 export type Regime = (typeof regimes)[number];
@@ -8,7 +9,7 @@ export type Regime = (typeof regimes)[number];
 export interface SnapshotSummary {
   snapshotId: number;
   sourceName: string;
-  trLei: string;
+  trLei: string | null;
   regime: Regime;
   asOfDate: string;
   version: number;
@@ -20,7 +21,101 @@ export interface SnapshotSummary {
 }
 
 export const snapshotIdSchema = z.number().int().positive();
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const lei = z.string().regex(/^[A-Z0-9]{18}[0-9]{2}$/, 'a 20-character LEI');
+
+/** A file to import: an upload (browser mode) or a path chosen in a file dialog / on the command line. */
+export const importFileSchema = z.union([
+  z.object({ uploadId: z.string().regex(/^[0-9a-f-]{36}$/, 'an upload id') }).strict(),
+  z.object({ path: z.string().min(1).max(4096) }).strict(),
+]);
+
+export const importInput = z
+  .object({
+    files: z.array(importFileSchema).min(1).max(50),
+    sourceName: z.string().trim().min(1).max(120),
+    trLei: lei.optional(),
+    regime: z.enum(regimes),
+    asOfDate: isoDate,
+    maxErrorRatio: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export type ImportInput = z.input<typeof importInput>;
+
+export const severities = ['ERROR', 'WARN', 'INFO'] as const;
+export type Severity = (typeof severities)[number];
+
+/** Filters over a snapshot's validation findings; every one is applied as a bound SQL parameter. */
+export const issueFilterSchema = z
+  .object({
+    snapshotId: snapshotIdSchema,
+    severity: z.enum(severities).optional(),
+    ruleId: z.string().max(64).optional(),
+    file: z.string().max(255).optional(),
+    field: z.string().max(64).optional(),
+    /** Free text matched against the message. */
+    text: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const issuesPageInput = issueFilterSchema.extend({
+  startRow: z.number().int().min(0).default(0),
+  endRow: z.number().int().min(1).default(100),
+});
+
+export interface ValidationIssueRow {
+  file: string;
+  line: number | null;
+  location: string | null;
+  field: string | null;
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** True when the row was rejected (kept raw, not in the exposure tables). */
+  rejected: boolean;
+}
+
+export interface IssuesPage {
+  rows: ValidationIssueRow[];
+  /** Number of findings matching the filters. */
+  total: number;
+}
+
+export interface IssueSummaryRow {
+  ruleId: string;
+  severity: Severity;
+  count: number;
+  example: string;
+}
+
+export interface SnapshotFile {
+  kind: string;
+  fileName: string;
+  format: 'csv' | 'iso20022';
+  messageType: string | null;
+  bytes: number;
+  sha256: string;
+  rowsRead: number;
+  rowsRejected: number;
+}
+
+export interface RejectedRow {
+  file: string;
+  line: number;
+  location: string | null;
+  values: Record<string, string>;
+}
 
 export const snapshotsMethods = {
   'snapshots.list': method<SnapshotSummary[]>()(z.object({}).strict()),
+  'snapshots.files': method<SnapshotFile[]>()(z.object({ snapshotId: snapshotIdSchema }).strict()),
+  /** Starts an import job; its progress arrives as job.progress events. */
+  'snapshots.import': method<JobStarted>()(importInput),
+  'snapshots.issues': method<IssuesPage>()(issuesPageInput.strict()),
+  'snapshots.issueSummary': method<IssueSummaryRow[]>()(z.object({ snapshotId: snapshotIdSchema }).strict()),
+  /** The findings matching the filters as CSV text (header block + one row per finding). */
+  'snapshots.exportIssues': method<{ fileName: string; csv: string }>()(issueFilterSchema),
+  'snapshots.rejectedRow': method<RejectedRow>()(
+    z.object({ snapshotId: snapshotIdSchema, file: z.string().max(255), line: z.number().int().min(1) }).strict(),
+  ),
 };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
 const created: string[] = [];
 
@@ -14,6 +14,19 @@ export function tempDir(prefix = 'concordat-test-'): string {
 
 afterEach(() => {
   for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const forFile: string[] = [];
+
+/** A temporary directory for a whole test file (made in beforeAll), removed after its last test. */
+export function fileTempDir(prefix = 'concordat-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  forFile.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of forFile.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 export const fixturesDir = path.resolve(__dirname, '..', 'fixtures');

@@ -1763,8 +1763,8 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
       linearValue();
       t.method = rng.chance(0.5) ? 'MTMO' : 'MTMA';
     }
-    // CFTC-style one-sided reports may carry cleared = I (intent to clear); EMIR allows Y/N only (VR2031).
-    if (interdealer && !t.twoSided && !ea.emir && rng.chance(0.05)) t.cleared = 'I';
+    // No cleared = I (CFTC's intent to clear): the demo is imported as one EMIR snapshot, where
+    // only Y/N are valid (VR2031), and every row not deliberately broken must load.
     if (t.twoSided && rng.chance(0.04)) t.breakFactor = 1 + rng.float(-0.08, 0.08);
     makeUti(ea.lei); // the dealer (swap dealer) generates the UTI
   };

@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { ContractError } from '../../../shared/contract/errors';
 import { openConnection } from '../db/openDatabase';
 import { generateDemoData } from '../demo/generateDemo';
+import { loadDemoThroughFeed } from '../feeds/demoFeed';
+import { feedSyncTask } from '../feeds/feedTasks';
 import { importSnapshot } from '../snapshots/importSnapshot';
+import { removeUpload } from '../uploads/uploadStore';
+import { regimes } from '../../../shared/contract/snapshots';
 import type { TaskContext } from './jobTask';
 
 /** The built-in demo snapshot: fixed seed, so every newcomer sees the same market. */
@@ -25,7 +29,7 @@ const demoLoadParams = z.object({
 });
 export type DemoLoadParams = z.infer<typeof demoLoadParams>;
 
-/** Generates the demo data into a scratch folder and imports it as one snapshot. */
+/** Generates the demo data into a scratch folder, publishes it as the signed demo feed, and syncs that feed. */
 async function demoLoad(raw: unknown, ctx: TaskContext): Promise<unknown> {
   const params = demoLoadParams.parse(raw);
   const scratch = fs.mkdtempSync(path.join(params.workDir, 'demo-'));
@@ -39,21 +43,18 @@ async function demoLoad(raw: unknown, ctx: TaskContext): Promise<unknown> {
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress({ phase: 'generate', message: 'Generating demo trades', done, total }),
     });
-    const files = fs
-      .readdirSync(scratch)
-      .filter((f) => f.endsWith('.csv'))
-      .map((f) => path.join(scratch, f));
-    return await importSnapshot(
-      db,
+    // The data directory is where openDatabase keeps concordat.db.
+    return await loadDemoThroughFeed(
       {
-        files,
+        db,
+        dataDir: path.dirname(params.dbFile),
+        generatedFilesDir: scratch,
         sourceName: demoSnapshot.sourceName,
         trLei: demoSnapshot.trLei,
         regime: 'EMIR',
         asOfDate: demoSnapshot.asOfDate,
-        isDemo: true,
       },
-      { signal: ctx.signal, onProgress: (p) => ctx.progress({ phase: p.phase, message: p.message, done: p.done, total: p.total }) },
+      { signal: ctx.signal, onProgress: ctx.progress },
     );
   } finally {
     db.close();
@@ -61,8 +62,41 @@ async function demoLoad(raw: unknown, ctx: TaskContext): Promise<unknown> {
   }
 }
 
+const importTaskParams = z.object({
+  dbFile: z.string(),
+  dataDir: z.string(),
+  files: z.array(z.string()).min(1),
+  uploadIds: z.array(z.string()),
+  request: z.object({
+    sourceName: z.string(),
+    trLei: z.string().optional(),
+    regime: z.enum(regimes),
+    asOfDate: z.string(),
+    maxErrorRatio: z.number().optional(),
+  }),
+});
+export type ImportTaskParams = z.infer<typeof importTaskParams>;
+
+/** Imports files as one snapshot; uploaded files are removed afterwards, whatever the outcome. */
+async function importFiles(raw: unknown, ctx: TaskContext): Promise<unknown> {
+  const params = importTaskParams.parse(raw);
+  const db = openConnection(params.dbFile);
+  try {
+    return await importSnapshot(
+      db,
+      { ...params.request, files: params.files },
+      { signal: ctx.signal, onProgress: (p) => ctx.progress({ phase: p.phase, message: p.message, done: p.done, total: p.total }) },
+    );
+  } finally {
+    db.close();
+    for (const id of params.uploadIds) removeUpload(params.dataDir, id);
+  }
+}
+
 export const tasks: Record<string, (params: unknown, ctx: TaskContext) => Promise<unknown>> = {
   'demo.load': demoLoad,
+  'snapshots.import': importFiles,
+  'feeds.sync': feedSyncTask,
 };
 
 export function runTask(task: string, params: unknown, ctx: TaskContext): Promise<unknown> {

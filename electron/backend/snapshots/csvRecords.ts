@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import { pipeline, Transform } from 'node:stream';
 import path from 'node:path';
 import { parse } from 'csv-parse';
 import { ContractError } from '../../../shared/contract/errors';
+import { Utf8Guard } from './fileSniffer';
 
 export interface CsvRecord {
   /** 1-based line number of the record's first line in the file (header is line 1). */
@@ -38,12 +40,32 @@ export async function* readCsvRecords(
 ): AsyncGenerator<CsvRecord> {
   const name = path.basename(file);
   const input = fs.createReadStream(file);
+  const utf8 = new Utf8Guard(name);
   let bytes = 0;
-  input.on('data', (chunk) => {
-    bytes += chunk.length;
-    options.onBytes?.(bytes);
+  // Checks every byte is UTF-8 and counts progress; pipeline() carries any failure to the parser.
+  const guard = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        utf8.check(chunk);
+      } catch (error) {
+        callback(error as Error);
+        return;
+      }
+      bytes += chunk.length;
+      options.onBytes?.(bytes);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      try {
+        utf8.end();
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
   });
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, encoding: 'utf8' }));
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, encoding: 'utf8' });
+  pipeline(input, guard, parser, () => undefined);
   let header: string[] | undefined;
   try {
     for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -68,6 +90,8 @@ export async function* readCsvRecords(
     const message = error instanceof Error ? error.message : String(error);
     throw new ContractError('INVALID_INPUT', `${name} is not a readable CSV file: ${message}`, { file: name });
   } finally {
+    // The consumer may stop early (cancel, error ratio): release the file either way.
+    parser.destroy();
     input.destroy();
   }
   if (!header) throw new ContractError('INVALID_INPUT', `${name} is empty: expected a header row.`, { file: name });

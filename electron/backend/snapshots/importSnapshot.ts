@@ -1,24 +1,23 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { ContractError } from '../../../shared/contract/errors';
 import type { Regime } from '../../../shared/contract/snapshots';
 import type { Db } from '../db/openDatabase';
-import { readCsvRecords, type CsvRecord } from './csvRecords';
-import { csvColumns, csvKindOfFileName, requiredColumns, type CsvKind } from './fileKinds';
-import { checkMarginRow, marginStateColumns } from './marginRow';
-import { checkEntityRow, checkFxRow, checkPriceRow, checkVenueRow, entityColumns, venueColumns, type Values } from './referenceRows';
-import type { RowIssue } from './rowChecks';
+import type { CsvKind } from './fileKinds';
+import { openRecordSource, type RecordSource } from './recordSources';
 import { computeRollups } from './rollups';
-import { checkTradeRow, tradeStateColumns, type CheckedRow } from './tradeRow';
+import { SnapshotLoader, type FileCounts } from './snapshotLoader';
 
 export interface ImportRequest {
   files: string[];
+  /** The source TR, as the supervisor knows it. */
   sourceName: string;
-  trLei: string;
+  trLei?: string;
   regime: Regime;
   asOfDate: string;
   isDemo?: boolean;
+  /** A file with a larger share of rejected rows is refused whole (default 0.1). */
+  maxErrorRatio?: number;
 }
 
 export interface ImportProgress {
@@ -45,27 +44,29 @@ export interface ImportControl {
   signal?: AbortSignal;
 }
 
-const BATCH_ROWS = 5_000;
+export const defaultMaxErrorRatio = 0.1;
+/** Below this many rows a ratio says little: a 3-row file with one bad row is not refused. */
+const MIN_ROWS_FOR_RATIO = 20;
 /** Load order: rates first, because trade and margin amounts are converted to USD as they are read. */
 const LOAD_ORDER: readonly CsvKind[] = ['fx', 'prices', 'entities', 'venues', 'trades', 'margins'];
 
 /**
- * Imports one snapshot from Concordat CSV files. Everything is written under a 'staging'
- * snapshot that no reader sees, then switched to 'active' in one short transaction; any
- * failure or cancellation deletes the staging rows, leaving the database as it was.
+ * Imports one snapshot from Concordat CSV and/or ISO 20022 XML files. Everything is written
+ * under a 'staging' snapshot that no reader sees, then switched to 'active' in one short
+ * transaction; any failure or cancellation deletes the staging rows, leaving the database as
+ * it was. A process killed mid-import leaves a staging snapshot that the next start removes.
  */
 export async function importSnapshot(db: Db, request: ImportRequest, control: ImportControl = {}): Promise<ImportSummary> {
   const started = performance.now();
-  const byKind = classifyFiles(request.files);
-  const totalBytes = [...byKind.values()].reduce((sum, f) => sum + fs.statSync(f).size, 0);
+  const maxErrorRatio = request.maxErrorRatio ?? defaultMaxErrorRatio;
+  const sources = await openSources(request.files);
+  const totalBytes = sources.reduce((sum, s) => sum + fs.statSync(s.file).size, 0);
 
   control.onProgress?.({ phase: 'hash', message: 'Checking whether these files were imported before', done: 0, total: totalBytes });
-  const sha256 = await hashFiles(byKind);
-  const existing = db
-    .prepare(
-      `SELECT snapshot_id, version, trade_rows, rejected_rows, warning_rows FROM snapshot WHERE source_sha256 = ? AND status = 'active'`,
-    )
-    .get(sha256) as { snapshot_id: number; version: number; trade_rows: number; rejected_rows: number; warning_rows: number } | undefined;
+  const hashes = await hashSources(sources, control.signal);
+  const sha256 = combinedHash(sources, hashes);
+  const existing = db.prepare(`SELECT snapshot_id, version FROM snapshot WHERE source_sha256 = ? AND status = 'active'`).get(sha256) as
+    { snapshot_id: number; version: number } | undefined;
   if (existing) {
     return {
       snapshotId: existing.snapshot_id,
@@ -75,7 +76,7 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
       loaded: 0,
       rejected: 0,
       warnings: 0,
-      seconds: (performance.now() - started) / 1000,
+      seconds: elapsed(started),
     };
   }
 
@@ -83,7 +84,9 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
     ((
       db
         .prepare(`SELECT max(version) AS v FROM snapshot WHERE source_name = ? AND regime = ? AND as_of_date = ?`)
-        .get(request.sourceName, request.regime, request.asOfDate) as { v: number | null }
+        .get(request.sourceName, request.regime, request.asOfDate) as {
+        v: number | null;
+      }
     ).v ?? 0) + 1;
   const snapshotId = Number(
     db
@@ -93,7 +96,7 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
       )
       .run(
         request.sourceName,
-        request.trLei,
+        request.trLei ?? null,
         request.regime,
         request.asOfDate,
         version,
@@ -103,47 +106,83 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
       ).lastInsertRowid,
   );
 
+  const restorePragmas = tuneForBulkWrite(db);
   try {
-    const loader = new SnapshotLoader(db, snapshotId);
+    const loader = new SnapshotLoader(db, snapshotId, { regime: request.regime, asOfDate: request.asOfDate });
+    const insertFile = db.prepare(
+      `INSERT INTO snapshot_file (snapshot_id, kind, file_name, format, message_type, bytes, sha256, rows_read, rows_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     let bytesBefore = 0;
-    for (const kind of LOAD_ORDER) {
-      const file = byKind.get(kind);
-      if (!file) continue;
-      const size = fs.statSync(file).size;
-      await loader.load(kind, file, {
-        signal: control.signal,
+    for (const source of sources) {
+      const size = fs.statSync(source.file).size;
+      const counts = await loader.load(source, {
+        ...(control.signal ? { signal: control.signal } : {}),
         onBytes: (bytes) =>
-          control.onProgress?.({ phase: kind, message: `Reading ${path.basename(file)}`, done: bytesBefore + bytes, total: totalBytes }),
+          control.onProgress?.({ phase: source.kind, message: `Reading ${source.fileName}`, done: bytesBefore + bytes, total: totalBytes }),
+        afterBatch: (c) => assertErrorRatio(source, c, maxErrorRatio, false),
       });
+      assertErrorRatio(source, counts, maxErrorRatio, true);
+      insertFile.run(
+        snapshotId,
+        source.kind,
+        source.fileName,
+        source.format,
+        source.messageType ?? null,
+        size,
+        hashes.get(source)!,
+        counts.read,
+        counts.rejected,
+      );
       bytesBefore += size;
     }
-    if (control.signal?.aborted) throw new ContractError('CANCELLED', 'The import was cancelled.');
+    throwIfCancelled(control.signal);
     control.onProgress?.({ phase: 'rollups', message: 'Computing exposure rollups', done: totalBytes, total: totalBytes });
     db.transaction(() => computeRollups(db, snapshotId))();
-    if (control.signal?.aborted) throw new ContractError('CANCELLED', 'The import was cancelled.');
+    throwIfCancelled(control.signal);
 
     control.onProgress?.({ phase: 'switch', message: 'Making the snapshot available', done: totalBytes, total: totalBytes });
-    const counts = loader.counts;
+    const t = loader.totals;
     db.prepare(`UPDATE snapshot SET status = 'active', trade_rows = ?, rejected_rows = ?, warning_rows = ? WHERE snapshot_id = ?`).run(
-      counts.tradesLoaded,
-      counts.rejected,
-      counts.warnings,
+      t.tradesLoaded,
+      t.rejected,
+      t.warnings,
       snapshotId,
     );
     return {
       snapshotId,
       version,
       alreadyImported: false,
-      rowsRead: counts.read,
-      loaded: counts.loaded,
-      rejected: counts.rejected,
-      warnings: counts.warnings,
-      seconds: (performance.now() - started) / 1000,
+      rowsRead: t.read,
+      loaded: t.loaded,
+      rejected: t.rejected,
+      warnings: t.warnings,
+      seconds: elapsed(started),
     };
   } catch (error) {
     discardSnapshot(db, snapshotId);
     throw error;
+  } finally {
+    restorePragmas();
   }
+}
+
+/**
+ * For the length of an import: a 64 MB page cache (the key index is written in random order)
+ * and no automatic checkpoints (each would copy the WAL into the database mid-import), temp
+ * tables (rollups) in memory; one
+ * passive checkpoint at the end, which never waits for readers.
+ */
+function tuneForBulkWrite(db: Db): () => void {
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  const checkpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.pragma('cache_size = -65536');
+  db.pragma('wal_autocheckpoint = 0');
+  db.pragma('temp_store = MEMORY');
+  return () => {
+    db.pragma(`cache_size = ${cache}`);
+    db.pragma(`wal_autocheckpoint = ${checkpoint}`);
+    db.pragma('wal_checkpoint(PASSIVE)');
+  };
 }
 
 /** Deletes a snapshot and everything under it (cascade). */
@@ -156,225 +195,70 @@ export function discardStagingSnapshots(db: Db): number {
   return db.prepare(`DELETE FROM snapshot WHERE status = 'staging'`).run().changes;
 }
 
-function classifyFiles(files: string[]): Map<CsvKind, string> {
-  const byKind = new Map<CsvKind, string>();
+async function openSources(files: string[]): Promise<RecordSource[]> {
+  if (files.length === 0) throw new ContractError('INVALID_INPUT', 'No files were given to import.');
+  const sources: RecordSource[] = [];
   for (const file of files) {
-    const kind = csvKindOfFileName(path.basename(file));
-    if (!kind) {
-      throw new ContractError(
-        'INVALID_INPUT',
-        `${path.basename(file)} is not a snapshot file: expected one of ${Object.keys(csvColumns)
-          .map((k) => `${k}.csv`)
-          .join(', ')}.`,
-        { file },
-      );
-    }
-    if (byKind.has(kind))
-      throw new ContractError('INVALID_INPUT', `Two ${kind} files were given: ${byKind.get(kind)} and ${file}.`, { kind });
     if (!fs.existsSync(file)) throw new ContractError('NOT_FOUND', `${file} does not exist.`, { file });
-    byKind.set(kind, file);
+    sources.push(await openRecordSource(file));
   }
-  if (!byKind.has('trades')) throw new ContractError('INVALID_INPUT', 'A snapshot needs a trades.csv file.', { files });
-  return byKind;
+  const names = new Set<string>();
+  for (const s of sources) {
+    if (names.has(s.fileName))
+      throw new ContractError('INVALID_INPUT', `Two files are named ${s.fileName}; give each file of a snapshot its own name.`, {
+        file: s.fileName,
+      });
+    names.add(s.fileName);
+  }
+  for (const kind of ['fx', 'prices', 'entities', 'venues'] as const) {
+    const same = sources.filter((s) => s.kind === kind);
+    if (same.length > 1)
+      throw new ContractError('INVALID_INPUT', `Two ${kind} files were given: ${same.map((s) => s.fileName).join(' and ')}.`, { kind });
+  }
+  if (!sources.some((s) => s.kind === 'trades'))
+    throw new ContractError('INVALID_INPUT', 'A snapshot needs trade data: a trades.csv file or an ISO 20022 auth.107/auth.030 message.');
+  return sources.sort((a, b) => LOAD_ORDER.indexOf(a.kind) - LOAD_ORDER.indexOf(b.kind) || a.fileName.localeCompare(b.fileName));
+}
+
+/**
+ * Refuses a file whose rejected share is above the limit. Checked after each batch once
+ * enough rows are in (so a hopeless file stops early) and once more at the end.
+ */
+function assertErrorRatio(source: RecordSource, counts: FileCounts, maxErrorRatio: number, final: boolean): void {
+  if (counts.read < MIN_ROWS_FOR_RATIO && !final) return;
+  if (counts.read === 0 || (final && counts.read < MIN_ROWS_FOR_RATIO)) return;
+  const ratio = counts.rejected / counts.read;
+  if (ratio > maxErrorRatio) {
+    const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+    throw new ContractError(
+      'INVALID_INPUT',
+      `${source.fileName} was refused whole: ${pct(ratio)} of its first ${counts.read.toLocaleString('en-US')} rows failed validation, above the limit of ${pct(maxErrorRatio)}.`,
+      { file: source.fileName, read: counts.read, rejected: counts.rejected, maxErrorRatio },
+    );
+  }
+}
+
+async function hashSources(sources: RecordSource[], signal?: AbortSignal): Promise<Map<RecordSource, string>> {
+  const hashes = new Map<RecordSource, string>();
+  for (const source of sources) {
+    const hash = crypto.createHash('sha256');
+    for await (const chunk of fs.createReadStream(source.file)) {
+      throwIfCancelled(signal);
+      hash.update(chunk as Buffer);
+    }
+    hashes.set(source, hash.digest('hex'));
+  }
+  return hashes;
 }
 
 /** Identity of a snapshot's content: SHA-256 over each file's kind and SHA-256, in a fixed order. */
-async function hashFiles(byKind: Map<CsvKind, string>): Promise<string> {
-  const outer = crypto.createHash('sha256');
-  for (const kind of [...byKind.keys()].sort()) {
-    const inner = crypto.createHash('sha256');
-    for await (const chunk of fs.createReadStream(byKind.get(kind)!)) inner.update(chunk as Buffer);
-    outer.update(`${kind}:${inner.digest('hex')}\n`);
-  }
-  return outer.digest('hex');
+function combinedHash(sources: RecordSource[], hashes: Map<RecordSource, string>): string {
+  const lines = sources.map((s) => `${s.kind}:${hashes.get(s)}`).sort();
+  return crypto.createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
-/** Checks one row and, when it passes, inserts it; `inserted: false` means its key was already there. */
-type RowWriter = (row: Record<string, string | undefined>, line: number) => CheckedRow<Values> & { inserted?: boolean };
-
-interface Counts {
-  read: number;
-  loaded: number;
-  tradesLoaded: number;
-  rejected: number;
-  warnings: number;
+function throwIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new ContractError('CANCELLED', 'The import was cancelled.');
 }
 
-/** Writes the rows of one staging snapshot, in batches, with findings and rejected rows kept. */
-class SnapshotLoader {
-  readonly counts: Counts = { read: 0, loaded: 0, tradesLoaded: 0, rejected: 0, warnings: 0 };
-  private readonly usdPerUnit = new Map<string, number>();
-  private readonly insertIssue;
-  private readonly insertRejected;
-
-  constructor(
-    private readonly db: Db,
-    private readonly snapshotId: number,
-  ) {
-    this.insertIssue = db.prepare(
-      `INSERT INTO validation_issue (snapshot_id, file, line, field, rule_id, severity, message) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertRejected = db.prepare(`INSERT INTO rejected_row (snapshot_id, file, line, raw_json) VALUES (?, ?, ?, ?)`);
-  }
-
-  async load(kind: CsvKind, file: string, options: { signal?: AbortSignal; onBytes: (bytes: number) => void }): Promise<void> {
-    const name = path.basename(file);
-    const writer = this.writerFor(kind);
-    let batch: CsvRecord[] = [];
-    const flush = this.db.transaction((records: CsvRecord[]) => {
-      for (const record of records) this.store(name, record, writer);
-    });
-    const records = readCsvRecords(
-      file,
-      { required: requiredColumns[kind], optional: csvColumns[kind], onBytes: options.onBytes, signal: options.signal },
-      (header) => {
-        if (header.unknownColumns.length > 0) {
-          this.insertIssue.run(
-            this.snapshotId,
-            name,
-            1,
-            header.unknownColumns.join(','),
-            'CNC_UNKNOWN_COLUMN',
-            'WARN',
-            `Unknown column${header.unknownColumns.length > 1 ? 's' : ''} ignored: ${header.unknownColumns.join(', ')}.`,
-          );
-        }
-      },
-    );
-    for await (const record of records) {
-      batch.push(record);
-      if (batch.length >= BATCH_ROWS) {
-        flush(batch);
-        batch = [];
-      }
-    }
-    flush(batch);
-  }
-
-  private store(file: string, record: CsvRecord, writer: RowWriter): void {
-    this.counts.read++;
-    let checked: CheckedRow<Values> & { inserted?: boolean };
-    if (record.cellCountMismatch) {
-      const { expected, actual } = record.cellCountMismatch;
-      checked = {
-        value: undefined,
-        issues: [
-          { field: '', ruleId: 'CNC_CELL_COUNT', severity: 'ERROR', message: `The row has ${actual} cells; the header has ${expected}.` },
-        ],
-      };
-    } else {
-      checked = writer(record.values, record.line);
-      if (checked.value && checked.inserted === false) {
-        checked = {
-          value: undefined,
-          issues: [
-            ...checked.issues,
-            { field: '', ruleId: 'CNC_DUPLICATE', severity: 'ERROR', message: 'The same record (same key) appears earlier in the file.' },
-          ],
-        };
-      }
-    }
-    this.recordIssues(file, record.line, checked.issues);
-    if (checked.value) {
-      this.counts.loaded++;
-      if (checked.issues.length > 0) this.counts.warnings++;
-    } else {
-      this.counts.rejected++;
-      this.insertRejected.run(this.snapshotId, file, record.line, JSON.stringify(record.values));
-    }
-  }
-
-  private recordIssues(file: string, line: number, issues: RowIssue[]): void {
-    for (const issue of issues) this.insertIssue.run(this.snapshotId, file, line, issue.field, issue.ruleId, issue.severity, issue.message);
-  }
-
-  private toUsd(amount: string | null | undefined, ccy: string | null | undefined): number | null {
-    if (amount == null || ccy == null) return null;
-    const rate = this.usdPerUnit.get(ccy);
-    return rate === undefined ? null : Number(amount) * rate;
-  }
-
-  private writerFor(kind: CsvKind): RowWriter {
-    const s = this.snapshotId;
-    const db = this.db;
-    switch (kind) {
-      case 'fx': {
-        const insert = db.prepare(`INSERT OR IGNORE INTO fx_rate (snapshot_id, as_of_date, ccy, usd_per_unit) VALUES (?, ?, ?, ?)`);
-        return (row) => {
-          const checked = checkFxRow(row);
-          if (!checked.value) return checked;
-          const v = checked.value;
-          this.usdPerUnit.set(String(v.ccy), Number(v.usd_per_unit));
-          return { ...checked, inserted: insert.run(s, v.as_of_date, v.ccy, v.usd_per_unit).changes > 0 };
-        };
-      }
-      case 'prices': {
-        const insert = db.prepare(
-          `INSERT OR IGNORE INTO underlier_price (snapshot_id, as_of_date, underlier_dti, price_usd) VALUES (?, ?, ?, ?)`,
-        );
-        return (row) => {
-          const checked = checkPriceRow(row);
-          if (!checked.value) return checked;
-          const v = checked.value;
-          return { ...checked, inserted: insert.run(s, v.as_of_date, v.underlier_dti, v.price_usd).changes > 0 };
-        };
-      }
-      case 'entities': {
-        const insert = db.prepare(
-          `INSERT OR IGNORE INTO entity (snapshot_id, ${entityColumns.join(', ')}) VALUES (?, ${entityColumns.map(() => '?').join(', ')})`,
-        );
-        return (row) => {
-          const checked = checkEntityRow(row);
-          if (!checked.value) return checked;
-          const v = checked.value;
-          return { ...checked, inserted: insert.run(s, ...entityColumns.map((c) => v[c] ?? null)).changes > 0 };
-        };
-      }
-      case 'venues': {
-        const insert = db.prepare(
-          `INSERT OR IGNORE INTO venue (snapshot_id, ${venueColumns.join(', ')}) VALUES (?, ${venueColumns.map(() => '?').join(', ')})`,
-        );
-        return (row) => {
-          const checked = checkVenueRow(row);
-          if (!checked.value) return checked;
-          const v = checked.value;
-          return { ...checked, inserted: insert.run(s, ...venueColumns.map((c) => v[c] ?? null)).changes > 0 };
-        };
-      }
-      case 'trades': {
-        const insert = db.prepare(
-          `INSERT OR IGNORE INTO trade_state (snapshot_id, ${tradeStateColumns.join(', ')}, source_line, notional_usd, valuation_usd)
-           VALUES (?, ${tradeStateColumns.map(() => '?').join(', ')}, ?, ?, ?)`,
-        );
-        return (row, line) => {
-          const checked = checkTradeRow(row);
-          if (!checked.value) return checked;
-          const v = checked.value;
-          const inserted =
-            insert.run(
-              s,
-              ...tradeStateColumns.map((c) => v[c]),
-              line,
-              this.toUsd(v.notional as string | null, v.notional_ccy as string | null),
-              this.toUsd(v.valuation_amount as string | null, v.valuation_ccy as string | null),
-            ).changes > 0;
-          if (inserted) this.counts.tradesLoaded++;
-          return { ...checked, inserted };
-        };
-      }
-      case 'margins': {
-        const insert = db.prepare(
-          `INSERT INTO margin_state (snapshot_id, ${marginStateColumns.join(', ')}, source_line, im_posted_usd)
-           VALUES (?, ${marginStateColumns.map(() => '?').join(', ')}, ?, ?)`,
-        );
-        return (row, line) => {
-          const checked = checkMarginRow(row);
-          if (!checked.value) return checked;
-          const v = checked.value;
-          insert.run(s, ...marginStateColumns.map((c) => v[c]), line, this.toUsd(v.im_posted, v.im_posted_ccy));
-          return checked;
-        };
-      }
-    }
-  }
-}
+const elapsed = (started: number) => (performance.now() - started) / 1000;

@@ -1,3 +1,4 @@
+import type { ImportContext } from './importContext';
 import { RowChecker, type Row } from './rowChecks';
 import type { CheckedRow } from './tradeRow';
 
@@ -28,7 +29,7 @@ const CATEGORIES = ['UNCL', 'PRC1', 'PRC2', 'PRCL', 'OWP1', 'OWP2', 'OWC1', 'OWC
 const AMOUNTS = ['im_posted', 'vm_posted', 'excess_posted', 'im_collected', 'vm_collected', 'excess_collected'] as const;
 
 /** Checks one margins.csv row: margin amounts are totals and never negative (CDE 2.31–2.46). */
-export function checkMarginRow(row: Row): CheckedRow<MarginStateValues> {
+export function checkMarginRow(row: Row, context: ImportContext): CheckedRow<MarginStateValues> {
   const c = new RowChecker(row);
   c.lei('reporting_lei');
   c.required('other_cpty_id');
@@ -38,6 +39,15 @@ export function checkMarginRow(row: Row): CheckedRow<MarginStateValues> {
     c.currency(`${field}_ccy`);
   }
   c.timestamp('collateral_ts');
+  // auth.106 semantics: margin not updated for more than 14 days is flagged, not rejected.
+  const ts = row.collateral_ts;
+  if (
+    ts !== undefined &&
+    /^\d{4}-\d{2}-\d{2}T/.test(ts) &&
+    (Date.parse(context.asOfDate) - Date.parse(ts.slice(0, 10))) / 86_400_000 > 14
+  ) {
+    c.finding('WARN', 'collateral_ts', 'CNC_STALE_MARGIN', `The margin report is more than 14 days older than the snapshot (${ts}).`);
+  }
   const hasPortfolio = row.collateral_portfolio_code !== undefined;
   const hasUti = row.uti !== undefined;
   if (hasPortfolio === hasUti) {

@@ -17,28 +17,32 @@ import type { Db } from '../db/openDatabase';
  */
 export function computeRollups(db: Db, snapshotId: number): void {
   db.exec(`DROP TABLE IF EXISTS temp.position`);
+  db.exec(`DROP TABLE IF EXISTS temp.canon`);
   db.exec(`
     CREATE TEMP TABLE position (
       uti TEXT NOT NULL, holder TEXT NOT NULL, jurisdiction TEXT, sign INTEGER NOT NULL, notional_usd REAL
     )`);
+  // The canonical report of each live UTI: one grouped pass, kept as the rowid to read back.
+  db.exec(`CREATE TEMP TABLE canon (row INTEGER PRIMARY KEY)`);
   db.prepare(
-    `WITH canon AS (
-       -- Correlated on the primary key (snapshot_id, uti, reporting_lei): an index seek per row.
-       SELECT t.* FROM trade_state t
-        WHERE t.snapshot_id = :s AND (t.action_type IS NULL OR t.action_type NOT IN ('TERM', 'EROR'))
-          AND t.reporting_lei = (SELECT min(x.reporting_lei) FROM trade_state x
-                                  WHERE x.snapshot_id = :s AND x.uti = t.uti
-                                    AND (x.action_type IS NULL OR x.action_type NOT IN ('TERM', 'EROR')))
-     )
+    `INSERT INTO temp.canon (row)
+     SELECT rowid FROM (
+       SELECT rowid, row_number() OVER (PARTITION BY uti ORDER BY reporting_lei) AS n
+         FROM trade_state
+        WHERE snapshot_id = :s AND (action_type IS NULL OR action_type NOT IN ('TERM', 'EROR'))
+     ) WHERE n = 1`,
+  ).run({ s: snapshotId });
+  db.prepare(
+    `WITH c AS (SELECT t.* FROM temp.canon k JOIN trade_state t ON t.rowid = k.row)
      INSERT INTO temp.position (uti, holder, jurisdiction, sign, notional_usd)
      SELECT c.uti, c.reporting_lei, e.legal_country,
             CASE c.direction WHEN 'BYER' THEN 1 WHEN 'SLLR' THEN -1 ELSE 0 END, c.notional_usd
-       FROM canon c LEFT JOIN entity e ON e.snapshot_id = :s AND e.lei = c.reporting_lei
+       FROM c LEFT JOIN entity e ON e.snapshot_id = :s AND e.lei = c.reporting_lei
      UNION ALL
      SELECT c.uti, c.other_cpty_id,
             CASE WHEN c.other_cpty_is_lei = 1 THEN e.legal_country ELSE c.other_cpty_country END,
             CASE c.direction WHEN 'BYER' THEN -1 WHEN 'SLLR' THEN 1 ELSE 0 END, c.notional_usd
-       FROM canon c LEFT JOIN entity e ON e.snapshot_id = :s AND e.lei = c.other_cpty_id AND c.other_cpty_is_lei = 1`,
+       FROM c LEFT JOIN entity e ON e.snapshot_id = :s AND e.lei = c.other_cpty_id AND c.other_cpty_is_lei = 1`,
   ).run({ s: snapshotId });
 
   db.prepare(
@@ -84,4 +88,5 @@ export function computeRollups(db: Db, snapshotId: number): void {
               + (SELECT count(*) FROM margin_state WHERE snapshot_id = :s AND im_posted IS NOT NULL AND im_posted_usd IS NULL)`,
   ).run({ s: snapshotId });
   db.exec(`DROP TABLE temp.position`);
+  db.exec(`DROP TABLE temp.canon`);
 }

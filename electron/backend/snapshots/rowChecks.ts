@@ -27,6 +27,20 @@ export class RowChecker {
     this.issues.push({ field, ruleId, severity, message });
   }
 
+  /** Records a rule's finding (cross-field rules live with the row validators). */
+  finding(severity: Severity, field: string, ruleId: string, message: string): void {
+    this.add(field, ruleId, message, severity);
+  }
+
+  error(field: string, ruleId: string, message: string): void {
+    this.add(field, ruleId, message, 'ERROR');
+  }
+
+  /** Findings of an identifier check (shared/domain/identifiers), under one rule id for errors. */
+  idIssues(field: string, issues: IdIssue[], errorRule: string): void {
+    for (const i of issues) this.add(field, i.level === 'ERROR' ? errorRule : i.rule, `${field}: ${i.message}.`, i.level);
+  }
+
   required(field: string): string | undefined {
     const v = this.row[field];
     if (v === undefined) this.add(field, 'CNC_REQUIRED', `${field} is required but empty.`);
@@ -40,10 +54,12 @@ export class RowChecker {
     }
   }
 
-  uti(field: string): void {
+  /** UTI (ISO 23897): legacy forms are errors for new trades and position components (VR2001). */
+  uti(field: string, actionType?: string): void {
     const v = this.required(field);
     if (v === undefined) return;
-    for (const issue of utiIssues(v)) this.add(field, issue.rule, issue.message, issue.level);
+    for (const issue of utiIssues(v, actionType ? { actionType } : {}))
+      this.add(field, issue.rule, `${field}: ${issue.message}.`, issue.level);
   }
 
   oneOf(field: string, allowed: readonly string[], required = false): string | undefined {

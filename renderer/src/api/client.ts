@@ -7,7 +7,7 @@ import {
   type MethodName,
   type OutputOf,
 } from '../../../shared/contract';
-import { createHttpBridge, takeSessionToken } from './httpBridge';
+import { createHttpBridge, createUploader, takeSessionToken } from './httpBridge';
 
 declare global {
   interface Window {
@@ -15,14 +15,26 @@ declare global {
   }
 }
 
+export interface UploadReceipt {
+  uploadId: string;
+  name: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** Sends a local file to the backend (browser mode, where a page cannot hand over a path). */
+export type Uploader = (file: File, onProgress: (sent: number, total: number) => void, signal?: AbortSignal) => Promise<UploadReceipt>;
+
 /** The renderer's one API client: typed from the contract, whatever the transport. */
 export interface ApiClient {
   call<M extends MethodName>(method: M, input: InputOf<M>): Promise<OutputOf<M>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  upload?: Uploader;
 }
 
-export function createApiClient(bridge: ConcordatBridge): ApiClient {
+export function createApiClient(bridge: ConcordatBridge, upload?: Uploader): ApiClient {
   return {
+    ...(upload ? { upload } : {}),
     async call(method, input) {
       try {
         return await bridge.call(method, input);
@@ -41,5 +53,5 @@ export function connect(): ApiClient | { error: string } {
   if (!token) {
     return { error: 'This page needs the session link that `concordat serve` printed (it ends with #token=…). Open that link instead.' };
   }
-  return createApiClient(createHttpBridge(token));
+  return createApiClient(createHttpBridge(token), createUploader(token));
 }

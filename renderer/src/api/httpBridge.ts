@@ -89,3 +89,29 @@ export async function readEventStream(body: ReadableStream<Uint8Array>, onEvent:
     }
   }
 }
+
+/** PUT /api/upload/<name> with upload progress (XMLHttpRequest: fetch reports none). */
+export function createUploader(token: string) {
+  return (file: File, onProgress: (sent: number, total: number) => void, signal?: AbortSignal) =>
+    new Promise<{ uploadId: string; name: string; bytes: number; sha256: string }>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('PUT', `/api/upload/${encodeURIComponent(file.name)}`);
+      xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      xhr.upload.onprogress = (e) => onProgress(e.loaded, e.total || file.size);
+      xhr.onerror = () => reject({ code: 'UNAVAILABLE', message: `The upload of ${file.name} failed.` });
+      xhr.onabort = () => reject({ code: 'CANCELLED', message: `The upload of ${file.name} was cancelled.` });
+      xhr.onload = () => {
+        let body: { ok: boolean; result?: unknown; error?: unknown } | undefined;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          body = undefined;
+        }
+        if (body?.ok) resolve(body.result as { uploadId: string; name: string; bytes: number; sha256: string });
+        else reject(body?.error ?? { code: 'UNAVAILABLE', message: `The upload of ${file.name} failed (HTTP ${xhr.status}).` });
+      };
+      signal?.addEventListener('abort', () => xhr.abort());
+      xhr.send(file);
+    });
+}

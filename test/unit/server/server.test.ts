@@ -150,4 +150,52 @@ describe('browser-mode server', () => {
     }
     expect((await request(server.port, { method: 'DELETE', path: '/', headers: { Host: host() } })).status).toBe(405);
   });
+
+  it('stores an upload under the data directory and imports it as a job', async () => {
+    const body = fs.readFileSync(path.join(__dirname, '../../fixtures/snapshot-small/trades.csv'));
+    const reply = await request(server.port, {
+      method: 'PUT',
+      path: '/api/upload/trades.csv',
+      headers: { Host: host(), 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${token}` },
+      body: body.toString('utf8'),
+    });
+    expect(reply.status).toBe(200);
+    const receipt = JSON.parse(reply.body).result;
+    expect(receipt).toMatchObject({ name: 'trades.csv', bytes: body.length });
+    const fx = await request(server.port, {
+      method: 'PUT',
+      path: '/api/upload/fx.csv',
+      headers: { Host: host(), 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${token}` },
+      body: fs.readFileSync(path.join(__dirname, '../../fixtures/snapshot-small/fx.csv'), 'utf8'),
+    });
+    const started = JSON.parse(
+      (
+        await call('snapshots.import', {
+          files: [{ uploadId: receipt.uploadId }, { uploadId: JSON.parse(fx.body).result.uploadId }],
+          sourceName: 'Upload TR',
+          regime: 'EMIR',
+          asOfDate: '2026-07-01',
+        })
+      ).body,
+    ).result;
+    const info = await backend.jobs.wait(started.jobId);
+    expect(info.state).toBe('succeeded');
+    const list = JSON.parse((await call('snapshots.list', {})).body).result as Array<{ sourceName: string }>;
+    expect(list.map((s) => s.sourceName)).toContain('Upload TR');
+    // Uploads are removed once imported.
+    expect(fs.existsSync(path.join(backend.dataDir, 'uploads', receipt.uploadId))).toBe(false);
+  });
+
+  it('refuses uploads without the token, with a path in the name, or of the wrong type', async () => {
+    const put = (name: string, headers: Record<string, string>) =>
+      request(server.port, { method: 'PUT', path: `/api/upload/${name}`, headers: { Host: host(), ...headers }, body: 'x' });
+    expect((await put('trades.csv', { 'Content-Type': 'application/octet-stream' })).status).toBe(401);
+    const auth = { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${token}` };
+    for (const name of ['..%2F..%2Fetc%2Fpasswd', '%2Etrades.csv', 'a%5Cb.csv', 'x%00.csv']) {
+      const reply = await put(name, auth);
+      expect(reply.status, name).toBe(400);
+    }
+    expect((await put('trades.csv', { ...auth, 'Content-Type': 'text/plain' })).status).toBe(400);
+    expect(fs.existsSync(path.join(backend.dataDir, 'uploads')) ? fs.readdirSync(path.join(backend.dataDir, 'uploads')) : []).toEqual([]);
+  });
 });

@@ -1,9 +1,13 @@
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef } from 'ag-grid-community';
+import { useState } from 'react';
 import type { SnapshotSummary } from '../../../../shared/contract';
 import { formatCount } from '../../../../shared/domain/format';
 import { gridTheme } from '../../components/gridTheme';
-import { useAppStore } from '../../stores/StoresContext';
+import { useApi, useAppStore, useSnapshotsStore } from '../../stores/StoresContext';
+import { FeedsPanel } from './FeedsPanel';
+import { ImportDialog } from './ImportDialog';
+import { SnapshotDetail } from './SnapshotDetail';
 
 const columns: ColDef<SnapshotSummary>[] = [
   { field: 'snapshotId', headerName: 'ID', width: 70 },
@@ -32,23 +36,40 @@ const columns: ColDef<SnapshotSummary>[] = [
   },
 ];
 
-/** Imported snapshots. Feed sync and file import arrive with the ingestion feature. */
+/** Feeds and their sync, imported snapshots with their findings, and "Import file…". */
 export function SnapshotsView() {
+  const api = useApi();
   const snapshots = useAppStore((s) => s.snapshots);
+  const detailId = useSnapshotsStore((s) => s.detailId);
+  const showDetail = useSnapshotsStore((s) => s.showDetail);
+  const [importing, setImporting] = useState(false);
   return (
     <section className="view">
       <header className="view-header">
         <h1>Feeds &amp; snapshots</h1>
+        {api.upload ? (
+          <button type="button" onClick={() => setImporting(true)}>
+            Import file…
+          </button>
+        ) : (
+          <span className="muted small">To import files in the desktop app, use `concordat import`.</span>
+        )}
       </header>
-      <div className="grid" data-testid="snapshots-grid">
+      <FeedsPanel />
+      <h2>Snapshots</h2>
+      <div className="grid short" data-testid="snapshots-grid">
         <AgGridReact<SnapshotSummary>
           theme={gridTheme}
           rowData={snapshots}
           columnDefs={columns}
           getRowId={(p) => String(p.data.snapshotId)}
+          rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
+          onRowClicked={(e) => e.data && void showDetail(e.data.snapshotId)}
           enableCellTextSelection
         />
       </div>
+      {detailId !== undefined && <SnapshotDetail snapshotId={detailId} />}
+      {importing && <ImportDialog onClose={() => setImporting(false)} />}
     </section>
   );
 }

@@ -1,0 +1,11 @@
+import type { Regime } from '../../../shared/contract/snapshots';
+
+/** What row checks need to know about the snapshot being imported. */
+export interface ImportContext {
+  regime: Regime;
+  /** YYYY-MM-DD */
+  asOfDate: string;
+}
+
+/** EMIR-style regimes, where some codes allowed elsewhere are errors (BILT, cleared I, …). */
+export const isEmirLike = (regime: Regime): boolean => regime === 'EMIR' || regime === 'UKEMIR';

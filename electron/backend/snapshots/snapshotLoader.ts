@@ -1,0 +1,211 @@
+import type { Db } from '../db/openDatabase';
+import type { CsvKind } from './fileKinds';
+import type { ImportContext } from './importContext';
+import { checkMarginRow, marginStateColumns } from './marginRow';
+import type { RecordSource, SourceRecord } from './recordSources';
+import { checkEntityRow, checkFxRow, checkPriceRow, checkVenueRow, entityColumns, venueColumns, type Values } from './referenceRows';
+import type { RowIssue } from './rowChecks';
+import { checkTradeRow, tradeStateColumns, type CheckedRow } from './tradeRow';
+
+const BATCH_ROWS = 5_000;
+
+/** Checks one row and, when it passes, inserts it; `inserted: false` means its key was already there. */
+type RowWriter = (row: Record<string, string | undefined>, line: number) => CheckedRow<Values> & { inserted?: boolean };
+
+export interface FileCounts {
+  read: number;
+  loaded: number;
+  rejected: number;
+  warnings: number;
+}
+
+/**
+ * Writes the rows of one staging snapshot in batched transactions. Every row ends up either
+ * loaded (with its warnings) or kept raw as rejected with its findings: nothing is dropped.
+ */
+export class SnapshotLoader {
+  readonly totals: FileCounts & { tradesLoaded: number } = { read: 0, loaded: 0, rejected: 0, warnings: 0, tradesLoaded: 0 };
+  private readonly usdPerUnit = new Map<string, number>();
+  private readonly insertIssue;
+  private readonly insertRejected;
+
+  constructor(
+    private readonly db: Db,
+    private readonly snapshotId: number,
+    private readonly context: ImportContext,
+  ) {
+    this.insertIssue = db.prepare(
+      `INSERT INTO validation_issue (snapshot_id, file, line, location, field, rule_id, severity, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertRejected = db.prepare(`INSERT INTO rejected_row (snapshot_id, file, line, location, raw_json) VALUES (?, ?, ?, ?, ?)`);
+  }
+
+  /**
+   * Loads one source. `afterBatch` runs between batches (outside any transaction), so the
+   * caller can stop a file that is over its error ratio without reading it to the end.
+   */
+  async load(
+    source: RecordSource,
+    options: { signal?: AbortSignal; onBytes?: (bytes: number) => void; afterBatch?: (counts: FileCounts) => void },
+  ): Promise<FileCounts> {
+    const counts: FileCounts = { read: 0, loaded: 0, rejected: 0, warnings: 0 };
+    const writer = this.writerFor(source.kind);
+    const flush = this.db.transaction((records: SourceRecord[]) => {
+      for (const record of records) this.store(source.fileName, record, writer, counts);
+    });
+    let batch: SourceRecord[] = [];
+    const records = source.records({
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onBytes ? { onBytes: options.onBytes } : {}),
+      onHeader: (header) => {
+        if (header.unknownColumns.length === 0) return;
+        const list = header.unknownColumns.join(', ');
+        this.insertIssue.run(
+          this.snapshotId,
+          source.fileName,
+          1,
+          'line 1',
+          header.unknownColumns.join(','),
+          'CNC_UNKNOWN_COLUMN',
+          'WARN',
+          `Unknown column${header.unknownColumns.length > 1 ? 's' : ''} ignored: ${list}.`,
+        );
+      },
+    });
+    for await (const record of records) {
+      batch.push(record);
+      if (batch.length >= BATCH_ROWS) {
+        flush(batch);
+        batch = [];
+        options.afterBatch?.(counts);
+      }
+    }
+    flush(batch);
+    options.afterBatch?.(counts);
+    return counts;
+  }
+
+  private store(file: string, record: SourceRecord, writer: RowWriter, counts: FileCounts): void {
+    counts.read++;
+    this.totals.read++;
+    let checked: CheckedRow<Values> & { inserted?: boolean };
+    if (record.cellCountMismatch) {
+      const { expected, actual } = record.cellCountMismatch;
+      checked = {
+        value: undefined,
+        issues: [
+          { field: '', ruleId: 'CNC_CELL_COUNT', severity: 'ERROR', message: `The row has ${actual} cells; the header has ${expected}.` },
+        ],
+      };
+    } else {
+      checked = writer(record.values, record.line);
+      if (checked.value && checked.inserted === false) {
+        checked = {
+          value: undefined,
+          issues: [
+            ...checked.issues,
+            {
+              field: '',
+              ruleId: 'CNC_DUPLICATE',
+              severity: 'ERROR',
+              message: 'The same record (same key) appears earlier in this snapshot.',
+            },
+          ],
+        };
+      }
+    }
+    const location = record.location ?? `line ${record.line}`;
+    this.recordIssues(file, record.line, location, checked.issues);
+    if (checked.value) {
+      counts.loaded++;
+      this.totals.loaded++;
+      if (checked.issues.length > 0) {
+        counts.warnings++;
+        this.totals.warnings++;
+      }
+    } else {
+      counts.rejected++;
+      this.totals.rejected++;
+      this.insertRejected.run(this.snapshotId, file, record.line, location, JSON.stringify(record.values));
+    }
+  }
+
+  private recordIssues(file: string, line: number, location: string, issues: RowIssue[]): void {
+    for (const issue of issues)
+      this.insertIssue.run(this.snapshotId, file, line, location, issue.field, issue.ruleId, issue.severity, issue.message);
+  }
+
+  private toUsd(amount: string | number | null | undefined, ccy: string | number | null | undefined): number | null {
+    if (amount == null || ccy == null) return null;
+    const rate = this.usdPerUnit.get(String(ccy));
+    return rate === undefined ? null : Number(amount) * rate;
+  }
+
+  private writerFor(kind: CsvKind): RowWriter {
+    const s = this.snapshotId;
+    const db = this.db;
+    const insertWith = <T extends Values>(
+      sql: string,
+      check: (row: Record<string, string | undefined>) => CheckedRow<T>,
+      params: (v: T, line: number) => unknown[],
+      onInserted?: (v: T) => void,
+    ): RowWriter => {
+      const statement = db.prepare(sql);
+      return (row, line) => {
+        const checked = check(row);
+        if (!checked.value) return checked;
+        const inserted = statement.run(...params(checked.value, line)).changes > 0;
+        if (inserted) onInserted?.(checked.value);
+        return { ...checked, inserted };
+      };
+    };
+    switch (kind) {
+      case 'fx':
+        return insertWith(
+          `INSERT OR IGNORE INTO fx_rate (snapshot_id, as_of_date, ccy, usd_per_unit) VALUES (?, ?, ?, ?)`,
+          checkFxRow,
+          (v) => [s, v.as_of_date, v.ccy, v.usd_per_unit],
+          (v) => this.usdPerUnit.set(String(v.ccy), Number(v.usd_per_unit)),
+        );
+      case 'prices':
+        return insertWith(
+          `INSERT OR IGNORE INTO underlier_price (snapshot_id, as_of_date, underlier_dti, price_usd) VALUES (?, ?, ?, ?)`,
+          checkPriceRow,
+          (v) => [s, v.as_of_date, v.underlier_dti, v.price_usd],
+        );
+      case 'entities':
+        return insertWith(
+          `INSERT OR IGNORE INTO entity (snapshot_id, ${entityColumns.join(', ')}) VALUES (?, ${entityColumns.map(() => '?').join(', ')})`,
+          checkEntityRow,
+          (v) => [s, ...entityColumns.map((c) => v[c] ?? null)],
+        );
+      case 'venues':
+        return insertWith(
+          `INSERT OR IGNORE INTO venue (snapshot_id, ${venueColumns.join(', ')}) VALUES (?, ${venueColumns.map(() => '?').join(', ')})`,
+          checkVenueRow,
+          (v) => [s, ...venueColumns.map((c) => v[c] ?? null)],
+        );
+      case 'trades':
+        return insertWith(
+          `INSERT OR IGNORE INTO trade_state (snapshot_id, ${tradeStateColumns.join(', ')}, source_line, notional_usd, valuation_usd)
+           VALUES (?, ${tradeStateColumns.map(() => '?').join(', ')}, ?, ?, ?)`,
+          (row) => checkTradeRow(row, this.context),
+          (v, line) => [
+            s,
+            ...tradeStateColumns.map((c) => v[c]),
+            line,
+            this.toUsd(v.notional, v.notional_ccy),
+            this.toUsd(v.valuation_amount, v.valuation_ccy),
+          ],
+          () => this.totals.tradesLoaded++,
+        );
+      case 'margins':
+        return insertWith(
+          `INSERT INTO margin_state (snapshot_id, ${marginStateColumns.join(', ')}, source_line, im_posted_usd)
+           VALUES (?, ${marginStateColumns.map(() => '?').join(', ')}, ?, ?)`,
+          (row) => checkMarginRow(row, this.context),
+          (v, line) => [s, ...marginStateColumns.map((c) => v[c]), line, this.toUsd(v.im_posted, v.im_posted_ccy)],
+        );
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { formatCount } from '../../../../shared/domain/format';
+import { useApi, useSnapshotsStore } from '../../stores/StoresContext';
+import { IssuesGrid } from './IssuesGrid';
+import { saveTextFile } from '../../components/saveTextFile';
+
+/** One snapshot: the files it came from, its findings by rule, and the findings themselves. */
+export function SnapshotDetail({ snapshotId }: { snapshotId: number }) {
+  const api = useApi();
+  const { files, summary, filters, setFilters, error } = useSnapshotsStore((s) => s);
+  const [exporting, setExporting] = useState(false);
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      const { fileName, csv } = await api.call('snapshots.exportIssues', {
+        snapshotId,
+        ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)),
+      });
+      saveTextFile(fileName, csv, 'text/csv');
+    } finally {
+      setExporting(false);
+    }
+  };
+  return (
+    <section className="detail" data-testid="snapshot-detail">
+      <h2>Snapshot {snapshotId}</h2>
+      {error && <p className="error">{error}</p>}
+      <table className="files">
+        <thead>
+          <tr>
+            <th>File</th>
+            <th>Kind</th>
+            <th>Format</th>
+            <th className="num">Rows</th>
+            <th className="num">Rejected</th>
+            <th>SHA-256</th>
+          </tr>
+        </thead>
+        <tbody>
+          {files.map((f) => (
+            <tr key={f.fileName}>
+              <td>{f.fileName}</td>
+              <td>{f.kind}</td>
+              <td>{f.messageType ?? f.format.toUpperCase()}</td>
+              <td className="num">{formatCount(f.rowsRead)}</td>
+              <td className="num">{formatCount(f.rowsRejected)}</td>
+              <td className="mono" title={f.sha256}>
+                {f.sha256.slice(0, 16)}…
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="filters">
+        <label>
+          Severity{' '}
+          <select
+            value={filters.severity ?? ''}
+            onChange={(e) => setFilters({ ...filters, severity: (e.target.value || undefined) as 'ERROR' | 'WARN' | undefined })}
+          >
+            <option value="">all</option>
+            <option value="ERROR">errors (rejected rows)</option>
+            <option value="WARN">warnings</option>
+          </select>
+        </label>
+        <label>
+          Rule{' '}
+          <select
+            value={filters.ruleId ?? ''}
+            onChange={(e) => setFilters({ ...filters, ruleId: e.target.value || undefined })}
+            data-testid="rule-filter"
+          >
+            <option value="">all</option>
+            {summary.map((r) => (
+              <option key={`${r.ruleId}-${r.severity}`} value={r.ruleId}>
+                {r.ruleId} ({r.severity}, {formatCount(r.count)})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Message contains{' '}
+          <input type="search" value={filters.text ?? ''} onChange={(e) => setFilters({ ...filters, text: e.target.value || undefined })} />
+        </label>
+        <button type="button" onClick={() => void exportCsv()} disabled={exporting}>
+          Export CSV
+        </button>
+      </div>
+      <IssuesGrid key={JSON.stringify([snapshotId, filters])} snapshotId={snapshotId} filters={filters} />
+    </section>
+  );
+}

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../../electron/backend/db/openDatabase';
+import { importSnapshot } from '../../../../electron/backend/snapshots/importSnapshot';
+import { csvCell, exportIssuesCsv, getRejectedRow, listIssues, summariseIssues } from '../../../../electron/backend/snapshots/issues.repo';
+import { copyFixture, tempDir } from '../../../helpers/tempDir';
+
+async function importedFixture() {
+  const { db } = await openDatabase(tempDir());
+  const { dir, files } = copyFixture('snapshot-small');
+  // A WARN on a loaded row, so both severities are present.
+  const trades = path.join(dir, 'trades.csv');
+  fs.writeFileSync(
+    trades,
+    fs.readFileSync(trades, 'utf8').replace(',2026-06-02,2026-09-30,', ',2026-06-02,2026-09-30,').replace('NEWT,TCTN\n', 'NEWT,TCTN\n'),
+  );
+  fs.writeFileSync(path.join(dir, 'venues.csv'), 'venue_id,mic,name,country\nDERIBIT,,Deribit,PA\nOLD,ERIS,"Eris, former =ErisX",US\n');
+  const { snapshotId } = await importSnapshot(db, {
+    files: [...files, path.join(dir, 'venues.csv')],
+    sourceName: 'Test TR',
+    regime: 'EMIR',
+    asOfDate: '2026-06-30',
+  });
+  return { db, snapshotId };
+}
+
+describe('validation findings', () => {
+  it('are listed with their location and whether the row was rejected, filtered and paged', async () => {
+    const { db, snapshotId } = await importedFixture();
+    const all = listIssues(db, { snapshotId }, 0, 100);
+    expect(all.total).toBe(2);
+    expect(all.rows).toEqual([
+      {
+        file: 'margins.csv',
+        line: 5,
+        location: 'line 5',
+        field: 'im_posted_ccy',
+        ruleId: 'CNC_CURRENCY',
+        severity: 'ERROR',
+        message: expect.stringContaining('XYZ'),
+        rejected: true,
+      },
+      {
+        file: 'trades.csv',
+        line: 9,
+        location: 'line 9',
+        field: 'reporting_lei',
+        ruleId: 'CNC_LEI',
+        severity: 'ERROR',
+        message: expect.stringContaining('5493001USDEALERA0096'),
+        rejected: true,
+      },
+    ]);
+    expect(listIssues(db, { snapshotId, file: 'trades.csv' }, 0, 100).total).toBe(1);
+    expect(listIssues(db, { snapshotId, ruleId: 'CNC_LEI', severity: 'ERROR' }, 0, 100).rows).toHaveLength(1);
+    expect(listIssues(db, { snapshotId, text: 'XYZ' }, 0, 100).total).toBe(1);
+    expect(listIssues(db, { snapshotId }, 1, 2).rows.map((r) => r.file)).toEqual(['trades.csv']);
+    expect(summariseIssues(db, snapshotId)).toEqual([
+      { ruleId: 'CNC_CURRENCY', severity: 'ERROR', count: 1, example: expect.any(String) },
+      { ruleId: 'CNC_LEI', severity: 'ERROR', count: 1, example: expect.any(String) },
+    ]);
+  });
+
+  it('treat filter values as data, never as SQL or wildcards', async () => {
+    const { db, snapshotId } = await importedFixture();
+    for (const text of ["' OR 1=1 --", '%', '\\', 'L_I', 'n%LEI']) expect(listIssues(db, { snapshotId, text }, 0, 100).total, text).toBe(0);
+    // An underscore matches an underscore (both messages name a field like im_posted_ccy), never any character.
+    expect(listIssues(db, { snapshotId, text: 'd_l' }, 0, 100).total).toBe(0);
+    expect(listIssues(db, { snapshotId, text: 'g_lei' }, 0, 100).total).toBe(1);
+    expect(listIssues(db, { snapshotId, ruleId: "CNC_LEI' OR '1'='1" }, 0, 100).total).toBe(0);
+    expect((db.prepare('SELECT count(*) AS n FROM validation_issue').get() as { n: number }).n).toBe(2);
+  });
+
+  it('keep the raw row a TR sent, readable again', async () => {
+    const { db, snapshotId } = await importedFixture();
+    const raw = getRejectedRow(db, snapshotId, 'trades.csv', 9);
+    expect(raw.values.reporting_lei).toBe('5493001USDEALERA0096');
+    expect(raw.values.notional).toBe('7000000');
+    expect(() => getRejectedRow(db, snapshotId, 'trades.csv', 2)).toThrow('No rejected row at trades.csv line 2');
+  });
+
+  it('export as CSV with a header block saying what, which filters and when', async () => {
+    const { db, snapshotId } = await importedFixture();
+    const { fileName, csv } = exportIssuesCsv(db, { snapshotId, severity: 'ERROR' }, new Date('2026-07-01T08:00:00Z'));
+    expect(fileName).toBe(`concordat-findings-snapshot-${snapshotId}.csv`);
+    const lines = csv.trimEnd().split('\n');
+    expect(lines.slice(0, 6)).toEqual([
+      '# Concordat validation findings',
+      `# Snapshot: ${snapshotId} (Test TR, EMIR, as of 2026-06-30, version 1)`,
+      '# Filters: severity=ERROR',
+      '# Exported at: 2026-07-01T08:00:00.000Z',
+      '# Rows: 2',
+      'file,line,location,field,rule_id,severity,rejected,message',
+    ]);
+    expect(lines[6]).toMatch(/^margins\.csv,5,line 5,im_posted_ccy,CNC_CURRENCY,ERROR,yes,/);
+  });
+
+  it('encode CSV cells per RFC 4180 and defuse spreadsheet formulas', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
+    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    for (const lead of ['+', '-', '@']) expect(csvCell(`${lead}1`)).toBe(`'${lead}1`);
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(42)).toBe('42');
+  });
+});
