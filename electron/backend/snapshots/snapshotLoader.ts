@@ -7,7 +7,8 @@ import { checkEntityRow, checkFxRow, checkPriceRow, checkVenueRow, entityColumns
 import type { RowIssue } from './rowChecks';
 import { checkTradeRow, tradeStateColumns, type CheckedRow } from './tradeRow';
 
-const BATCH_ROWS = 5_000;
+/** Rows per transaction: large enough that the random key-index pages are written once per batch. */
+const BATCH_ROWS = 10_000;
 
 /** Checks one row and, when it passes, inserts it; `inserted: false` means its key was already there. */
 type RowWriter = (row: Record<string, string | undefined>, line: number) => CheckedRow<Values> & { inserted?: boolean };
