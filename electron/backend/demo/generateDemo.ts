@@ -16,6 +16,7 @@ import { DTI_ALPHABET, makeLei, makeUpi } from '../../../shared/domain/identifie
 import { EMIR_AREA_COUNTRIES } from '../../../shared/domain/isoCodes';
 import { Rng, weightedTable } from './random';
 import type { WeightedTable } from './random';
+import { csvColumns } from '../snapshots/fileKinds';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -44,89 +45,22 @@ export interface DemoResult {
 }
 
 /** trades.csv columns, in order. */
-export const TRADES_COLUMNS = [
-  'uti',
-  'reporting_lei',
-  'other_cpty_id',
-  'other_cpty_is_lei',
-  'other_cpty_country',
-  'direction',
-  'upi',
-  'contract_type',
-  'asset_class',
-  'underlier_dti',
-  'underlier_symbol',
-  'perpetual',
-  'option_type',
-  'option_style',
-  'strike',
-  'strike_ccy',
-  'cleared',
-  'ccp_lei',
-  'platform_mic',
-  'venue_id',
-  'execution_ts',
-  'effective_date',
-  'expiration_date',
-  'notional',
-  'notional_ccy',
-  'quantity',
-  'price',
-  'price_ccy',
-  'valuation_amount',
-  'valuation_ccy',
-  'valuation_ts',
-  'valuation_method',
-  'delta',
-  'collateral_portfolio_code',
-  'action_type',
-  'level',
-  'reporting_ts',
-] as const;
+export const TRADES_COLUMNS = csvColumns.trades;
 
 /** margins.csv columns, in order. Exactly one of collateral_portfolio_code and uti is set per row. */
-export const MARGINS_COLUMNS = [
-  'reporting_lei',
-  'other_cpty_id',
-  'collateral_portfolio_code',
-  'uti',
-  'collateralisation_category',
-  'im_posted',
-  'im_posted_ccy',
-  'vm_posted',
-  'vm_posted_ccy',
-  'excess_posted',
-  'excess_posted_ccy',
-  'im_collected',
-  'im_collected_ccy',
-  'vm_collected',
-  'vm_collected_ccy',
-  'excess_collected',
-  'excess_collected_ccy',
-  'collateral_ts',
-] as const;
+export const MARGINS_COLUMNS = csvColumns.margins;
 
 /** entities.csv columns, in order (GLEIF Level-1 style, handbook §2). */
-export const ENTITIES_COLUMNS = [
-  'lei',
-  'legal_name',
-  'legal_country',
-  'legal_jurisdiction',
-  'entity_category',
-  'nature',
-  'parent_lei',
-  'ultimate_parent_lei',
-  'registration_status',
-] as const;
+export const ENTITIES_COLUMNS = csvColumns.entities;
 
 /** venues.csv columns, in order; `mic` is empty for MIC-less offshore venues (handbook §2 "MIC"). */
-export const VENUES_COLUMNS = ['venue_id', 'mic', 'name', 'country', 'operator_lei', 'regulatory_status'] as const;
+export const VENUES_COLUMNS = csvColumns.venues;
 
 /** prices.csv columns, in order. */
-export const PRICES_COLUMNS = ['as_of_date', 'underlier_dti', 'price_usd'] as const;
+export const PRICES_COLUMNS = csvColumns.prices;
 
 /** fx.csv columns, in order. */
-export const FX_COLUMNS = ['as_of_date', 'ccy', 'usd_per_unit'] as const;
+export const FX_COLUMNS = csvColumns.fx;
 
 /** The kinds of deliberate defect; every invalid row carries exactly one (rules from handbook §1 and §4). */
 export const DEMO_DEFECT_KINDS = [

@@ -1,29 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { concordat, ensureBuilt } from '../../helpers/cli';
 import { latestSchemaVersion } from '../../../electron/backend/db/migrations';
 import { tempDir } from '../../helpers/tempDir';
 
-const root = path.resolve(__dirname, '..', '..', '..');
-const bin = path.join(root, 'electron', 'cli', 'bin.cjs');
-
-/** Runs the real `concordat` command (the built bundle) and captures its output. */
-function concordat(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CONCORDAT_DATA_DIR: '', ...env },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, 'electron/scripts/build.mjs'), '--if-stale'], { cwd: root, stdio: 'ignore' });
-}, 120_000);
+beforeAll(ensureBuilt, 180_000);
 
 const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 

@@ -1,27 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { concordat, ensureBuilt } from '../../../helpers/cli';
 import { tempDir } from '../../../helpers/tempDir';
 import { makeFeedInput } from './feedFixtures';
 
-const root = path.resolve(__dirname, '..', '..', '..', '..');
-const bin = path.join(root, 'electron', 'cli', 'bin.cjs');
-
-/** Runs the real `concordat` command (the built bundle). */
-function concordat(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CONCORDAT_DATA_DIR: '', ...env },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, 'electron/scripts/build.mjs'), '--if-stale'], { cwd: root, stdio: 'ignore' });
-}, 180_000);
+beforeAll(ensureBuilt, 180_000);
 
 describe('concordat feed', () => {
   it('documents every sub-command', () => {
