@@ -29,6 +29,7 @@ const snapshot: SnapshotSummary = {
   isDemo: true,
 };
 const metrics = {
+  mtmValuationUsd: 0,
   tradeCount: 3,
   counterpartyCount: 2,
   grossNotionalUsd: 2_500_000_000,
@@ -39,6 +40,8 @@ const metrics = {
 const drill: DrillResult = {
   snapshotId: 4,
   path: ['jurisdiction'],
+  dimension: 'jurisdiction',
+  at: [],
   rows: [{ key: 'US', label: 'United States (US)', ...metrics }],
   totals: { ...metrics, unconvertedCount: 2 },
 };

@@ -1,27 +1,24 @@
 import type { Db } from '../db/openDatabase';
 
 /**
- * Computes the drill-down rollups of one snapshot (before it becomes visible).
+ * Builds the drill-down data of one snapshot (before it becomes visible): the position fact
+ * table every drill level is read from.
  *
- * Unit of exposure: a counterparty's side of a trade. Each UTI counts once ("canonical"
- * report: the one from the lowest reporting LEI, so two-sided EMIR reports are not summed
- * twice) and yields two positions: the reporting side with its direction, the other side
- * with the opposite one. A position's jurisdiction is the holder's legal country from the
- * snapshot's entity data, or for a natural person the reported country.
- *
- * Per jurisdiction: trades = distinct UTIs with a side there (a cross-border trade appears
- * under both jurisdictions, a domestic one once); gross notional sums those UTIs' notionals
- * once each; net notional sums the signed positions held there; IM posted sums margin
- * reported by counterparties there. Terminated and erroneous reports (TERM, EROR) carry no
- * exposure and are left out.
+ * Unit of exposure: a counterparty's side of a trade. Each live UTI counts once (its
+ * "canonical" report: the one from the lowest reporting LEI, so two-sided EMIR reports are
+ * not summed twice) and yields two positions: the reporting side with its direction, the
+ * other side with the opposite one. A position's jurisdiction is the holder's legal country
+ * from the snapshot's entity data, or for a natural person the reported country; its group is
+ * the holder's ultimate parent (itself when none is known). Terminated and erroneous reports
+ * (TERM, EROR) carry no exposure and are left out.
  */
 export function computeRollups(db: Db, snapshotId: number): void {
-  db.exec(`DROP TABLE IF EXISTS temp.position`);
-  db.exec(`DROP TABLE IF EXISTS temp.canon`);
-  db.exec(`
-    CREATE TEMP TABLE position (
-      uti TEXT NOT NULL, holder TEXT NOT NULL, jurisdiction TEXT, sign INTEGER NOT NULL, notional_usd REAL
-    )`);
+  buildPositions(db, snapshotId);
+}
+
+function buildPositions(db: Db, snapshotId: number): void {
+  const s = { s: snapshotId };
+  db.exec(`DROP TABLE IF EXISTS temp.canon; DROP TABLE IF EXISTS temp.netting; DROP TABLE IF EXISTS temp.trade_margin`);
   // The canonical report of each live UTI: one grouped pass, kept as the rowid to read back.
   db.exec(`CREATE TEMP TABLE canon (row INTEGER PRIMARY KEY)`);
   db.prepare(
@@ -31,62 +28,51 @@ export function computeRollups(db: Db, snapshotId: number): void {
          FROM trade_state
         WHERE snapshot_id = :s AND (action_type IS NULL OR action_type NOT IN ('TERM', 'EROR'))
      ) WHERE n = 1`,
-  ).run({ s: snapshotId });
+  ).run(s);
+  // Collateralisation category by netting set and by per-trade margin: small keyed tables,
+  // so each position finds its category with one lookup.
+  db.exec(
+    `CREATE TEMP TABLE netting (reporting_lei TEXT, other_cpty_id TEXT, code TEXT, cat TEXT, PRIMARY KEY (reporting_lei, other_cpty_id, code))`,
+  );
   db.prepare(
-    `WITH c AS (SELECT t.* FROM temp.canon k JOIN trade_state t ON t.rowid = k.row)
-     INSERT INTO temp.position (uti, holder, jurisdiction, sign, notional_usd)
-     SELECT c.uti, c.reporting_lei, e.legal_country,
-            CASE c.direction WHEN 'BYER' THEN 1 WHEN 'SLLR' THEN -1 ELSE 0 END, c.notional_usd
-       FROM c LEFT JOIN entity e ON e.snapshot_id = :s AND e.lei = c.reporting_lei
+    `INSERT INTO temp.netting SELECT reporting_lei, other_cpty_id, collateral_portfolio_code, min(collateralisation_cat)
+       FROM margin_state WHERE snapshot_id = :s AND collateral_portfolio_code IS NOT NULL
+      GROUP BY reporting_lei, other_cpty_id, collateral_portfolio_code`,
+  ).run(s);
+  db.exec(`CREATE TEMP TABLE trade_margin (uti TEXT, reporting_lei TEXT, cat TEXT, PRIMARY KEY (uti, reporting_lei))`);
+  db.prepare(
+    `INSERT INTO temp.trade_margin SELECT uti, reporting_lei, min(collateralisation_cat)
+       FROM margin_state WHERE snapshot_id = :s AND uti IS NOT NULL GROUP BY uti, reporting_lei`,
+  ).run(s);
+
+  db.prepare(
+    `WITH c AS (
+       SELECT t.rowid AS trade_row, t.*,
+              e1.legal_country AS j1, coalesce(e1.ultimate_parent_lei, t.reporting_lei) AS g1,
+              CASE WHEN t.other_cpty_is_lei = 1 THEN e2.legal_country ELSE t.other_cpty_country END AS j2,
+              CASE WHEN t.other_cpty_is_lei = 1 THEN coalesce(e2.ultimate_parent_lei, t.other_cpty_id) ELSE t.other_cpty_id END AS g2,
+              CASE t.direction WHEN 'BYER' THEN 1 WHEN 'SLLR' THEN -1 ELSE 0 END AS s1,
+              coalesce(t.underlier_dti, t.underlier_symbol) AS und,
+              CASE WHEN t.perpetual = 1 THEN 'PERP' ELSE coalesce(t.contract_type, 'OTHR') END AS kind,
+              CASE WHEN t.venue_id IS NOT NULL THEN t.venue_id
+                   WHEN t.platform_mic IS NULL OR t.platform_mic IN ('XOFF', 'XXXX', 'BILT') THEN 'OFF-VENUE'
+                   ELSE t.platform_mic END AS ven,
+              CASE t.cleared WHEN 'Y' THEN 'cleared' ELSE 'uncleared' END AS clr,
+              coalesce(t.ccp_lei, 'NONE') AS ccpv,
+              coalesce(tm.cat, n.cat, 'NONE') AS coll
+         FROM temp.canon k
+         JOIN trade_state t ON t.rowid = k.row
+         LEFT JOIN entity e1 ON e1.snapshot_id = :s AND e1.lei = t.reporting_lei
+         LEFT JOIN entity e2 ON e2.snapshot_id = :s AND e2.lei = t.other_cpty_id AND t.other_cpty_is_lei = 1
+         LEFT JOIN temp.netting n ON n.reporting_lei = t.reporting_lei AND n.other_cpty_id = t.other_cpty_id AND n.code = t.collateral_portfolio_code
+         LEFT JOIN temp.trade_margin tm ON tm.uti = t.uti AND tm.reporting_lei = t.reporting_lei
+     ),
+     x AS (SELECT c.*, CASE WHEN j1 IS NULL OR j2 IS NULL THEN 'unknown' WHEN j1 <> j2 THEN 'cross-border' ELSE 'domestic' END AS xb FROM c)
+     INSERT INTO exposure_position (snapshot_id, trade_row, uti, side, holder, jurisdiction, other_jurisdiction, group_id, underlier,
+                                    contract_kind, venue, cleared, ccp, collateralisation, cross_border, sign, notional_usd, valuation_usd)
+     SELECT :s, trade_row, uti, 1, reporting_lei, j1, j2, g1, und, kind, ven, clr, ccpv, coll, xb, s1, notional_usd, valuation_usd FROM x
      UNION ALL
-     SELECT c.uti, c.other_cpty_id,
-            CASE WHEN c.other_cpty_is_lei = 1 THEN e.legal_country ELSE c.other_cpty_country END,
-            CASE c.direction WHEN 'BYER' THEN -1 WHEN 'SLLR' THEN 1 ELSE 0 END, c.notional_usd
-       FROM c LEFT JOIN entity e ON e.snapshot_id = :s AND e.lei = c.other_cpty_id AND c.other_cpty_is_lei = 1`,
-  ).run({ s: snapshotId });
-
-  db.prepare(
-    `INSERT INTO rollup_jurisdiction (snapshot_id, jurisdiction, trade_count, counterparty_count, gross_notional_usd,
-                                      net_notional_usd, im_posted_usd, unconverted_count)
-     WITH per_trade AS (
-       SELECT jurisdiction, uti, max(notional_usd) AS notional_usd, sum(sign * notional_usd) AS net
-         FROM temp.position GROUP BY jurisdiction, uti
-     ),
-     trades AS (
-       SELECT jurisdiction, count(*) AS trade_count, total(notional_usd) AS gross, total(net) AS net,
-              sum(notional_usd IS NULL) AS unconverted
-         FROM per_trade GROUP BY jurisdiction
-     ),
-     holders AS (
-       SELECT jurisdiction, count(DISTINCT holder) AS counterparty_count FROM temp.position GROUP BY jurisdiction
-     ),
-     margin AS (
-       SELECT e.legal_country AS jurisdiction, total(m.im_posted_usd) AS im,
-              sum(m.im_posted IS NOT NULL AND m.im_posted_usd IS NULL) AS unconverted
-         FROM margin_state m LEFT JOIN entity e ON e.snapshot_id = m.snapshot_id AND e.lei = m.reporting_lei
-        WHERE m.snapshot_id = :s GROUP BY e.legal_country
-     ),
-     keys AS (SELECT jurisdiction FROM trades UNION SELECT jurisdiction FROM margin)
-     SELECT :s, k.jurisdiction, ifnull(t.trade_count, 0), ifnull(h.counterparty_count, 0), ifnull(t.gross, 0),
-            ifnull(t.net, 0), ifnull(m.im, 0), ifnull(t.unconverted, 0) + ifnull(m.unconverted, 0)
-       FROM keys k
-       LEFT JOIN trades t ON t.jurisdiction IS k.jurisdiction
-       LEFT JOIN holders h ON h.jurisdiction IS k.jurisdiction
-       LEFT JOIN margin m ON m.jurisdiction IS k.jurisdiction`,
-  ).run({ s: snapshotId });
-
-  db.prepare(
-    `INSERT INTO rollup_total (snapshot_id, trade_count, counterparty_count, gross_notional_usd, net_notional_usd,
-                               im_posted_usd, unconverted_count)
-     SELECT :s,
-            (SELECT count(DISTINCT uti) FROM temp.position),
-            (SELECT count(DISTINCT holder) FROM temp.position),
-            (SELECT total(n) FROM (SELECT max(notional_usd) AS n FROM temp.position GROUP BY uti)),
-            (SELECT total(sign * notional_usd) FROM temp.position),
-            (SELECT total(im_posted_usd) FROM margin_state WHERE snapshot_id = :s),
-            (SELECT count(DISTINCT uti) FROM temp.position WHERE notional_usd IS NULL)
-              + (SELECT count(*) FROM margin_state WHERE snapshot_id = :s AND im_posted IS NOT NULL AND im_posted_usd IS NULL)`,
-  ).run({ s: snapshotId });
-  db.exec(`DROP TABLE temp.position`);
-  db.exec(`DROP TABLE temp.canon`);
+     SELECT :s, trade_row, uti, 2, other_cpty_id, j2, j1, g2, und, kind, ven, clr, ccpv, coll, xb, -s1, notional_usd, -valuation_usd FROM x`,
+  ).run(s);
+  db.exec(`DROP TABLE temp.canon; DROP TABLE temp.netting; DROP TABLE temp.trade_margin`);
 }

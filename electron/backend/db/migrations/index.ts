@@ -3,8 +3,9 @@ import { initialSchema } from './0001-initial-schema';
 import { snapshotSources } from './0002-snapshot-sources';
 import { feeds } from './0003-feeds';
 import { tradeStateRowid } from './0004-trade-state-rowid';
+import { exposurePositions } from './0005-exposure-positions';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
-export const migrations: readonly Migration[] = [initialSchema, snapshotSources, feeds, tradeStateRowid];
+export const migrations: readonly Migration[] = [initialSchema, snapshotSources, feeds, tradeStateRowid, exposurePositions];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

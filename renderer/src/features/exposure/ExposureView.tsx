@@ -43,7 +43,7 @@ export function ExposureView() {
           <Kpi label="Gross notional" value={formatUsdCompact(totals.grossNotionalUsd)} />
           <Kpi label="Trades" value={formatCount(totals.tradeCount)} />
           <Kpi label="Counterparties" value={formatCount(totals.counterpartyCount)} />
-          <Kpi label="IM posted" value={formatUsdCompact(totals.initialMarginPostedUsd)} />
+          {totals.initialMarginPostedUsd !== null && <Kpi label="IM posted" value={formatUsdCompact(totals.initialMarginPostedUsd)} />}
           {totals.unconvertedCount > 0 && <Kpi label="Not converted to USD" value={formatCount(totals.unconvertedCount)} warn />}
         </div>
       )}

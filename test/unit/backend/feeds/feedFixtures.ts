@@ -66,7 +66,7 @@ const countedTables = [
   'fx_rate',
   'validation_issue',
   'rejected_row',
-  'rollup_total',
+  'exposure_position',
   'feed',
   'feed_metadata',
   'feed_target',

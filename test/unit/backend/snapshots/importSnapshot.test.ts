@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../electron/backend/db/openDatabase';
-import { drillByJurisdiction } from '../../../../electron/backend/exposure/drillJurisdiction';
+import { drill } from '../../../../electron/backend/exposure/drill';
+
+const drillByJurisdiction = (db: Parameters<typeof drill>[0], snapshotId: number) =>
+  drill(db, { snapshotId, path: ['jurisdiction'], at: [], filters: [] });
 import { discardStagingSnapshots, importSnapshot, type ImportRequest } from '../../../../electron/backend/snapshots/importSnapshot';
 import { listSnapshots } from '../../../../electron/backend/snapshots/snapshots.repo';
 import { ContractError } from '../../../../shared/contract/errors';
@@ -22,17 +25,7 @@ async function freshDb() {
 }
 
 function tableCounts(db: Awaited<ReturnType<typeof freshDb>>) {
-  const tables = [
-    'snapshot',
-    'trade_state',
-    'margin_state',
-    'entity',
-    'fx_rate',
-    'validation_issue',
-    'rejected_row',
-    'rollup_jurisdiction',
-    'rollup_total',
-  ];
+  const tables = ['snapshot', 'trade_state', 'margin_state', 'entity', 'fx_rate', 'validation_issue', 'rejected_row', 'exposure_position'];
   return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
 }
 

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../electron/backend/db/openDatabase';
-import { drillByJurisdiction } from '../../../../electron/backend/exposure/drillJurisdiction';
+import { drill } from '../../../../electron/backend/exposure/drill';
+
+const drillByJurisdiction = (db: Parameters<typeof drill>[0], snapshotId: number) =>
+  drill(db, { snapshotId, path: ['jurisdiction'], at: [], filters: [] });
 import { importSnapshot } from '../../../../electron/backend/snapshots/importSnapshot';
 import { listSnapshotFiles } from '../../../../electron/backend/snapshots/issues.repo';
 import { fixturesDir, tempDir } from '../../../helpers/tempDir';
