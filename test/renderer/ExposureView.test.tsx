@@ -58,7 +58,7 @@ describe('App shell and exposure view', () => {
       </StoresProvider>,
     );
     await screen.findByText('$2.50bn');
-    expect(calls.find((c) => c.method === 'exposure.drill')?.input).toEqual({ snapshotId: 4, path: ['jurisdiction'] });
+    expect(calls.find((c) => c.method === 'exposure.drill')?.input).toEqual({ snapshotId: 4, path: ['jurisdiction'], at: [] });
     for (const nav of ['Exposure', 'Trades', 'Feeds & snapshots', 'MoUs', 'Cases'])
       expect(screen.getByRole('button', { name: nav })).toBeTruthy();
     // Amounts that could not be converted are flagged, never hidden.

@@ -1,22 +1,24 @@
 import { useEffect } from 'react';
+import { dimensionNames } from '../../../../shared/domain/dimensionNames';
 import { formatCount, formatUsdCompact } from '../../../../shared/domain/format';
 import { useAppStore, useExposureStore } from '../../stores/StoresContext';
-import { JurisdictionGrid } from './JurisdictionGrid';
+import { DrillGrid } from './DrillGrid';
+import { PathBuilder } from './PathBuilder';
 
-/** The market by counterparty jurisdiction for the open snapshot. */
+/** The market for the open snapshot, drilled along any path of dimensions down to one key. */
 export function ExposureView() {
   const snapshotId = useAppStore((s) => s.selectedSnapshotId);
   const demoLoading = useAppStore((s) => Object.values(s.jobs).some((j) => j.kind === 'demo.load'));
-  const { result, loading, error, load } = useExposureStore((s) => s);
+  const { result, loading, error, path, at, open, setPath, drillInto, goUp } = useExposureStore((s) => s);
 
   useEffect(() => {
-    if (snapshotId !== undefined) void load(snapshotId);
-  }, [snapshotId, load]);
+    if (snapshotId !== undefined) void open(snapshotId);
+  }, [snapshotId, open]);
 
   if (snapshotId === undefined) {
     return (
       <section className="view">
-        <h1>Exposure by jurisdiction</h1>
+        <h1>Exposure</h1>
         <p className="muted">
           {demoLoading
             ? 'Loading the built-in demo snapshot…'
@@ -27,12 +29,32 @@ export function ExposureView() {
   }
   const current = result?.snapshotId === snapshotId ? result : undefined;
   const totals = current?.totals;
+  const lastLevel = at.length >= path.length - 1;
   return (
     <section className="view">
       <header className="view-header">
-        <h1>Exposure by jurisdiction</h1>
+        <h1>Exposure by {dimensionNames[path[at.length]!].toLowerCase()}</h1>
         {loading && <span className="muted">Loading…</span>}
       </header>
+      <PathBuilder path={path} onChange={(p) => void setPath(p)} />
+      <nav className="breadcrumb" aria-label="Drill position" data-testid="breadcrumb">
+        <button type="button" onClick={() => void goUp(0)} aria-current={at.length === 0 ? 'page' : undefined}>
+          All
+        </button>
+        {at.map((crumb, i) => (
+          <span key={i}>
+            {' › '}
+            <button
+              type="button"
+              onClick={() => void goUp(i + 1)}
+              aria-current={i === at.length - 1 ? 'page' : undefined}
+              title={dimensionNames[path[i]!]}
+            >
+              {crumb.label}
+            </button>
+          </span>
+        ))}
+      </nav>
       {error && (
         <p className="error" role="alert">
           {error}
@@ -47,11 +69,19 @@ export function ExposureView() {
           {totals.unconvertedCount > 0 && <Kpi label="Not converted to USD" value={formatCount(totals.unconvertedCount)} warn />}
         </div>
       )}
-      {current && <JurisdictionGrid result={current} />}
+      {current && (
+        <DrillGrid
+          result={current}
+          {...(lastLevel ? {} : { onDrill: (row: { key: string | null; label: string }) => void drillInto(row.key, row.label) })}
+          onUp={() => void goUp(at.length - 1)}
+        />
+      )}
       <p className="footnote">
-        Jurisdiction is the counterparty&rsquo;s legal country (entity reference data; the reported country for natural persons). A
-        cross-border trade appears under both sides&rsquo; jurisdictions; the total counts each trade once, so it is not the sum of the
-        rows. Hover a column header for its formula.
+        {lastLevel
+          ? 'Last level of the path: add a dimension to go further. '
+          : 'Enter or double-click drills into a row; Backspace or the breadcrumb goes up. '}
+        A position is one counterparty&rsquo;s side of a trade; a cross-border trade appears under both sides&rsquo; jurisdictions, and
+        every total counts each trade once. Hover a column header for its formula.
       </p>
     </section>
   );

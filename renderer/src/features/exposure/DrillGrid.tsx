@@ -1,17 +1,28 @@
 import { AgGridReact } from 'ag-grid-react';
-import type { ColDef, GetRowIdParams } from 'ag-grid-community';
+import type { CellKeyDownEvent, ColDef, GetRowIdParams } from 'ag-grid-community';
 import { useMemo } from 'react';
 import type { DrillResult, DrillRow, ExposureMetrics } from '../../../../shared/contract';
+import { dimensionNames } from '../../../../shared/domain/dimensionNames';
 import { exposureColumns } from '../../../../shared/domain/exposureColumns';
 import { gridTheme } from '../../components/gridTheme';
 
 type GridRow = DrillRow | (ExposureMetrics & { key: '__total__'; label: string });
 
-/** Exposure by jurisdiction: one row per jurisdiction, the SQL totals pinned at the bottom. */
-export function JurisdictionGrid({ result }: { result: DrillResult }) {
+export interface DrillGridProps {
+  result: DrillResult;
+  /** Enter or double-click on a row; absent at the last level of the path. */
+  onDrill?: (row: DrillRow) => void;
+  /** Backspace: one level up. */
+  onUp?: () => void;
+}
+
+const isTotal = (row: GridRow | undefined): boolean => row?.key === '__total__';
+
+/** One drill level: a row per key, the level's SQL totals pinned at the bottom. */
+export function DrillGrid({ result, onDrill, onUp }: DrillGridProps) {
   const columnDefs = useMemo<ColDef<GridRow>[]>(
     () => [
-      { field: 'label', headerName: 'Jurisdiction', pinned: 'left', minWidth: 200, flex: 2 },
+      { field: 'label', headerName: dimensionNames[result.dimension], pinned: 'left', minWidth: 220, flex: 2 },
       ...exposureColumns.map((c): ColDef<GridRow> => ({
         field: c.field,
         headerName: c.header,
@@ -21,13 +32,21 @@ export function JurisdictionGrid({ result }: { result: DrillResult }) {
         minWidth: 120,
         wrapHeaderText: true,
         autoHeaderHeight: true,
-        valueFormatter: (p) => (typeof p.value === 'number' ? c.format(p.value) : ''),
+        valueFormatter: (p) => c.format(typeof p.value === 'number' ? p.value : null),
         cellClassRules: { 'flag-unconverted': (p) => c.field === 'unconvertedCount' && Number(p.value) > 0 },
       })),
     ],
-    [],
+    [result.dimension],
   );
   const totals = useMemo<GridRow[]>(() => [{ key: '__total__', label: 'Total (each trade once)', ...result.totals }], [result]);
+  const drillRow = (row: GridRow | undefined) => {
+    if (row && !isTotal(row) && onDrill) onDrill(row as DrillRow);
+  };
+  const onKey = (e: CellKeyDownEvent<GridRow>) => {
+    const key = (e.event as KeyboardEvent | undefined)?.key;
+    if (key === 'Enter') drillRow(e.data);
+    if (key === 'Backspace' && onUp) onUp();
+  };
   return (
     <div className="grid" data-testid="exposure-grid">
       <AgGridReact<GridRow>
@@ -35,8 +54,10 @@ export function JurisdictionGrid({ result }: { result: DrillResult }) {
         rowData={result.rows}
         columnDefs={columnDefs}
         pinnedBottomRowData={totals}
-        getRowId={(p: GetRowIdParams<GridRow>) => p.data.key ?? '__unknown__'}
+        getRowId={(p: GetRowIdParams<GridRow>) => (p.data.key === null ? '__null__' : p.data.key)}
         defaultColDef={{ sortable: true, resizable: true }}
+        onRowDoubleClicked={(e) => drillRow(e.data)}
+        onCellKeyDown={onKey}
         tooltipShowDelay={300}
         enableCellTextSelection
         ensureDomOrder

@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { parseFormattedNumber } from '../../shared/domain/format';
+import { apiCall, expect, test } from './fixtures';
+
+const cli = path.resolve(import.meta.dirname, '..', '..', 'electron', 'cli', 'bin.cjs');
+
+test('a supervisor drills three levels down a path, goes back up, and the CLI prints the same rows', async ({ page, served }) => {
+  await expect.poll(async () => (await apiCall<unknown[]>(served, 'snapshots.list', {})).length, { timeout: 90_000 }).toBeGreaterThan(0);
+  const [demo] = await apiCall<Array<{ snapshotId: number; isDemo: boolean }>>(served, 'snapshots.list', {}).then((l) =>
+    l.filter((s) => s.isDemo),
+  );
+  const snapshotId = demo!.snapshotId;
+  await page.goto(served.url);
+  const grid = page.getByTestId('exposure-grid');
+  await expect(grid.locator('.ag-row-pinned')).toBeVisible();
+
+  const addDimension = page.getByRole('combobox', { name: 'Add a dimension' });
+  await addDimension.selectOption('group');
+  await addDimension.selectOption('counterparty');
+  await addDimension.selectOption('underlier');
+
+  const firstRow = () => grid.locator('.ag-row:not(.ag-row-pinned)').first();
+  const labelOf = async () => (await firstRow().locator('[col-id="label"]').innerText()).trim();
+
+  // Level 1 → 2 by keyboard, 2 → 3 and 3 → 4 by double-click.
+  const jurisdiction = await labelOf();
+  await firstRow().locator('[col-id="label"]').click();
+  await page.keyboard.press('Enter');
+  // The grid's first header names the level its rows belong to (the page heading changes first).
+  const levelHeader = grid.locator('.ag-header-cell[col-id="label"]');
+  await expect(levelHeader).toHaveText('Group (ultimate parent)');
+  const group = await labelOf();
+  await firstRow().locator('[col-id="label"]').dblclick();
+  await expect(levelHeader).toHaveText('Counterparty');
+  const counterparty = await labelOf();
+  await firstRow().locator('[col-id="label"]').dblclick();
+  await expect(levelHeader).toHaveText('Underlier');
+  await expect(page.getByTestId('breadcrumb')).toHaveText(`All › ${jurisdiction} › ${group} › ${counterparty}`);
+
+  // What the grid shows at the fourth level, row by row.
+  await expect(grid.locator('.ag-row-pinned')).toBeVisible();
+  const shown = await grid.locator('.ag-row:not(.ag-row-pinned)').evaluateAll((rows) =>
+    rows.map((r) => ({
+      label: (r.querySelector('[col-id="label"]') as HTMLElement).innerText.trim(),
+      trades: (r.querySelector('[col-id="tradeCount"]') as HTMLElement).innerText.trim(),
+      gross: (r.querySelector('[col-id="grossNotionalUsd"]') as HTMLElement).innerText.trim(),
+    })),
+  );
+
+  // The CLI on the same database, with the keys the UI chose (read back from the API).
+  const keysFor = async (pathSoFar: string[], at: Array<string | null>, label: string) => {
+    const level = await apiCall<{ rows: Array<{ key: string | null; label: string }> }>(served, 'exposure.drill', {
+      snapshotId,
+      path: pathSoFar,
+      at,
+    });
+    const found = level.rows.find((r) => r.label === label);
+    if (!found)
+      throw new Error(`no row labelled ${JSON.stringify(label)} in ${JSON.stringify(level.rows.slice(0, 3).map((r) => r.label))}`);
+    return found.key;
+  };
+  const p = ['jurisdiction', 'group', 'counterparty', 'underlier'];
+  const k1 = await keysFor(p, [], jurisdiction);
+  const k2 = await keysFor(p, [k1], group);
+  const k3 = await keysFor(p, [k1, k2], counterparty);
+  const printed = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        cli,
+        'exposure',
+        '--by',
+        p.join(','),
+        '--where',
+        `jurisdiction=${k1}`,
+        '--where',
+        `group=${k2}`,
+        '--where',
+        `counterparty=${k3}`,
+        '--snapshot',
+        String(snapshotId),
+        '--data-dir',
+        served.dataDir,
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    ),
+  ) as { rows: Array<{ label: string; tradeCount: number; grossNotionalUsd: number }> };
+  expect(printed.rows.map((r) => ({ label: r.label, trades: r.tradeCount, gross: Math.round(r.grossNotionalUsd) }))).toEqual(
+    shown.map((r) => ({ label: r.label, trades: parseFormattedNumber(r.trades), gross: parseFormattedNumber(r.gross) })),
+  );
+
+  // Backspace goes up one level; the breadcrumb goes back to the top.
+  await firstRow().locator('[col-id="label"]').click();
+  await page.keyboard.press('Backspace');
+  await expect(levelHeader).toHaveText('Counterparty');
+  await page.getByTestId('breadcrumb').getByRole('button', { name: 'All' }).click();
+  await expect(levelHeader).toHaveText('Jurisdiction');
+  await expect(page.getByRole('heading', { name: 'Exposure by jurisdiction' })).toBeVisible();
+});
