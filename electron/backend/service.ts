@@ -2,6 +2,7 @@ import type { MethodName, OutputOf, ParsedInputOf } from '../../shared/contract'
 import type { AppInfo } from '../../shared/contract/app';
 import type { Db } from './db/openDatabase';
 import { drill } from './exposure/drill';
+import { tradesBehind } from './exposure/trades';
 import { createFeedHandlers } from './feeds/feeds.service';
 import type { JobManager } from './jobs/jobManager';
 import { exportIssuesCsv, getRejectedRow, listIssues, listSnapshotFiles, summariseIssues } from './snapshots/issues.repo';
@@ -32,6 +33,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     'snapshots.exportIssues': (input) => exportIssuesCsv(ctx.db, input),
     'snapshots.rejectedRow': (input) => getRejectedRow(ctx.db, input.snapshotId, input.file, input.line),
     'exposure.drill': (input) => drill(ctx.db, input),
+    'exposure.trades': (input) => tradesBehind(ctx.db, input),
     'jobs.list': () => ctx.jobs.list(),
     'jobs.cancel': (input) => ({ cancelled: ctx.jobs.cancel(input.jobId) }),
     ...createFeedHandlers(ctx),

@@ -5,6 +5,7 @@ import { SnapshotPicker } from './components/SnapshotPicker';
 import { ExposureView } from './features/exposure/ExposureView';
 import { PlannedView } from './features/planned/PlannedView';
 import { SnapshotsView } from './features/snapshots/SnapshotsView';
+import { TradesView } from './features/trades/TradesView';
 import { useAppStore } from './stores/StoresContext';
 
 /** The app shell: navigation, snapshot picker, job progress, and the current view. */
@@ -33,7 +34,7 @@ export function App() {
         <main>
           {view === 'exposure' && <ExposureView />}
           {view === 'feeds' && <SnapshotsView />}
-          {view === 'trades' && <PlannedView feature="trades" />}
+          {view === 'trades' && <TradesView />}
           {view === 'mous' && <PlannedView feature="mous" />}
           {view === 'cases' && <PlannedView feature="cases" />}
         </main>

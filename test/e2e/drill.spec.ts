@@ -99,3 +99,31 @@ test('a supervisor drills three levels down a path, goes back up, and the CLI pr
   await expect(levelHeader).toHaveText('Jurisdiction');
   await expect(page.getByRole('heading', { name: 'Exposure by jurisdiction' })).toBeVisible();
 });
+
+test('"Trades" opens exactly the trades behind a cell, sorted in the database', async ({ page, served }) => {
+  await expect.poll(async () => (await apiCall<unknown[]>(served, 'snapshots.list', {})).length, { timeout: 90_000 }).toBeGreaterThan(0);
+  await page.goto(served.url);
+  const grid = page.getByTestId('exposure-grid');
+  const first = grid.locator('.ag-row:not(.ag-row-pinned)').first();
+  await expect(first).toBeVisible();
+  const label = (await first.locator('[col-id="label"]').innerText()).trim();
+  const trades = parseFormattedNumber((await first.locator('[col-id="tradeCount"]').innerText()).trim());
+  // Pinned cells sit in their own row element with the same row id.
+  const rowId = await first.getAttribute('row-id');
+  await grid.locator(`.ag-row[row-id="${rowId}"]`).getByRole('button', { name: 'Show the trades behind this row' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Trades' })).toBeVisible();
+  await expect(page.getByTestId('trades-scope')).toHaveText(`${label} · ${trades.toLocaleString('en-US')} trades`);
+  const tradesGrid = page.getByTestId('trades-grid');
+  const header = tradesGrid.locator('.ag-header-cell[col-id="notionalUsd"] .ag-header-cell-label');
+  await header.click();
+  await header.click(); // ascending, then descending
+  await expect(tradesGrid.locator('.ag-header-cell[col-id="notionalUsd"]')).toHaveAttribute('aria-sort', 'descending');
+  const readColumn = () =>
+    tradesGrid
+      .locator('.ag-row [col-id="notionalUsd"]')
+      .evaluateAll((cells) => cells.slice(0, 20).map((c) => (c as HTMLElement).innerText.trim()));
+  await expect.poll(async () => (await readColumn()).length).toBeGreaterThan(5);
+  const values = (await readColumn()).map(parseFormattedNumber);
+  expect(values).toEqual([...values].sort((a, b) => b - a));
+});

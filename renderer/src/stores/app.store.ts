@@ -1,15 +1,25 @@
 import { createStore } from 'zustand/vanilla';
-import type { AppInfo, JobDone, JobProgress, SnapshotSummary } from '../../../shared/contract';
+import type { AppInfo, Dimension, JobDone, JobProgress, SnapshotSummary } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 
 export const views = ['exposure', 'trades', 'feeds', 'mous', 'cases'] as const;
 export type View = (typeof views)[number];
+
+/** The drill cell whose trades the Trades view shows (none: the whole snapshot). */
+export interface TradesScope {
+  path: Dimension[];
+  at: (string | null)[];
+  /** Breadcrumb of the cell, e.g. "United States (US) › Alpha Group". */
+  label: string;
+}
 
 export interface AppState {
   info?: AppInfo;
   snapshots: SnapshotSummary[];
   selectedSnapshotId?: number;
   view: View;
+  tradesScope?: TradesScope;
+  showTrades(scope: TradesScope | undefined): void;
   /** Running jobs by id, with their latest progress. */
   jobs: Record<string, JobProgress>;
   /** The last job that ended badly, shown until dismissed. */
@@ -62,6 +72,9 @@ export function createAppStore(api: ApiClient) {
     },
     setView(view) {
       set({ view });
+    },
+    showTrades(scope) {
+      set({ tradesScope: scope, view: 'trades' });
     },
     dismissFailedJob() {
       set({ failedJob: undefined });

@@ -10,6 +10,7 @@ export function ExposureView() {
   const snapshotId = useAppStore((s) => s.selectedSnapshotId);
   const demoLoading = useAppStore((s) => Object.values(s.jobs).some((j) => j.kind === 'demo.load'));
   const { result, loading, error, path, at, open, setPath, drillInto, goUp } = useExposureStore((s) => s);
+  const showTrades = useAppStore((s) => s.showTrades);
 
   useEffect(() => {
     if (snapshotId !== undefined) void open(snapshotId);
@@ -74,6 +75,21 @@ export function ExposureView() {
           result={current}
           {...(lastLevel ? {} : { onDrill: (row: { key: string | null; label: string }) => void drillInto(row.key, row.label) })}
           onUp={() => void goUp(at.length - 1)}
+          onShowTrades={(row) =>
+            showTrades(
+              row
+                ? {
+                    path: path.slice(0, at.length + 1),
+                    at: [...at.map((c) => c.key), row.key],
+                    label: [...at.map((c) => c.label), row.label].join(' › '),
+                  }
+                : {
+                    path: path.slice(0, at.length),
+                    at: at.map((c) => c.key),
+                    label: at.length > 0 ? at.map((c) => c.label).join(' › ') : 'Whole snapshot',
+                  },
+            )
+          }
         />
       )}
       <p className="footnote">

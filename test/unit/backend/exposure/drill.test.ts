@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoData } from '../../../../electron/backend/demo/generateDemo';
 import { openDatabase, type Db } from '../../../../electron/backend/db/openDatabase';
 import { drill } from '../../../../electron/backend/exposure/drill';
+import { tradesBehind } from '../../../../electron/backend/exposure/trades';
 import { importSnapshot } from '../../../../electron/backend/snapshots/importSnapshot';
 import type { Dimension } from '../../../../shared/contract/exposure';
 import { fileTempDir } from '../../../helpers/tempDir';
@@ -185,5 +186,69 @@ describe('drill-down levels equal an independent computation over the raw report
     expectLevel(['collateralisation', 'crossBorder'], ['NONE']);
     const withNull = positions.find((p) => p.dims.jurisdiction === null);
     if (withNull) expectLevel(['jurisdiction', 'counterparty'], [null]);
+  });
+});
+
+describe('the trades behind a cell', () => {
+  const base: {
+    columnFilters: Record<string, never>;
+    sort: Array<{ colId: 'notionalUsd'; sort: 'asc' | 'desc' }>;
+    startRow: number;
+    endRow: number;
+  } = { columnFilters: {}, sort: [], startRow: 0, endRow: 1000 };
+
+  it('are exactly the cell\u2019s trades: their count and notional match the drill figures', () => {
+    const path: Dimension[] = ['jurisdiction', 'counterparty'];
+    const l1 = drill(db, { snapshotId, path, at: [], filters: [] });
+    const row = l1.rows[1]!;
+    const page = tradesBehind(db, { ...base, snapshotId, path, at: [row.key], filters: [] });
+    expect(page.total).toBe(row.tradeCount);
+    const all = tradesBehind(db, { ...base, snapshotId, path, at: [row.key], filters: [], endRow: Math.max(1, row.tradeCount) });
+    const gross = all.rows.reduce((a, r) => a + ((r.notionalUsd as number | null) ?? 0), 0);
+    expect(gross).toBeCloseTo(row.grossNotionalUsd, 2);
+    expect(new Set(all.rows.map((r) => r.uti)).size).toBe(all.rows.length);
+    // The whole market: every live UTI once.
+    expect(tradesBehind(db, { ...base, snapshotId, path: [], at: [], filters: [], endRow: 1 }).total).toBe(l1.totals.tradeCount);
+  });
+
+  it('sort in SQL and page consistently', () => {
+    const sorted = tradesBehind(db, {
+      ...base,
+      snapshotId,
+      path: [],
+      at: [],
+      filters: [],
+      sort: [{ colId: 'notionalUsd', sort: 'desc' }],
+      startRow: 100,
+      endRow: 200,
+    });
+    const values = sorted.rows.map((r) => r.notionalUsd as number);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    const before = tradesBehind(db, {
+      ...base,
+      snapshotId,
+      path: [],
+      at: [],
+      filters: [],
+      sort: [{ colId: 'notionalUsd', sort: 'desc' }],
+      startRow: 99,
+      endRow: 100,
+    });
+    expect(before.rows[0]!.notionalUsd as number).toBeGreaterThanOrEqual(values[0]!);
+  });
+
+  it('filter by text, number and date, and treat hostile values as data', () => {
+    const q = (columnFilters: object) =>
+      tradesBehind(db, { ...base, snapshotId, path: [], at: [], filters: [], columnFilters } as Parameters<typeof tradesBehind>[1]);
+    const options = q({ contractType: { filterType: 'text', type: 'equals', filter: 'OPTN' } });
+    expect(options.total).toBeGreaterThan(0);
+    expect(options.rows.every((r) => r.contractType === 'OPTN')).toBe(true);
+    const big = q({ notionalUsd: { filterType: 'number', type: 'greaterThan', filter: 1e7 } });
+    expect(big.rows.every((r) => (r.notionalUsd as number) > 1e7)).toBe(true);
+    const june = q({ executionTs: { filterType: 'date', type: 'inRange', dateFrom: '2026-06-01', dateTo: '2026-06-30' } });
+    expect(june.rows.every((r) => String(r.executionTs) >= '2026-06-01' && String(r.executionTs).slice(0, 10) <= '2026-06-30')).toBe(true);
+    for (const filter of ["' OR 1=1 --", '%', '_'])
+      expect(q({ uti: { filterType: 'text', type: 'contains', filter } }).total, filter).toBe(0);
+    expect((db.prepare('SELECT count(*) AS n FROM trade_state').get() as { n: number }).n).toBeGreaterThan(0);
   });
 });

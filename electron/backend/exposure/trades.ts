@@ -1,0 +1,116 @@
+import type { ColumnFilter, Dimension, TradeColumn, TradesPage, TradeRow } from '../../../shared/contract/exposure';
+import { ContractError } from '../../../shared/contract/errors';
+import type { Db } from '../db/openDatabase';
+import { dimensionColumn } from './dimensionColumns';
+
+export interface TradesQuery {
+  snapshotId: number;
+  path: Dimension[];
+  at: (string | null)[];
+  filters: Array<{ dimension: Dimension; value: string | null }>;
+  columnFilters: Partial<Record<TradeColumn, ColumnFilter>>;
+  sort: Array<{ colId: TradeColumn; sort: 'asc' | 'desc' }>;
+  startRow: number;
+  endRow: number;
+}
+
+/** SQL expression of each grid column over trade_state (alias t). Fixed here, never from input. */
+const columnSql: Readonly<Record<TradeColumn, string>> = {
+  uti: 't.uti',
+  reportingLei: 't.reporting_lei',
+  otherCptyId: 't.other_cpty_id',
+  direction: 't.direction',
+  contractType: "CASE WHEN t.perpetual = 1 THEN 'PERP' ELSE t.contract_type END",
+  underlier: 'coalesce(t.underlier_symbol, t.underlier_dti)',
+  venue: 'coalesce(t.venue_id, t.platform_mic)',
+  cleared: 't.cleared',
+  ccpLei: 't.ccp_lei',
+  notional: 'CAST(t.notional AS REAL)',
+  notionalCcy: 't.notional_ccy',
+  notionalUsd: 't.notional_usd',
+  valuationUsd: 't.valuation_usd',
+  executionTs: 't.execution_ts',
+  expirationDate: 't.expiration_date',
+  actionType: 't.action_type',
+};
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+/** One column filter as SQL with bound values (ag-grid's text/number/date filter shapes). */
+function filterSql(expr: string, f: ColumnFilter): { sql: string; params: unknown[] } {
+  if (f.type === 'blank') return { sql: `${expr} IS NULL`, params: [] };
+  if (f.type === 'notBlank') return { sql: `${expr} IS NOT NULL`, params: [] };
+  if (f.filterType === 'text') {
+    const v = f.filter ?? '';
+    const like = (pattern: string, not = false) => ({ sql: `${expr} ${not ? 'NOT ' : ''}LIKE ? ESCAPE '\\'`, params: [pattern] });
+    switch (f.type) {
+      case 'contains':
+        return like(`%${likeEscape(v)}%`);
+      case 'notContains':
+        return like(`%${likeEscape(v)}%`, true);
+      case 'startsWith':
+        return like(`${likeEscape(v)}%`);
+      case 'endsWith':
+        return like(`%${likeEscape(v)}`);
+      case 'equals':
+        return { sql: `${expr} = ?`, params: [v] };
+      default:
+        return { sql: `${expr} IS NOT ?`, params: [v] };
+    }
+  }
+  if (f.filterType === 'number') {
+    if (f.filter === undefined) throw new ContractError('INVALID_INPUT', 'A number filter needs a value.');
+    const ops = { equals: '=', notEqual: '<>', greaterThan: '>', greaterThanOrEqual: '>=', lessThan: '<', lessThanOrEqual: '<=' } as const;
+    if (f.type === 'inRange') {
+      if (f.filterTo === undefined) throw new ContractError('INVALID_INPUT', 'A range filter needs two values.');
+      return { sql: `${expr} BETWEEN ? AND ?`, params: [f.filter, f.filterTo] };
+    }
+    return { sql: `${expr} ${ops[f.type]} ?`, params: [f.filter] };
+  }
+  // Dates compare on their first ten characters (timestamps and dates alike).
+  const day = (d: string | null | undefined) => {
+    if (!d) throw new ContractError('INVALID_INPUT', 'A date filter needs a date.');
+    return d.slice(0, 10);
+  };
+  const e = `substr(${expr}, 1, 10)`;
+  switch (f.type) {
+    case 'equals':
+      return { sql: `${e} = ?`, params: [day(f.dateFrom)] };
+    case 'notEqual':
+      return { sql: `${e} <> ?`, params: [day(f.dateFrom)] };
+    case 'greaterThan':
+      return { sql: `${e} > ?`, params: [day(f.dateFrom)] };
+    case 'lessThan':
+      return { sql: `${e} < ?`, params: [day(f.dateFrom)] };
+    default:
+      return { sql: `${e} BETWEEN ? AND ?`, params: [day(f.dateFrom), day(f.dateTo)] };
+  }
+}
+
+/**
+ * The trades behind a drill cell: the canonical reports of the positions that match the keys
+ * chosen and the filters, each trade once, with SQL-side sorting and column filters.
+ */
+export function tradesBehind(db: Db, q: TradesQuery): TradesPage {
+  const snapshot = db.prepare(`SELECT 1 FROM snapshot WHERE snapshot_id = ? AND status = 'active'`).get(q.snapshotId);
+  if (!snapshot) throw new ContractError('NOT_FOUND', `Snapshot ${q.snapshotId} does not exist.`, { snapshotId: q.snapshotId });
+  const cell = [...q.at.map((value, i) => ({ dimension: q.path[i]!, value })), ...q.filters];
+  const clauses = [...cell.map((c) => `${dimensionColumn[c.dimension]} IS ?`)];
+  const params: unknown[] = [q.snapshotId, ...cell.map((c) => c.value)];
+  const outer: string[] = [];
+  const outerParams: unknown[] = [];
+  for (const [column, filter] of Object.entries(q.columnFilters) as Array<[TradeColumn, ColumnFilter]>) {
+    const f = filterSql(columnSql[column], filter);
+    outer.push(f.sql);
+    outerParams.push(...f.params);
+  }
+  const from = `FROM (SELECT DISTINCT trade_row FROM exposure_position WHERE snapshot_id = ?${clauses.map((c) => ` AND ${c}`).join('')}) k
+                JOIN trade_state t ON t.rowid = k.trade_row${outer.length > 0 ? ` WHERE ${outer.join(' AND ')}` : ''}`;
+  const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(...params, ...outerParams) as { n: number }).n;
+  const order = [...q.sort.map((s) => `${columnSql[s.colId]} ${s.sort === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`), 't.uti'].join(', ');
+  const select = (Object.entries(columnSql) as Array<[TradeColumn, string]>).map(([name, sql]) => `${sql} AS ${name}`).join(', ');
+  const rows = db
+    .prepare(`SELECT ${select} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .all(...params, ...outerParams, q.endRow - q.startRow, q.startRow) as TradeRow[];
+  return { rows, total };
+}

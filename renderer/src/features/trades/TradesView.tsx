@@ -1,0 +1,116 @@
+import { AgGridReact } from 'ag-grid-react';
+import type { ColDef, IDatasource } from 'ag-grid-community';
+import { useMemo, useState } from 'react';
+import type { ColumnFilter, TradeColumn, TradeRow } from '../../../../shared/contract';
+import { formatUsd } from '../../../../shared/domain/format';
+import { gridTheme } from '../../components/gridTheme';
+import { useApi, useAppStore } from '../../stores/StoresContext';
+
+const text = (field: TradeColumn, headerName: string, width = 150): ColDef<TradeRow> => ({
+  field,
+  headerName,
+  width,
+  filter: 'agTextColumnFilter',
+});
+const usd = (field: TradeColumn, headerName: string): ColDef<TradeRow> => ({
+  field,
+  headerName,
+  width: 160,
+  type: 'numericColumn',
+  filter: 'agNumberColumnFilter',
+  valueFormatter: (p) => (typeof p.value === 'number' ? formatUsd(p.value) : '—'),
+});
+const date = (field: TradeColumn, headerName: string): ColDef<TradeRow> => ({
+  field,
+  headerName,
+  width: 170,
+  filter: 'agDateColumnFilter',
+});
+
+// The figures first (what the cell added up), then what the trade is, then who and where.
+const columns: ColDef<TradeRow>[] = [
+  text('uti', 'UTI', 260),
+  usd('notionalUsd', 'Notional (USD)'),
+  usd('valuationUsd', 'MTM (USD)'),
+  text('contractType', 'Contract', 110),
+  text('underlier', 'Underlier', 130),
+  text('direction', 'Direction', 110),
+  text('venue', 'Venue', 130),
+  text('reportingLei', 'Reporting LEI', 200),
+  text('otherCptyId', 'Other counterparty', 200),
+  text('cleared', 'Cleared', 100),
+  text('ccpLei', 'CCP', 200),
+  { field: 'notional', headerName: 'Notional', width: 150, type: 'numericColumn', filter: 'agNumberColumnFilter' },
+  text('notionalCcy', 'Ccy', 80),
+  date('executionTs', 'Executed (UTC)'),
+  date('expirationDate', 'Expires'),
+  text('actionType', 'Action', 100),
+];
+
+/**
+ * The trades behind a drill cell (or the whole snapshot): paged from SQLite as the grid
+ * scrolls (infinite row model), sorted and filtered in SQL.
+ */
+export function TradesView() {
+  const api = useApi();
+  const snapshotId = useAppStore((s) => s.selectedSnapshotId);
+  const scope = useAppStore((s) => s.tradesScope);
+  const showTrades = useAppStore((s) => s.showTrades);
+  const [total, setTotal] = useState<number | undefined>();
+  const datasource = useMemo<IDatasource | undefined>(
+    () =>
+      snapshotId === undefined
+        ? undefined
+        : {
+            getRows: (params) => {
+              api
+                .call('exposure.trades', {
+                  snapshotId,
+                  path: scope?.path ?? [],
+                  at: scope?.at ?? [],
+                  sort: params.sortModel.map((s) => ({ colId: s.colId as TradeColumn, sort: s.sort })),
+                  columnFilters: params.filterModel as Partial<Record<TradeColumn, ColumnFilter>>,
+                  startRow: params.startRow,
+                  endRow: params.endRow,
+                })
+                .then((page) => {
+                  setTotal(page.total);
+                  params.successCallback(page.rows, page.total);
+                })
+                .catch(() => params.failCallback());
+            },
+          },
+    [api, snapshotId, scope],
+  );
+  if (snapshotId === undefined) return <p className="muted">No snapshot yet.</p>;
+  return (
+    <section className="view">
+      <header className="view-header">
+        <h1>Trades</h1>
+        <span className="muted" data-testid="trades-scope">
+          {scope ? scope.label : 'Whole snapshot'} · {total === undefined ? '…' : `${total.toLocaleString('en-US')} trades`}
+        </span>
+        {scope && (
+          <button type="button" onClick={() => showTrades(undefined)}>
+            Show all trades
+          </button>
+        )}
+      </header>
+      <div className="grid" data-testid="trades-grid">
+        <AgGridReact<TradeRow>
+          key={JSON.stringify([snapshotId, scope])}
+          theme={gridTheme}
+          rowModelType="infinite"
+          datasource={datasource}
+          cacheBlockSize={100}
+          columnDefs={columns}
+          defaultColDef={{ sortable: true, resizable: true, filterParams: { maxNumConditions: 1 } }}
+          enableCellTextSelection
+        />
+      </div>
+      <p className="footnote">
+        Each trade once: its canonical report (the one counted in the exposure figures). Sorting and filters run in the database.
+      </p>
+    </section>
+  );
+}
