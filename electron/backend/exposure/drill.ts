@@ -38,6 +38,7 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
   const where = ['snapshot_id = ?', ...conditions.map((c) => `${dimensionColumn[c.dimension]} IS ?`)].join(' AND ');
   const params = [query.snapshotId, ...conditions.map((c) => c.value)];
   const marginShown = holderDimensions.has(dimension) && conditions.every((c) => holderDimensions.has(c.dimension));
+  const marginParams = marginShown ? [query.snapshotId] : [];
 
   const body = (keyExpr: string) => `
     WITH p AS (SELECT ${keyExpr} AS key, uti, holder, sign, notional_usd, valuation_usd FROM exposure_position WHERE ${where}),
@@ -45,9 +46,13 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
     agg AS (SELECT key, count(*) AS trades, total(n) AS gross, total(net) AS net, total(v) AS mtm, sum(n IS NULL) AS unconverted FROM per_trade GROUP BY key),
     hold AS (SELECT DISTINCT key, holder FROM p),
     hc AS (SELECT key, count(*) AS counterparties FROM hold GROUP BY key),
-    margin AS (SELECT reporting_lei AS lei, total(im_posted_usd) AS im, sum(im_posted IS NOT NULL AND im_posted_usd IS NULL) AS unconverted
-                 FROM margin_state WHERE snapshot_id = ? GROUP BY reporting_lei),
-    im AS (SELECT h.key, total(m.im) AS im, total(m.unconverted) AS unconverted FROM hold h JOIN margin m ON m.lei = h.holder GROUP BY h.key)
+    -- Each holder's reported margin, found through the (snapshot_id, reporting_lei) index.
+    im AS (${
+      marginShown
+        ? `SELECT h.key, total(m.im_posted_usd) AS im, total(m.im_posted IS NOT NULL AND m.im_posted_usd IS NULL) AS unconverted
+             FROM hold h JOIN margin_state m ON m.snapshot_id = ? AND m.reporting_lei = h.holder GROUP BY h.key`
+        : `SELECT NULL AS key, NULL AS im, 0 AS unconverted WHERE 0`
+    })
     SELECT agg.key, agg.trades, hc.counterparties, agg.gross, agg.net, agg.mtm,
            agg.unconverted + ${marginShown ? 'ifnull(im.unconverted, 0)' : '0'} AS unconverted,
            ${marginShown ? 'ifnull(im.im, 0)' : 'NULL'} AS im
@@ -55,8 +60,8 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
 
   const rows = db
     .prepare(`${body(dimensionColumn[dimension])} ORDER BY agg.gross DESC, agg.key`)
-    .all(...params, query.snapshotId) as AggregateRow[];
-  const [total] = db.prepare(body('NULL')).all(...params, query.snapshotId) as AggregateRow[];
+    .all(...params, ...marginParams) as AggregateRow[];
+  const [total] = db.prepare(body('NULL')).all(...params, ...marginParams) as AggregateRow[];
   const labels = labelKeys(
     db,
     query.snapshotId,
