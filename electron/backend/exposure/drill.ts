@@ -41,8 +41,8 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
   const marginParams = marginShown ? [query.snapshotId] : [];
 
   const body = (keyExpr: string) => `
-    WITH p AS (SELECT ${keyExpr} AS key, uti, holder, sign, notional_usd, valuation_usd FROM exposure_position WHERE ${where}),
-    per_trade AS (SELECT key, uti, max(notional_usd) AS n, total(sign * notional_usd) AS net, total(valuation_usd) AS v FROM p GROUP BY key, uti),
+    WITH p AS (SELECT ${keyExpr} AS key, trade_row, holder, sign, notional_usd, valuation_usd FROM exposure_position WHERE ${where}),
+    per_trade AS (SELECT key, trade_row, max(notional_usd) AS n, total(sign * notional_usd) AS net, total(valuation_usd) AS v FROM p GROUP BY key, trade_row),
     agg AS (SELECT key, count(*) AS trades, total(n) AS gross, total(net) AS net, total(v) AS mtm, sum(n IS NULL) AS unconverted FROM per_trade GROUP BY key),
     hold AS (SELECT DISTINCT key, holder FROM p),
     hc AS (SELECT key, count(*) AS counterparties FROM hold GROUP BY key),
