@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseFormattedNumber } from '../../shared/domain/format';
 import { apiCall, expect, test } from './fixtures';
@@ -90,6 +91,20 @@ test('a supervisor drills three levels down a path, goes back up, and the CLI pr
   expect(printed.rows.map((r) => ({ label: r.label, trades: r.tradeCount, gross: Math.round(r.grossNotionalUsd) }))).toEqual(
     shown.map((r) => ({ label: r.label, trades: parseFormattedNumber(r.trades), gross: parseFormattedNumber(r.gross) })),
   );
+
+  // "Export CSV" writes the same figures the grid shows, after a header block.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const csv = fs.readFileSync(await (await download).path(), 'utf8');
+  expect(csv).toContain(`# Position: All > ${jurisdiction} > ${group} > ${counterparty}`);
+  const exported = csv
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .slice(1, -1);
+  // The seven numeric fields end each line (a label may itself contain commas).
+  const figures = exported.map((l) => l.split(',').slice(-7)).map((t) => ({ gross: Number(t[0]), trades: Number(t[2]) }));
+  expect(figures).toEqual(shown.map((r) => ({ gross: parseFormattedNumber(r.gross), trades: parseFormattedNumber(r.trades) })));
 
   // Backspace goes up one level; the breadcrumb goes back to the top.
   await firstRow().locator('[col-id="label"]').click();

@@ -1,6 +1,7 @@
 import type { IssueSummaryRow, IssuesPage, RejectedRow, SnapshotFile, ValidationIssueRow } from '../../../shared/contract/snapshots';
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/openDatabase';
+import { csvCell } from '../../../shared/domain/csv';
 
 export interface IssueFilter {
   snapshotId: number;
@@ -63,13 +64,6 @@ export function summariseIssues(db: Db, snapshotId: number): IssueSummaryRow[] {
     )
     .all(snapshotId) as IssueSummaryRow[];
 }
-
-/** One CSV cell (RFC 4180); a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
-export const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** The matching findings as CSV, with a header block saying what was exported and when. */
 export function exportIssuesCsv(db: Db, filter: IssueFilter, now = new Date()): { fileName: string; csv: string } {

@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { dimensionNames } from '../../../../shared/domain/dimensionNames';
+import { drillToCsv } from '../../../../shared/domain/drillCsv';
 import { formatCount, formatUsdCompact } from '../../../../shared/domain/format';
+import { saveTextFile } from '../../components/saveTextFile';
 import { useAppStore, useExposureStore } from '../../stores/StoresContext';
 import { DrillGrid } from './DrillGrid';
 import { PathBuilder } from './PathBuilder';
@@ -11,6 +13,7 @@ export function ExposureView() {
   const demoLoading = useAppStore((s) => Object.values(s.jobs).some((j) => j.kind === 'demo.load'));
   const { result, loading, error, path, at, open, setPath, drillInto, goUp } = useExposureStore((s) => s);
   const showTrades = useAppStore((s) => s.showTrades);
+  const snapshot = useAppStore((s) => s.snapshots.find((x) => x.snapshotId === s.selectedSnapshotId));
 
   useEffect(() => {
     if (snapshotId !== undefined) void open(snapshotId);
@@ -36,6 +39,20 @@ export function ExposureView() {
       <header className="view-header">
         <h1>Exposure by {dimensionNames[path[at.length]!].toLowerCase()}</h1>
         {loading && <span className="muted">Loading…</span>}
+        {result && snapshot && result.snapshotId === snapshot.snapshotId && (
+          <button
+            type="button"
+            onClick={() =>
+              saveTextFile(
+                `concordat-exposure-snapshot-${snapshot.snapshotId}.csv`,
+                drillToCsv({ result, snapshot, crumbs: at.map((c) => c.label), exportedAt: new Date() }),
+                'text/csv',
+              )
+            }
+          >
+            Export CSV
+          </button>
+        )}
       </header>
       <PathBuilder path={path} onChange={(p) => void setPath(p)} />
       <nav className="breadcrumb" aria-label="Drill position" data-testid="breadcrumb">

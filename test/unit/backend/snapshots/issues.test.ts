@@ -3,8 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../electron/backend/db/openDatabase';
 import { importSnapshot } from '../../../../electron/backend/snapshots/importSnapshot';
-import { csvCell, exportIssuesCsv, getRejectedRow, listIssues, summariseIssues } from '../../../../electron/backend/snapshots/issues.repo';
+import { exportIssuesCsv, getRejectedRow, listIssues, summariseIssues } from '../../../../electron/backend/snapshots/issues.repo';
 import { copyFixture, tempDir } from '../../../helpers/tempDir';
+import { csvCell } from '../../../../shared/domain/csv';
 
 async function importedFixture() {
   const { db } = await openDatabase(tempDir());
@@ -102,7 +103,9 @@ describe('validation findings', () => {
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
-    for (const lead of ['+', '-', '@']) expect(csvCell(`${lead}1`)).toBe(`'${lead}1`);
+    for (const lead of ['+', '-', '@']) expect(csvCell(`${lead}1+cmd|' /C calc'!A0`)).toMatch(new RegExp(`^"?'\\${lead}1`));
+    expect(csvCell('-5')).toBe('-5');
+    expect(csvCell(-12.5)).toBe('-12.5');
     expect(csvCell(null)).toBe('');
     expect(csvCell(42)).toBe('42');
   });
