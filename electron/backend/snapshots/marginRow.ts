@@ -1,27 +1,15 @@
+import { csvColumns } from './fileKinds';
 import type { ImportContext } from './importContext';
 import { RowChecker, type Row } from './rowChecks';
 import type { CheckedRow } from './tradeRow';
 
-export const marginStateColumns = [
-  'reporting_lei',
-  'other_cpty_id',
-  'collateral_portfolio_code',
-  'uti',
-  'collateralisation_cat',
-  'im_posted',
-  'im_posted_ccy',
-  'vm_posted',
-  'vm_posted_ccy',
-  'excess_posted',
-  'excess_posted_ccy',
-  'im_collected',
-  'im_collected_ccy',
-  'vm_collected',
-  'vm_collected_ccy',
-  'excess_collected',
-  'excess_collected_ccy',
-  'collateral_ts',
-] as const;
+type MarginCsvColumn = (typeof csvColumns.margins)[number];
+type MarginStateColumn = Exclude<MarginCsvColumn, 'collateralisation_category'> | 'collateralisation_cat';
+
+/** The margin_state columns: margins.csv's own, with the category under its shorter table name. */
+export const marginStateColumns: readonly MarginStateColumn[] = csvColumns.margins.map((c) =>
+  c === 'collateralisation_category' ? 'collateralisation_cat' : c,
+);
 
 export type MarginStateValues = Record<(typeof marginStateColumns)[number], string | null>;
 

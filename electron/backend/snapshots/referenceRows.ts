@@ -1,3 +1,4 @@
+import { csvColumns } from './fileKinds';
 import { RowChecker, type Row } from './rowChecks';
 import type { CheckedRow } from './tradeRow';
 
@@ -9,17 +10,8 @@ function pick(row: Row, columns: readonly string[]): Values {
   return out;
 }
 
-export const entityColumns = [
-  'lei',
-  'legal_name',
-  'legal_country',
-  'legal_jurisdiction',
-  'entity_category',
-  'nature',
-  'parent_lei',
-  'ultimate_parent_lei',
-  'registration_status',
-] as const;
+/** The entity table's columns: entities.csv's own. */
+export const entityColumns = csvColumns.entities;
 
 export function checkEntityRow(row: Row): CheckedRow<Values> {
   const c = new RowChecker(row);
@@ -31,7 +23,8 @@ export function checkEntityRow(row: Row): CheckedRow<Values> {
   return { value: c.hasError ? undefined : pick(row, entityColumns), issues: c.issues };
 }
 
-export const venueColumns = ['venue_id', 'mic', 'name', 'country', 'operator_lei', 'regulatory_status'] as const;
+/** The venue table's columns: venues.csv's own. */
+export const venueColumns = csvColumns.venues;
 
 export function checkVenueRow(row: Row): CheckedRow<Values> {
   const c = new RowChecker(row);
