@@ -5,27 +5,9 @@
  */
 import { formatCount, formatUsd } from './format';
 
-export const metricIds = [
-  'tradeCount',
-  'counterpartyCount',
-  'grossNotionalUsd',
-  'netNotionalUsd',
-  'deltaAdjustedNotionalUsd',
-  'mtmValuationUsd',
-  'imPostedUsd',
-  'vmPostedUsd',
-  'imCollectedUsd',
-  'vmCollectedUsd',
-  'excessCollateralUsd',
-  'marginCoverage',
-  'effectiveLeverage',
-  'shareOfParent',
-  'concentrationHhi',
-  'crossBorderShare',
-  'unconvertedCount',
-] as const;
+import { metricIds, type MetricId } from '../contract/metricIds';
 
-export type MetricId = (typeof metricIds)[number];
+export { metricIds, type MetricId };
 
 /**
  * How a metric's value is expressed and shown.

@@ -26,8 +26,14 @@ export function assertNotNewer(currentVersion: number, latestVersion: number, fi
 /**
  * Brings the database to the latest schema: a backup first (unless the database is new),
  * then every pending migration in one transaction, so a failure leaves the old schema intact.
+ * Derived data is rebuilt in that transaction when a step asks for it.
  */
-export async function migrate(db: Database, file: string, all: readonly Migration[]): Promise<MigrationOutcome> {
+export async function migrate(
+  db: Database,
+  file: string,
+  all: readonly Migration[],
+  rebuildDerivedData: (db: Database) => void = () => {},
+): Promise<MigrationOutcome> {
   const from = db.pragma('user_version', { simple: true }) as number;
   const pending = all.filter((m) => m.version > from).sort((a, b) => a.version - b.version);
   if (pending.length === 0) return { from, to: from };
@@ -50,6 +56,7 @@ export async function migrate(db: Database, file: string, all: readonly Migratio
         m.up(db);
         db.pragma(`user_version = ${m.version}`);
       }
+      if (pending.some((m) => m.rebuildsDerivedData)) rebuildDerivedData(db);
       if (needsFkOff) {
         const broken = db.pragma('foreign_key_check') as unknown[];
         if (broken.length > 0) throw new Error(`Migration left ${broken.length} broken foreign key reference(s); nothing was changed.`);

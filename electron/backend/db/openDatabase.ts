@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ContractError } from '../../../shared/contract/errors';
+import { rebuildAllDrillData } from '../snapshots/rollups';
 import { assertNotNewer, migrate, type MigrationOutcome } from './migrate';
 import { latestSchemaVersion, migrations } from './migrations';
 import { sqliteOptions } from './nativeBinding';
@@ -50,7 +51,7 @@ export async function openDatabase(dataDir: string): Promise<OpenedDatabase> {
   const db = new Database(file, sqliteOptions());
   try {
     configureConnection(db);
-    const migration = await migrate(db, file, migrations);
+    const migration = await migrate(db, file, migrations, rebuildAllDrillData);
     return { db, file, migration };
   } catch (error) {
     db.close();

@@ -1348,7 +1348,7 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
   await writeFile(files.venues, venuesCsv(world.venues), 'utf8');
   await writeFile(
     files.prices,
-    `${PRICES_COLUMNS.join(',')}\n${UNDERLIERS.map((u, i) => `${asOfStr},${u.dti},${priceStr(pxNow[i] as number)}\n`).join('')}`,
+    `${PRICES_COLUMNS.join(',')}\n${UNDERLIERS.map((u, i) => `${asOfStr},${u.dti},${priceStr(pxNow[i] as number)},${u.vol}\n`).join('')}`,
     'utf8',
   );
   await writeFile(files.fx, `${FX_COLUMNS.join(',')}\n${FX_BASE.map(([c]) => `${asOfStr},${c},${fixed(fxOf(c), 8)}\n`).join('')}`, 'utf8');

@@ -18,7 +18,7 @@ const contractKinds: Record<string, string> = {
 /** Human labels for the keys of one drill level, from the snapshot's own reference data. */
 export function labelKeys(db: Db, snapshotId: number, dimension: Dimension, keys: (string | null)[]): Map<string | null, string> {
   const labels = new Map<string | null, string>();
-  const entityName = db.prepare(`SELECT legal_name FROM entity WHERE snapshot_id = ? AND lei = ?`).pluck();
+  const names = entityNames(db, snapshotId);
   const venueName = db.prepare(`SELECT name FROM venue WHERE snapshot_id = ? AND venue_id = ?`).pluck();
   const symbol = db
     .prepare(
@@ -32,7 +32,7 @@ export function labelKeys(db: Db, snapshotId: number, dimension: Dimension, keys
     else if (dimension === 'group' || dimension === 'counterparty' || dimension === 'ccp') {
       if (key === 'NONE') label = 'No CCP';
       else {
-        const name = entityName.get(snapshotId, key) as string | undefined;
+        const name = names.get(key);
         label = name ? `${name} (${key})` : /^[A-Z0-9]{18}[0-9]{2}$/.test(key) ? key : `Natural person ${key}`;
       }
     } else if (dimension === 'contractType') label = contractKinds[key] ?? key;
@@ -48,4 +48,17 @@ export function labelKeys(db: Db, snapshotId: number, dimension: Dimension, keys
     labels.set(key, label);
   }
   return labels;
+}
+
+/** A snapshot's entity names by LEI (a level may list tens of thousands of counterparties). */
+const entityNameCache = new Map<number, Map<string, string>>();
+function entityNames(db: Db, snapshotId: number): Map<string, string> {
+  let names = entityNameCache.get(snapshotId);
+  if (!names) {
+    const rows = db.prepare(`SELECT lei, legal_name FROM entity WHERE snapshot_id = ? AND legal_name IS NOT NULL`).raw().all(snapshotId);
+    names = new Map(rows as Array<[string, string]>);
+    entityNameCache.set(snapshotId, names);
+    if (entityNameCache.size > 4) entityNameCache.delete(entityNameCache.keys().next().value!);
+  }
+  return names;
 }

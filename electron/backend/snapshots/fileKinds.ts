@@ -71,7 +71,8 @@ export const csvColumns = {
     'registration_status',
   ],
   venues: ['venue_id', 'mic', 'name', 'country', 'operator_lei', 'regulatory_status'],
-  prices: ['as_of_date', 'underlier_dti', 'price_usd'],
+  // volatility: annualised, as a fraction (0.55 = 55 %); optional, the input of modelled option deltas.
+  prices: ['as_of_date', 'underlier_dti', 'price_usd', 'volatility'],
   fx: ['as_of_date', 'ccy', 'usd_per_unit'],
 } as const;
 

@@ -53,8 +53,18 @@ export function checkPriceRow(row: Row): CheckedRow<Values> {
   c.date('as_of_date', true);
   c.required('underlier_dti');
   const price = c.decimal('price_usd', { required: true, nonNegative: true });
+  const volatility = c.decimal('volatility', { nonNegative: true });
+  if (volatility === 0)
+    c.issues.push({
+      field: 'volatility',
+      ruleId: 'CNC_VOLATILITY_POSITIVE',
+      severity: 'WARN',
+      message: 'volatility must be above zero; options on this underlier get no modelled delta.',
+    });
   return {
-    value: c.hasError ? undefined : { as_of_date: row.as_of_date!, underlier_dti: row.underlier_dti!, price_usd: price! },
+    value: c.hasError
+      ? undefined
+      : { as_of_date: row.as_of_date!, underlier_dti: row.underlier_dti!, price_usd: price!, volatility: volatility || null },
     issues: c.issues,
   };
 }

@@ -1,3 +1,4 @@
+import { blackScholesDelta, yearsBetween } from '../../../shared/domain/blackScholes';
 import type { Db } from '../db/openDatabase';
 
 /**
@@ -14,6 +15,44 @@ import type { Db } from '../db/openDatabase';
  */
 export function computeRollups(db: Db, snapshotId: number): void {
   buildPositions(db, snapshotId);
+  buildCells(db, snapshotId);
+  buildHolderMargin(db, snapshotId);
+}
+
+/** Recomputes a snapshot's drill data from its stored reports (after a schema change). */
+export function rebuildDrillData(db: Db, snapshotId: number): void {
+  for (const table of ['exposure_position', 'exposure_cell', 'holder_margin'])
+    db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(snapshotId);
+  computeRollups(db, snapshotId);
+}
+
+/** Recomputes the drill data of every active snapshot (run by a migration that changes it). */
+export function rebuildAllDrillData(db: Db): void {
+  const snapshots = db.prepare(`SELECT snapshot_id AS id FROM snapshot WHERE status = 'active'`).all() as Array<{ id: number }>;
+  for (const { id } of snapshots) rebuildDrillData(db, id);
+}
+
+/**
+ * SQL function modelled_delta(option_type, spot_usd, strike_usd, as_of, expiry, volatility):
+ * the Black–Scholes delta (risk-free rate 0: the snapshot carries no rate curve), or NULL when
+ * an input is missing or meaningless, so the position is counted as "no delta", never as 0.
+ */
+function registerModelledDelta(db: Db): void {
+  db.function(
+    'modelled_delta',
+    { deterministic: true },
+    (optionType: unknown, spot: unknown, strike: unknown, asOf: unknown, expiry: unknown, volatility: unknown) => {
+      if (typeof asOf !== 'string' || typeof expiry !== 'string') return null;
+      const delta = blackScholesDelta({
+        optionType: optionType as 'CALL' | 'PUTO',
+        spot: Number(spot),
+        strike: Number(strike),
+        yearsToExpiry: yearsBetween(asOf, expiry.slice(0, 10)),
+        volatility: Number(volatility),
+      });
+      return Number.isFinite(delta) ? delta : null;
+    },
+  );
 }
 
 function buildPositions(db: Db, snapshotId: number): void {
@@ -45,6 +84,8 @@ function buildPositions(db: Db, snapshotId: number): void {
        FROM margin_state WHERE snapshot_id = :s AND uti IS NOT NULL GROUP BY uti, reporting_lei`,
   ).run(s);
 
+  registerModelledDelta(db);
+  const { asOf } = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { asOf: string };
   db.prepare(
     `WITH c AS (
        SELECT t.rowid AS trade_row, t.*,
@@ -59,20 +100,75 @@ function buildPositions(db: Db, snapshotId: number): void {
                    ELSE t.platform_mic END AS ven,
               CASE t.cleared WHEN 'Y' THEN 'cleared' ELSE 'uncleared' END AS clr,
               coalesce(t.ccp_lei, 'NONE') AS ccpv,
-              coalesce(tm.cat, n.cat, 'NONE') AS coll
+              coalesce(tm.cat, n.cat, 'NONE') AS coll,
+              -- An option's delta: as reported (from the reporting side), else modelled from the
+              -- snapshot's price and volatility, signed by direction; other contracts move one for one.
+              CASE WHEN t.contract_type IS NOT 'OPTN' THEN NULL
+                   WHEN t.delta IS NOT NULL THEN CAST(t.delta AS REAL) END AS reported_delta,
+              CASE WHEN t.contract_type = 'OPTN' AND t.delta IS NULL THEN
+                   modelled_delta(t.option_type, pr.price_usd,
+                                  CAST(t.strike AS REAL) * sfx.usd_per_unit,
+                                  :asOf, t.expiration_date, pr.volatility) END AS model_delta
          FROM temp.canon k
          JOIN trade_state t ON t.rowid = k.row
          LEFT JOIN entity e1 ON e1.snapshot_id = :s AND e1.lei = t.reporting_lei
          LEFT JOIN entity e2 ON e2.snapshot_id = :s AND e2.lei = t.other_cpty_id AND t.other_cpty_is_lei = 1
          LEFT JOIN temp.netting n ON n.reporting_lei = t.reporting_lei AND n.other_cpty_id = t.other_cpty_id AND n.code = t.collateral_portfolio_code
          LEFT JOIN temp.trade_margin tm ON tm.uti = t.uti AND tm.reporting_lei = t.reporting_lei
+         LEFT JOIN underlier_price pr ON pr.snapshot_id = :s AND pr.underlier_dti = t.underlier_dti
+         LEFT JOIN fx_rate sfx ON sfx.snapshot_id = :s AND sfx.ccy = t.strike_ccy
      ),
-     x AS (SELECT c.*, CASE WHEN j1 IS NULL OR j2 IS NULL THEN 'unknown' WHEN j1 <> j2 THEN 'cross-border' ELSE 'domestic' END AS xb FROM c)
+     x AS (SELECT c.*, CASE WHEN j1 IS NULL OR j2 IS NULL THEN 'unknown' WHEN j1 <> j2 THEN 'cross-border' ELSE 'domestic' END AS xb,
+                  (j1 IS j2) | ((g1 IS g2) << 1) | ((reporting_lei = other_cpty_id) << 2) AS flags,
+                  CASE WHEN contract_type IS NOT 'OPTN' THEN 0 WHEN reported_delta IS NOT NULL THEN 0 WHEN model_delta IS NOT NULL THEN 1 ELSE 2 END AS dsrc,
+                  notional_usd * CASE WHEN contract_type IS NOT 'OPTN' THEN s1
+                                      WHEN reported_delta IS NOT NULL THEN reported_delta
+                                      ELSE model_delta * s1 END AS d1
+             FROM c)
      INSERT INTO exposure_position (snapshot_id, trade_row, uti, side, holder, jurisdiction, other_jurisdiction, group_id, underlier,
-                                    contract_kind, venue, cleared, ccp, collateralisation, cross_border, sign, notional_usd, valuation_usd)
-     SELECT :s, trade_row, uti, 1, reporting_lei, j1, j2, g1, und, kind, ven, clr, ccpv, coll, xb, s1, notional_usd, valuation_usd FROM x
+                                    contract_kind, venue, cleared, ccp, collateralisation, cross_border, sign, notional_usd, valuation_usd,
+                                    delta_usd, delta_source, same_side_flags)
+     SELECT :s, trade_row, uti, 1, reporting_lei, j1, j2, g1, und, kind, ven, clr, ccpv, coll, xb, s1, notional_usd, valuation_usd,
+            d1, dsrc, flags FROM x
      UNION ALL
-     SELECT :s, trade_row, uti, 2, other_cpty_id, j2, j1, g2, und, kind, ven, clr, ccpv, coll, xb, -s1, notional_usd, -valuation_usd FROM x`,
-  ).run(s);
+     SELECT :s, trade_row, uti, 2, other_cpty_id, j2, j1, g2, und, kind, ven, clr, ccpv, coll, xb, -s1, notional_usd, -valuation_usd,
+            -d1, dsrc, flags FROM x`,
+  ).run({ ...s, asOf });
   db.exec(`DROP TABLE temp.canon; DROP TABLE temp.netting; DROP TABLE temp.trade_margin`);
+}
+
+/**
+ * The drill rollup: positions summed per holder and combination of every other dimension (a
+ * few hundred thousand cells for a million trades), ordered by holder so distinct holders can
+ * be counted in one pass. Each cell keeps its positions' same-side flags, so a level counts a
+ * trade whose two sides fall in one row once (see exposure/cube.ts).
+ */
+function buildCells(db: Db, snapshotId: number): void {
+  const dims = `holder, jurisdiction, other_jurisdiction, group_id, underlier, contract_kind, venue, cleared, ccp, collateralisation,
+                cross_border, same_side_flags`;
+  db.prepare(
+    `INSERT INTO exposure_cell (snapshot_id, ${dims}, positions, unconverted, notional_usd, net_usd, valuation_usd, delta_usd,
+                                delta_modelled, delta_missing)
+     SELECT :s, ${dims}, count(*), sum(notional_usd IS NULL), total(notional_usd), total(sign * notional_usd), total(valuation_usd),
+            total(delta_usd), sum(delta_source = 1), sum(delta_source = 2)
+       FROM exposure_position WHERE snapshot_id = :s
+      GROUP BY ${dims}
+      ORDER BY holder`,
+  ).run({ s: snapshotId });
+}
+
+/**
+ * Each holder's reported margin in USD: every amount converted with the snapshot's FX rate of
+ * its own currency; an amount without a rate is counted as unconverted, never as zero.
+ */
+function buildHolderMargin(db: Db, snapshotId: number): void {
+  const amounts = ['im_posted', 'vm_posted', 'excess_posted', 'im_collected', 'vm_collected', 'excess_collected'];
+  const usd = (a: string) => `CAST(m.${a} AS REAL) * (SELECT usd_per_unit FROM fx_rate WHERE snapshot_id = :s AND ccy = m.${a}_ccy)`;
+  const lost = (a: string) => `(m.${a} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fx_rate WHERE snapshot_id = :s AND ccy = m.${a}_ccy))`;
+  db.prepare(
+    `INSERT INTO holder_margin (snapshot_id, holder, ${amounts.map((a) => `${a}_usd`).join(', ')}, unconverted)
+     SELECT :s, m.reporting_lei, ${amounts.map((a) => `total(${usd(a)})`).join(', ')}, ${amounts.map((a) => `sum(${lost(a)})`).join(' + ')}
+       FROM margin_state m WHERE m.snapshot_id = :s
+      GROUP BY m.reporting_lei`,
+  ).run({ s: snapshotId });
 }

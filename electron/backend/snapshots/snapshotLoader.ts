@@ -170,9 +170,9 @@ export class SnapshotLoader {
         );
       case 'prices':
         return insertWith(
-          `INSERT OR IGNORE INTO underlier_price (snapshot_id, as_of_date, underlier_dti, price_usd) VALUES (?, ?, ?, ?)`,
+          `INSERT OR IGNORE INTO underlier_price (snapshot_id, as_of_date, underlier_dti, price_usd, volatility) VALUES (?, ?, ?, ?, ?)`,
           checkPriceRow,
-          (v) => [s, v.as_of_date, v.underlier_dti, v.price_usd],
+          (v) => [s, v.as_of_date, v.underlier_dti, v.price_usd, v.volatility],
         );
       case 'entities':
         return insertWith(

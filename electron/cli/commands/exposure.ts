@@ -6,27 +6,40 @@ import { renderTable } from '../table';
 import { dimensions, type Dimension, type DrillResult } from '../../../shared/contract/exposure';
 import type { SnapshotSummary } from '../../../shared/contract/snapshots';
 import { dimensionNames } from '../../../shared/domain/dimensionNames';
-import { exposureColumns } from '../../../shared/domain/exposureColumns';
+import { defaultExposureColumns, exposureColumns, type MetricColumn } from '../../../shared/domain/exposureColumns';
+import { formatDelta, metricChange } from '../../../shared/domain/metricChange';
+import { isMetricId } from '../../../shared/domain/metrics';
+import { drillSortKeys, type DrillSort } from '../../../shared/contract/exposure';
 
 const NULL_VALUE = '(none)';
 
 export const exposureCommand: Command = {
   name: 'exposure',
   summary: 'Print exposure rows, as the Exposure view shows them',
-  usage: `concordat exposure [--by DIM[,DIM…]] [--where DIM=VALUE …] [--snapshot ID] [--data-dir D] [--json]
+  usage: `concordat exposure [--by DIM[,DIM…]] [--where DIM=VALUE …] [--snapshot ID] [--compare ID]
+                   [--sort KEY[:asc|desc]] [--columns all|METRIC,…] [--data-dir D] [--json]
 
 --by is the drill path (default jurisdiction). A --where on a dimension of the path picks that
 level's key; the rows printed group by the first dimension of the path without one. Other
 --where options filter every level. VALUE ${NULL_VALUE} matches rows without a value.
-Without --snapshot, uses the newest snapshot.
+Without --snapshot, uses the newest snapshot. --compare adds, per column, the change since
+snapshot ID (Δ) and marks rows that appeared or vanished. --sort takes label or a metric
+(default grossNotionalUsd:desc). --columns picks the metrics printed (default: the grid's
+default columns); --json always carries every metric.
 Dimensions: ${dimensions.join(', ')}.
+Metrics: ${exposureColumns.map((c) => c.field).join(', ')}.
 Example: concordat exposure --by jurisdiction,counterparty --where jurisdiction=US`,
   async run(args) {
     const { values } = parseCommandArgs(args, {
       by: { type: 'string', default: 'jurisdiction' },
       where: { type: 'string', multiple: true, default: [] },
       snapshot: { type: 'string' },
+      compare: { type: 'string' },
+      sort: { type: 'string', default: 'grossNotionalUsd:desc' },
+      columns: { type: 'string' },
     });
+    const sort = parseSort(values.sort);
+    const columns = parseColumns(values.columns);
     const path = values.by.split(',').map((d) => d.trim()) as Dimension[];
     for (const d of path)
       if (!(dimensions as readonly string[]).includes(d))
@@ -59,18 +72,53 @@ Example: concordat exposure --by jurisdiction,counterparty --where jurisdiction=
         if (list.length === 0) throw new UsageError('There are no snapshots yet: import one first.');
         snapshotId = list[0]!.snapshotId;
       }
-      const result = (await backend.call('exposure.drill', { snapshotId, path, at, filters })) as DrillResult;
-      out.result(result, () =>
-        renderTable(
-          [dimensionNames[result.dimension], ...exposureColumns.map((c) => c.header)],
-          [
-            ...result.rows.map((r) => [r.label, ...exposureColumns.map((c) => c.format(r[c.field]))]),
-            ['Total', ...exposureColumns.map((c) => c.format(result.totals[c.field]))],
-          ],
-          [false, ...exposureColumns.map(() => true)],
-        ),
-      );
+      const compareTo = values.compare === undefined ? undefined : positiveInt('compare', values.compare);
+      const result = (await backend.call('exposure.drill', {
+        snapshotId,
+        path,
+        at,
+        filters,
+        sort,
+        ...(compareTo === undefined ? {} : { compareTo }),
+      })) as DrillResult;
+      out.result(result, () => renderDrill(result, columns));
       return 0;
     });
   },
 };
+
+function parseSort(text: string): DrillSort {
+  const [by, direction = 'desc'] = text.split(':');
+  if (!(drillSortKeys as readonly string[]).includes(by!) || (direction !== 'asc' && direction !== 'desc'))
+    throw new UsageError(`--sort takes label or a metric, optionally :asc or :desc, not "${text}".`);
+  return { by: by as DrillSort['by'], direction };
+}
+
+function parseColumns(text: string | undefined): readonly MetricColumn[] {
+  if (text === undefined) return defaultExposureColumns;
+  if (text === 'all') return exposureColumns;
+  const ids = text.split(',').map((c) => c.trim());
+  for (const id of ids)
+    if (!isMetricId(id)) throw new UsageError(`Unknown metric "${id}". Known: ${exposureColumns.map((c) => c.field).join(', ')}.`);
+  return ids.map((id) => exposureColumns.find((c) => c.field === id)!);
+}
+
+const compareMarks = { both: '', appeared: 'new', vanished: 'gone' } as const;
+
+/** The level as the grid shows it: a row per key and the total; with a comparison, Δ per column. */
+function renderDrill(result: DrillResult, columns: readonly MetricColumn[]): string {
+  const compared = result.compare !== undefined;
+  const header = [dimensionNames[result.dimension], ...columns.flatMap((c) => (compared ? [c.header, `Δ ${c.header}`] : [c.header]))];
+  const cells = (metrics: DrillResult['totals'], previous: DrillResult['totals'] | null) =>
+    columns.flatMap((c) =>
+      compared
+        ? [c.format(metrics[c.field]), formatDelta(c.field, metricChange(c.field, metrics, previous).delta)]
+        : [c.format(metrics[c.field])],
+    );
+  const rows = result.rows.map((r) => {
+    const mark = r.compare ? compareMarks[r.compare.status] : '';
+    return [mark ? `${r.label} (${mark})` : r.label, ...cells(r, r.compare?.previous ?? null)];
+  });
+  rows.push(['Total', ...cells(result.totals, result.compare?.totals ?? null)]);
+  return renderTable(header, rows, [false, ...header.slice(1).map(() => true)]);
+}

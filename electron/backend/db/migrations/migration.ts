@@ -7,4 +7,10 @@ export interface Migration {
   up: (db: Database) => void;
   /** Rebuilds a table others reference: foreign keys are off during the step, checked before commit. */
   foreignKeysOff?: boolean;
+  /**
+   * The step changes how derived data (drill rollups) is computed: after the last pending step,
+   * the derived data of every snapshot is rebuilt with the current code, in the same transaction.
+   * (Rebuilding inside the step itself would run today's builder against an older schema.)
+   */
+  rebuildsDerivedData?: boolean;
 }

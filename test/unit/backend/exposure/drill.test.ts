@@ -5,6 +5,7 @@ import { drill } from '../../../../electron/backend/exposure/drill';
 import { tradesBehind } from '../../../../electron/backend/exposure/trades';
 import { importSnapshot } from '../../../../electron/backend/snapshots/importSnapshot';
 import type { Dimension } from '../../../../shared/contract/exposure';
+import { blackScholesDelta, yearsBetween } from '../../../../shared/domain/blackScholes';
 import { fileTempDir } from '../../../helpers/tempDir';
 
 /**
@@ -18,7 +19,60 @@ interface Position {
   sign: number;
   notional: number | null;
   valuation: number | null;
+  /** Delta-adjusted notional from this holder's side; null when no delta can be had. */
+  delta: number | null;
+  deltaModelled: boolean;
   dims: Record<Dimension, string | null>;
+}
+
+interface HolderMargin {
+  imPosted: number;
+  vmPosted: number;
+  excessPosted: number;
+  imCollected: number;
+  vmCollected: number;
+  excessCollected: number;
+  unconverted: number;
+}
+let holderMargins: Map<string, HolderMargin>;
+
+/** Each reporting counterparty's margin in USD, every amount with its own currency's rate. */
+function marginModel(db: Db, snapshotId: number): Map<string, HolderMargin> {
+  const fx = new Map(
+    (
+      db.prepare(`SELECT ccy, usd_per_unit FROM fx_rate WHERE snapshot_id = ?`).all(snapshotId) as Array<{
+        ccy: string;
+        usd_per_unit: number;
+      }>
+    ).map((r) => [r.ccy, r.usd_per_unit]),
+  );
+  const out = new Map<string, HolderMargin>();
+  for (const m of db.prepare(`SELECT * FROM margin_state WHERE snapshot_id = ?`).all(snapshotId) as Array<Record<string, string | null>>) {
+    const h = out.get(m.reporting_lei!) ?? {
+      imPosted: 0,
+      vmPosted: 0,
+      excessPosted: 0,
+      imCollected: 0,
+      vmCollected: 0,
+      excessCollected: 0,
+      unconverted: 0,
+    };
+    const add = (field: keyof HolderMargin, column: string) => {
+      const amount = m[column];
+      if (amount === null || amount === undefined) return;
+      const rate = fx.get(m[`${column}_ccy`] ?? '');
+      if (rate === undefined) h.unconverted++;
+      else h[field] += Number(amount) * rate;
+    };
+    add('imPosted', 'im_posted');
+    add('vmPosted', 'vm_posted');
+    add('excessPosted', 'excess_posted');
+    add('imCollected', 'im_collected');
+    add('vmCollected', 'vm_collected');
+    add('excessCollected', 'excess_collected');
+    out.set(m.reporting_lei!, h);
+  }
+  return out;
 }
 
 function model(db: Db, snapshotId: number): Position[] {
@@ -34,6 +88,24 @@ function model(db: Db, snapshotId: number): Position[] {
       }>
     ).map((e) => [e.lei, e]),
   );
+  const prices = new Map(
+    (
+      db.prepare(`SELECT underlier_dti, price_usd, volatility FROM underlier_price WHERE snapshot_id = ?`).all(snapshotId) as Array<{
+        underlier_dti: string;
+        price_usd: number;
+        volatility: number | null;
+      }>
+    ).map((p) => [p.underlier_dti, p]),
+  );
+  const fx = new Map(
+    (
+      db.prepare(`SELECT ccy, usd_per_unit FROM fx_rate WHERE snapshot_id = ?`).all(snapshotId) as Array<{
+        ccy: string;
+        usd_per_unit: number;
+      }>
+    ).map((r) => [r.ccy, r.usd_per_unit]),
+  );
+  const asOf = (db.prepare(`SELECT as_of_date FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { as_of_date: string }).as_of_date;
   const margins = db
     .prepare(
       `SELECT reporting_lei, other_cpty_id, collateral_portfolio_code, uti, collateralisation_cat FROM margin_state WHERE snapshot_id = ?`,
@@ -81,12 +153,34 @@ function model(db: Db, snapshotId: number): Position[] {
     };
     const n = t.notional_usd as number | null;
     const v = t.valuation_usd as number | null;
+    // Delta from the reporting side: 1 × direction for non-options, the reported delta, or a modelled one.
+    let delta: number | null = sign;
+    let deltaModelled = false;
+    if (t.contract_type === 'OPTN') {
+      if (t.delta !== null) delta = Number(t.delta);
+      else {
+        const price = prices.get(t.underlier_dti as string);
+        const rate = fx.get(t.strike_ccy as string);
+        const modelled = blackScholesDelta({
+          optionType: t.option_type as 'CALL' | 'PUTO',
+          spot: price?.price_usd ?? NaN,
+          strike: rate === undefined ? NaN : Number(t.strike) * rate,
+          yearsToExpiry: yearsBetween(asOf, String(t.expiration_date).slice(0, 10)),
+          volatility: price?.volatility ?? NaN,
+        });
+        delta = Number.isFinite(modelled) ? modelled * sign : null;
+        deltaModelled = delta !== null;
+      }
+    }
+    const d = delta === null || n === null ? null : delta * n;
     positions.push({
       uti: t.uti as string,
       holder: rep,
       sign,
       notional: n,
       valuation: v,
+      delta: d,
+      deltaModelled,
       dims: { ...common, jurisdiction: j1, otherJurisdiction: j2, group: g1, counterparty: rep },
     });
     positions.push({
@@ -95,22 +189,59 @@ function model(db: Db, snapshotId: number): Position[] {
       sign: -sign,
       notional: n,
       valuation: v === null ? null : -v,
+      delta: d === null ? null : -d,
+      deltaModelled,
       dims: { ...common, jurisdiction: j2, otherJurisdiction: j1, group: g2, counterparty: other },
     });
   }
   return positions;
 }
 
-function aggregate(positions: Position[]) {
-  const utis = new Map<string, number | null>();
-  for (const p of positions) utis.set(p.uti, p.notional);
+function aggregate(positions: Position[], marginShown = false) {
+  const utis = new Map<string, Position>();
+  for (const p of positions) utis.set(p.uti, p);
+  const trades = [...utis.values()];
+  const holders = new Set(positions.map((p) => p.holder));
+  const gross = trades.reduce<number>((a, p) => a + (p.notional ?? 0), 0);
+  const crossBorder = trades.filter((p) => p.dims.crossBorder === 'cross-border').reduce<number>((a, p) => a + (p.notional ?? 0), 0);
+  const margin = (field: keyof HolderMargin) =>
+    marginShown ? [...holders].reduce((a, h) => a + (holderMargins.get(h)?.[field] ?? 0), 0) : null;
   return {
     tradeCount: utis.size,
-    counterpartyCount: new Set(positions.map((p) => p.holder)).size,
-    grossNotionalUsd: [...utis.values()].reduce<number>((a, n) => a + (n ?? 0), 0),
+    counterpartyCount: holders.size,
+    grossNotionalUsd: gross,
     netNotionalUsd: positions.reduce((a, p) => a + p.sign * (p.notional ?? 0), 0),
     mtmValuationUsd: positions.reduce((a, p) => a + (p.valuation ?? 0), 0),
+    deltaAdjustedNotionalUsd: positions.reduce((a, p) => a + (p.delta ?? 0), 0),
+    modelledDeltaCount: trades.filter((p) => p.deltaModelled).length,
+    crossBorderShare: gross > 0 ? crossBorder / gross : null,
+    imPostedUsd: margin('imPosted'),
+    vmPostedUsd: margin('vmPosted'),
+    imCollectedUsd: margin('imCollected'),
+    vmCollectedUsd: margin('vmCollected'),
+    excessCollateralUsd: margin('excessPosted'),
+    unconvertedCount: trades.filter((p) => p.notional === null).length + (marginShown ? (margin('unconverted') ?? 0) : 0),
   };
+}
+
+const holderDims = new Set<Dimension>(['jurisdiction', 'group', 'counterparty']);
+
+/** HHI (0–10,000) of the children of a set of positions along a dimension, from the model. */
+function childHhi(scope: Position[], dim: Dimension): number | null {
+  const whole = aggregate(scope).grossNotionalUsd;
+  if (!(whole > 0)) return null;
+  const keys = new Set(scope.map((p) => p.dims[dim]));
+  let sum = 0;
+  for (const k of keys) sum += ((aggregate(scope.filter((p) => p.dims[dim] === k)).grossNotionalUsd / whole) * 100) ** 2;
+  return sum;
+}
+
+function expectMetrics(actual: Record<string, unknown>, expected: Record<string, number | null>, where: string) {
+  for (const [k, v] of Object.entries(expected)) {
+    if (v === null) expect(actual[k], `${where} ${k}`).toBeNull();
+    else if (Math.abs(v) > 1e6) expect((actual[k] as number) / v, `${where} ${k}`).toBeCloseTo(1, 9);
+    else expect(actual[k], `${where} ${k}`).toBeCloseTo(v, 4);
+  }
 }
 
 let db: Db;
@@ -125,6 +256,7 @@ beforeAll(async () => {
     await importSnapshot(db, { files: Object.values(demo.files), sourceName: 'Drill TR', regime: 'EMIR', asOfDate: '2026-06-30' })
   ).snapshotId;
   positions = model(db, snapshotId);
+  holderMargins = marginModel(db, snapshotId);
 }, 60_000);
 
 function expectLevel(path: Dimension[], at: (string | null)[], filters: Array<{ dimension: Dimension; value: string | null }> = []) {
@@ -132,15 +264,21 @@ function expectLevel(path: Dimension[], at: (string | null)[], filters: Array<{ 
   const inScope = positions.filter(
     (p) => at.every((v, i) => p.dims[path[i]!] === v) && filters.every((f) => p.dims[f.dimension] === f.value),
   );
-  const expectedTotals = aggregate(inScope);
-  for (const [k, v] of Object.entries(expectedTotals))
-    expect(result.totals[k as keyof typeof expectedTotals], `totals.${k}`).toBeCloseTo(v, 2);
   const dim = path[at.length]!;
+  const child = path[at.length + 1];
+  const marginShown = [dim, ...path.slice(0, at.length), ...filters.map((f) => f.dimension)].every((d) => holderDims.has(d));
+  const expectedTotals = aggregate(inScope, marginShown);
+  expectMetrics(result.totals as unknown as Record<string, unknown>, expectedTotals, 'totals');
   const keys = new Set(inScope.map((p) => p.dims[dim]));
   expect(result.rows.map((r) => r.key).sort()).toEqual([...keys].sort());
+  expect(result.totals.concentrationHhi).toBeCloseTo(childHhi(inScope, dim) ?? NaN, 6);
   for (const row of result.rows) {
-    const expected = aggregate(inScope.filter((p) => p.dims[dim] === row.key));
-    for (const [k, v] of Object.entries(expected)) expect(row[k as keyof typeof expected], `${dim}=${row.key} ${k}`).toBeCloseTo(v, 2);
+    const rowScope = inScope.filter((p) => p.dims[dim] === row.key);
+    const expected = aggregate(rowScope, marginShown);
+    expectMetrics(row as unknown as Record<string, unknown>, expected, `${dim}=${row.key}`);
+    expect(row.shareOfParent, `${dim}=${row.key} share`).toBeCloseTo(expected.grossNotionalUsd / expectedTotals.grossNotionalUsd, 9);
+    if (child) expect(row.concentrationHhi, `${dim}=${row.key} HHI`).toBeCloseTo(childHhi(rowScope, child) ?? NaN, 6);
+    else expect(row.concentrationHhi).toBeNull();
   }
   return result;
 }
@@ -168,7 +306,7 @@ describe('drill-down levels equal an independent computation over the raw report
     const l2 = expectLevel(path, [l1.rows[0]!.key]);
     const l3 = expectLevel(path, [l1.rows[0]!.key, l2.rows[0]!.key]);
     expectLevel(path, [l1.rows[0]!.key, l2.rows[0]!.key, l3.rows[0]!.key]);
-    expect(l1.totals.initialMarginPostedUsd).not.toBeNull();
+    expect(l1.totals.imPostedUsd).not.toBeNull();
   });
 
   it('venue → contract type → counterparty, with a filter on cleared', () => {
@@ -178,7 +316,7 @@ describe('drill-down levels equal an independent computation over the raw report
     const l2 = expectLevel(path, [l1.rows[0]!.key], filters);
     expectLevel(path, [l1.rows[0]!.key, l2.rows[0]!.key], filters);
     // Margin cannot be split by venue: not shown, never zero.
-    expect(l1.rows[0]!.initialMarginPostedUsd).toBeNull();
+    expect(l1.rows[0]!.imPostedUsd).toBeNull();
   });
 
   it('other side\u2019s jurisdiction, CCP and collateralisation, and a null key', () => {
@@ -251,4 +389,62 @@ describe('the trades behind a cell', () => {
       expect(q({ uti: { filterType: 'text', type: 'contains', filter } }).total, filter).toBe(0);
     expect((db.prepare('SELECT count(*) AS n FROM trade_state').get() as { n: number }).n).toBeGreaterThan(0);
   });
+});
+
+describe('every metric, sorting and comparing two snapshots', () => {
+  it('models the delta of options reported without one, and derives the margin ratios', () => {
+    const level = expectLevel(['jurisdiction'], []);
+    expect(level.totals.modelledDeltaCount).toBeGreaterThan(0);
+    // One side of the market (the two sides cancel in the whole): options' delta-adjusted notional is not their net notional.
+    const options = expectLevel(['jurisdiction', 'contractType'], [level.rows[0]!.key]).rows.find((r) => r.key === 'OPTN')!;
+    expect(options.deltaAdjustedNotionalUsd).not.toBeCloseTo(options.netNotionalUsd, 0);
+    for (const row of level.rows) {
+      if (row.imPostedUsd !== null && row.grossNotionalUsd > 0)
+        expect(row.marginCoverage).toBeCloseTo(row.imPostedUsd / row.grossNotionalUsd, 12);
+      const posted = (row.imPostedUsd ?? 0) + (row.excessCollateralUsd ?? 0);
+      if (posted > 0) expect(row.effectiveLeverage).toBeCloseTo(row.grossNotionalUsd / posted, 9);
+      else expect(row.effectiveLeverage).toBeNull();
+    }
+    // Shares of the parent: the top level's total is the whole market.
+    expect(level.totals.shareOfParent).toBe(1);
+    const l2 = drill(db, { snapshotId, path: ['jurisdiction', 'venue'], at: [level.rows[0]!.key], filters: [] });
+    expect(l2.totals.shareOfParent).toBeCloseTo(level.rows[0]!.shareOfParent!, 12);
+  });
+
+  it('sorts rows by any metric or by label, figures missing last', () => {
+    const byTrades = drill(db, { snapshotId, path: ['venue'], at: [], filters: [], sort: { by: 'tradeCount', direction: 'asc' } });
+    const counts = byTrades.rows.map((r) => r.tradeCount);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    const byLabel = drill(db, { snapshotId, path: ['jurisdiction'], at: [], filters: [], sort: { by: 'label', direction: 'desc' } });
+    const labels = byLabel.rows.map((r) => r.label);
+    expect(labels).toEqual([...labels].sort((a, b) => b.localeCompare(a)));
+  });
+
+  it('compares with a second snapshot: previous figures per row, appeared and vanished rows marked', async () => {
+    const data = fileTempDir();
+    const demo = await generateDemoData({ trades: 3000, seed: 43, outDir: data });
+    const other = (
+      await importSnapshot(db, { files: Object.values(demo.files), sourceName: 'Drill TR', regime: 'EMIR', asOfDate: '2026-07-31' })
+    ).snapshotId;
+    const path: Dimension[] = ['counterparty'];
+    const compared = drill(db, { snapshotId, path, at: [], filters: [], compareTo: other });
+    const now = drill(db, { snapshotId, path, at: [], filters: [] });
+    const then = drill(db, { snapshotId: other, path, at: [], filters: [] });
+    const thenByKey = new Map(then.rows.map((r) => [r.key, r]));
+    const nowKeys = new Set(now.rows.map((r) => r.key));
+    expect(compared.compare?.totals.grossNotionalUsd).toBeCloseTo(then.totals.grossNotionalUsd, 4);
+    expect(compared.rows.length).toBe(new Set([...nowKeys, ...thenByKey.keys()]).size);
+    const statuses = new Set<string>();
+    for (const row of compared.rows) {
+      const before = thenByKey.get(row.key);
+      const status = !nowKeys.has(row.key) ? 'vanished' : before ? 'both' : 'appeared';
+      statuses.add(status);
+      expect(row.compare?.status, String(row.key)).toBe(status);
+      if (before) expect(row.compare?.previous?.grossNotionalUsd).toBeCloseTo(before.grossNotionalUsd, 4);
+      else expect(row.compare?.previous).toBeNull();
+      if (status === 'vanished') expect(row.tradeCount).toBe(0);
+    }
+    // Two random markets of different sizes share some counterparties and not others.
+    expect([...statuses].sort()).toEqual(['appeared', 'both', 'vanished']);
+  }, 60_000);
 });

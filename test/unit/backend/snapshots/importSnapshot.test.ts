@@ -72,7 +72,7 @@ describe('importSnapshot on the hand-made fixture', () => {
       counterpartyCount: 2,
       grossNotionalUsd: 1_850_000,
       netNotionalUsd: 450_000,
-      initialMarginPostedUsd: 50_000,
+      imPostedUsd: 50_000,
       unconvertedCount: 1,
     });
     expect(byKey.GB).toMatchObject({
@@ -82,13 +82,13 @@ describe('importSnapshot on the hand-made fixture', () => {
       netNotionalUsd: -800_000,
       unconvertedCount: 0,
     });
-    expect(byKey.GB!.initialMarginPostedUsd).toBeCloseTo(22_000, 6);
+    expect(byKey.GB!.imPostedUsd).toBeCloseTo(22_000, 6);
     expect(byKey.KY).toMatchObject({
       tradeCount: 2,
       counterpartyCount: 1,
       grossNotionalUsd: 550_000,
       netNotionalUsd: 550_000,
-      initialMarginPostedUsd: 0,
+      imPostedUsd: 0,
       unconvertedCount: 2,
     });
     expect(byKey.FR).toMatchObject({ tradeCount: 1, counterpartyCount: 1, grossNotionalUsd: 200_000, netNotionalUsd: -200_000 });
@@ -96,7 +96,7 @@ describe('importSnapshot on the hand-made fixture', () => {
     // Totals count each trade once: not the sum of the rows.
     expect(result.totals).toMatchObject({ tradeCount: 5, counterpartyCount: 5, grossNotionalUsd: 2_050_000, unconvertedCount: 2 });
     expect(result.totals.netNotionalUsd).toBeCloseTo(0, 6);
-    expect(result.totals.initialMarginPostedUsd).toBeCloseTo(72_000, 6);
+    expect(result.totals.imPostedUsd).toBeCloseTo(72_000, 6);
     // Sorted by gross notional, largest first.
     expect(result.rows.map((r) => r.key)).toEqual(['US', 'GB', 'KY', 'FR']);
   });

@@ -1,0 +1,567 @@
+import { dimensions, type Dimension } from '../../../shared/contract/exposure';
+import type { Db } from '../db/openDatabase';
+import { dimensionColumn } from './dimensionColumns';
+
+/**
+ * A snapshot's drill rollup (exposure_cell) held column-wise in typed arrays, so any level of
+ * any path is one pass over a few hundred thousand cells: milliseconds, where a GROUP BY over
+ * millions of positions takes a second. Snapshots never change after import, so a loaded cube
+ * stays valid; the few most recently used are kept.
+ *
+ * Counting a trade once. A cell sums positions (one counterparty's side of a trade). Both
+ * sides of a trade fall in the same row exactly when, for every holder dimension in play
+ * (jurisdiction or other jurisdiction, group, counterparty), the two sides share that value:
+ * the trade-level dimensions (underlier, venue, …) are the same on both sides by construction.
+ * Each cell knows, per position, whether its sides share a jurisdiction, a group and a holder
+ * (same_side_flags), so a row weighs each position ½ when its twin is in the row too and 1
+ * otherwise: trade counts and gross notional come out per distinct UTI, as defined.
+ */
+
+const FLAG_JURISDICTION = 1;
+const FLAG_GROUP = 2;
+const FLAG_HOLDER = 4;
+const holderFlag: Partial<Record<Dimension, number>> = {
+  jurisdiction: FLAG_JURISDICTION,
+  otherJurisdiction: FLAG_JURISDICTION,
+  group: FLAG_GROUP,
+  counterparty: FLAG_HOLDER,
+};
+
+export interface Cube {
+  snapshotId: number;
+  cells: number;
+  /** Per dimension: each cell's value as a code into `values`. */
+  codes: Record<Dimension, Int32Array>;
+  values: Record<Dimension, (string | null)[]>;
+  codeOf: Record<Dimension, Map<string | null, number>>;
+  flags: Uint8Array;
+  positions: Float64Array;
+  unconverted: Float64Array;
+  notional: Float64Array;
+  net: Float64Array;
+  valuation: Float64Array;
+  delta: Float64Array;
+  deltaModelled: Float64Array;
+  deltaMissing: Float64Array;
+  /** 1 where the cell's trades are cross-border. */
+  crossBorderCell: Uint8Array;
+  /** Reported margin per holder code (counterparty dimension), in USD. */
+  margin: HolderMargin;
+  postings: Map<Dimension, Int32Array[]>;
+}
+
+export interface HolderMargin {
+  known: Uint8Array;
+  imPosted: Float64Array;
+  vmPosted: Float64Array;
+  excessPosted: Float64Array;
+  imCollected: Float64Array;
+  vmCollected: Float64Array;
+  excessCollected: Float64Array;
+  unconverted: Float64Array;
+}
+
+/** Sums of one row of a level, before ratios are derived. */
+export interface CellSums {
+  trades: number;
+  holders: number;
+  gross: number;
+  net: number;
+  mtm: number;
+  delta: number;
+  deltaModelled: number;
+  deltaMissing: number;
+  unconverted: number;
+  crossBorderGross: number;
+  imPosted: number;
+  vmPosted: number;
+  excessPosted: number;
+  imCollected: number;
+  vmCollected: number;
+  excessCollected: number;
+  marginUnconverted: number;
+}
+
+export interface Condition {
+  dimension: Dimension;
+  value: string | null;
+}
+
+const CACHE_SIZE = 4;
+const cache = new Map<number, Cube>();
+
+/** The cube of a snapshot, loaded on first use and kept among the most recently used. */
+export function cubeOf(db: Db, snapshotId: number): Cube {
+  const hit = cache.get(snapshotId);
+  if (hit) {
+    cache.delete(snapshotId);
+    cache.set(snapshotId, hit);
+    return hit;
+  }
+  const cube = loadCube(db, snapshotId);
+  cache.set(snapshotId, cube);
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return cube;
+}
+
+/** Forgets loaded cubes (tests that rebuild a snapshot's rollups in place). */
+export function clearCubeCache(): void {
+  cache.clear();
+}
+
+function loadCube(db: Db, snapshotId: number): Cube {
+  const count = (db.prepare(`SELECT count(*) AS n FROM exposure_cell WHERE snapshot_id = ?`).get(snapshotId) as { n: number }).n;
+  const codes = {} as Record<Dimension, Int32Array>;
+  const values = {} as Record<Dimension, (string | null)[]>;
+  const codeOf = {} as Record<Dimension, Map<string | null, number>>;
+  for (const d of dimensions) {
+    codes[d] = new Int32Array(count);
+    values[d] = [];
+    codeOf[d] = new Map();
+  }
+  const f64 = () => new Float64Array(count);
+  const cube: Cube = {
+    snapshotId,
+    cells: count,
+    codes,
+    values,
+    codeOf,
+    flags: new Uint8Array(count),
+    positions: f64(),
+    unconverted: f64(),
+    notional: f64(),
+    net: f64(),
+    valuation: f64(),
+    delta: f64(),
+    deltaModelled: f64(),
+    deltaMissing: f64(),
+    crossBorderCell: new Uint8Array(count),
+    margin: undefined as unknown as HolderMargin,
+    postings: new Map(),
+  };
+  const encode = (d: Dimension, value: string | null): number => {
+    let code = codeOf[d].get(value);
+    if (code === undefined) {
+      code = values[d].length;
+      values[d].push(value);
+      codeOf[d].set(value, code);
+    }
+    return code;
+  };
+  const columns = dimensions.map((d) => dimensionColumn[d]).join(', ');
+  const rows = db
+    .prepare(
+      `SELECT ${columns}, same_side_flags, positions, unconverted, notional_usd, net_usd, valuation_usd, delta_usd, delta_modelled, delta_missing
+         FROM exposure_cell WHERE snapshot_id = ? ORDER BY holder`,
+    )
+    .raw()
+    .iterate(snapshotId) as IterableIterator<unknown[]>;
+  let i = 0;
+  const nDims = dimensions.length;
+  for (const row of rows) {
+    if (i >= count) break;
+    for (let d = 0; d < nDims; d++) codes[dimensions[d]!][i] = encode(dimensions[d]!, row[d] as string | null);
+    cube.flags[i] = row[nDims] as number;
+    cube.positions[i] = row[nDims + 1] as number;
+    cube.unconverted[i] = row[nDims + 2] as number;
+    cube.notional[i] = row[nDims + 3] as number;
+    cube.net[i] = row[nDims + 4] as number;
+    cube.valuation[i] = row[nDims + 5] as number;
+    cube.delta[i] = row[nDims + 6] as number;
+    cube.deltaModelled[i] = row[nDims + 7] as number;
+    cube.deltaMissing[i] = row[nDims + 8] as number;
+    i++;
+  }
+  const crossBorder = codeOf.crossBorder.get('cross-border');
+  for (let c = 0; c < count; c++) cube.crossBorderCell[c] = codes.crossBorder[c] === crossBorder ? 1 : 0;
+  cube.margin = loadMargin(db, snapshotId, codeOf.counterparty, values.counterparty.length);
+  return cube;
+}
+
+function loadMargin(db: Db, snapshotId: number, holderCode: Map<string | null, number>, holders: number): HolderMargin {
+  const f64 = () => new Float64Array(holders);
+  const m: HolderMargin = {
+    known: new Uint8Array(holders),
+    imPosted: f64(),
+    vmPosted: f64(),
+    excessPosted: f64(),
+    imCollected: f64(),
+    vmCollected: f64(),
+    excessCollected: f64(),
+    unconverted: f64(),
+  };
+  const rows = db
+    .prepare(
+      `SELECT holder, im_posted_usd, vm_posted_usd, excess_posted_usd, im_collected_usd, vm_collected_usd, excess_collected_usd, unconverted
+         FROM holder_margin WHERE snapshot_id = ?`,
+    )
+    .raw()
+    .iterate(snapshotId) as IterableIterator<[string, number, number, number, number, number, number, number]>;
+  for (const [holder, imP, vmP, exP, imC, vmC, exC, lost] of rows) {
+    // Margin of a counterparty that holds no live position has no row to appear in.
+    const h = holderCode.get(holder);
+    if (h === undefined) continue;
+    m.known[h] = 1;
+    m.imPosted[h] = imP;
+    m.vmPosted[h] = vmP;
+    m.excessPosted[h] = exP;
+    m.imCollected[h] = imC;
+    m.vmCollected[h] = vmC;
+    m.excessCollected[h] = exC;
+    m.unconverted[h] = lost;
+  }
+  return m;
+}
+
+/** The flags a cell must carry for both sides of its trades to fall in a row cut by `dims`. */
+function twinMask(dims: Iterable<Dimension>): number {
+  let mask = 0;
+  for (const d of dims) mask |= holderFlag[d] ?? 0;
+  return mask;
+}
+
+/** A scratch table for children's sums, reused between levels (only touched slots are reset). */
+let scratch = new Float64Array(0);
+function scratchOf(size: number): Float64Array {
+  if (scratch.length < size) scratch = new Float64Array(size);
+  return scratch;
+}
+
+/**
+ * The cells of a posting list: for each value of a dimension, the ascending indices of the
+ * cells holding it (ascending keeps the holder order). Built on first use of the dimension.
+ */
+function postings(cube: Cube, dimension: Dimension): Int32Array[] {
+  const built = cube.postings.get(dimension);
+  if (built) return built;
+  const codes = cube.codes[dimension];
+  const counts = new Int32Array(cube.values[dimension].length);
+  for (let i = 0; i < cube.cells; i++) counts[codes[i]!]!++;
+  const lists = Array.from(counts, (n) => new Int32Array(n));
+  const fill = new Int32Array(counts.length);
+  for (let i = 0; i < cube.cells; i++) {
+    const c = codes[i]!;
+    lists[c]![fill[c]!++] = i;
+  }
+  cube.postings.set(dimension, lists);
+  return lists;
+}
+
+/** Accumulators of one level, one typed array per figure, indexed by key code. */
+class Accumulators {
+  readonly trades: Float64Array;
+  readonly holders: Float64Array;
+  readonly gross: Float64Array;
+  readonly net: Float64Array;
+  readonly mtm: Float64Array;
+  readonly delta: Float64Array;
+  readonly deltaModelled: Float64Array;
+  readonly deltaMissing: Float64Array;
+  readonly unconverted: Float64Array;
+  readonly crossBorderGross: Float64Array;
+  readonly margin: Float64Array[];
+  readonly seen: Uint8Array;
+  readonly lastHolder: Int32Array;
+  constructor(size: number) {
+    const f = () => new Float64Array(size);
+    this.trades = f();
+    this.holders = f();
+    this.gross = f();
+    this.net = f();
+    this.mtm = f();
+    this.delta = f();
+    this.deltaModelled = f();
+    this.deltaMissing = f();
+    this.unconverted = f();
+    this.crossBorderGross = f();
+    this.margin = marginFields.map(f);
+    this.seen = new Uint8Array(size);
+    this.lastHolder = new Int32Array(size).fill(-1);
+  }
+
+  /** Every key's figures added up (exact for the figures weighted alike). */
+  sumAll(): CellSums {
+    const sum = (a: Float64Array) => {
+      let t = 0;
+      for (let k = 0; k < a.length; k++) t += a[k]!;
+      return t;
+    };
+    const m = this.margin;
+    return {
+      trades: sum(this.trades),
+      holders: sum(this.holders),
+      gross: sum(this.gross),
+      net: sum(this.net),
+      mtm: sum(this.mtm),
+      delta: sum(this.delta),
+      deltaModelled: sum(this.deltaModelled),
+      deltaMissing: sum(this.deltaMissing),
+      unconverted: sum(this.unconverted),
+      crossBorderGross: sum(this.crossBorderGross),
+      imPosted: sum(m[0]!),
+      vmPosted: sum(m[1]!),
+      excessPosted: sum(m[2]!),
+      imCollected: sum(m[3]!),
+      vmCollected: sum(m[4]!),
+      excessCollected: sum(m[5]!),
+      marginUnconverted: sum(m[6]!),
+    };
+  }
+
+  sums(key: number): CellSums {
+    const m = this.margin;
+    return {
+      trades: this.trades[key]!,
+      holders: this.holders[key]!,
+      gross: this.gross[key]!,
+      net: this.net[key]!,
+      mtm: this.mtm[key]!,
+      delta: this.delta[key]!,
+      deltaModelled: this.deltaModelled[key]!,
+      deltaMissing: this.deltaMissing[key]!,
+      unconverted: this.unconverted[key]!,
+      crossBorderGross: this.crossBorderGross[key]!,
+      imPosted: m[0]![key]!,
+      vmPosted: m[1]![key]!,
+      excessPosted: m[2]![key]!,
+      imCollected: m[3]![key]!,
+      vmCollected: m[4]![key]!,
+      excessCollected: m[5]![key]!,
+      marginUnconverted: m[6]![key]!,
+    };
+  }
+}
+
+const marginFields = [
+  'imPosted',
+  'vmPosted',
+  'excessPosted',
+  'imCollected',
+  'vmCollected',
+  'excessCollected',
+  'marginUnconverted',
+] as const satisfies ReadonlyArray<keyof CellSums>;
+
+/** A holder's margin figures in the order of marginFields. */
+function holderMarginColumns(m: HolderMargin): Float64Array[] {
+  return [m.imPosted, m.vmPosted, m.excessPosted, m.imCollected, m.vmCollected, m.excessCollected, m.unconverted];
+}
+
+/**
+ * Sums of the children of each row along one dimension, reduced on the fly to what the
+ * concentration needs: Σ (child gross)² per row. A counterparty child is complete at the end of
+ * its run of cells (cells are ordered by holder); any other child is summed in a scratch table
+ * per (row, child) and squared at the end.
+ */
+class ChildSquares {
+  readonly squares: Float64Array;
+  private readonly runGross: Float64Array | null;
+  private readonly runKeys: Int32Array | null;
+  private readonly inRun: Uint8Array | null;
+  private runLength = 0;
+  private runHolder = -1;
+  private readonly slots: Float64Array | Map<number, number> | null;
+  private readonly touched: number[] = [];
+
+  constructor(
+    private readonly cube: Cube,
+    private readonly child: Dimension,
+    keyCount: number,
+  ) {
+    this.squares = new Float64Array(keyCount);
+    const childCount = cube.values[child].length;
+    if (child === 'counterparty') {
+      this.runGross = new Float64Array(keyCount);
+      this.runKeys = new Int32Array(keyCount);
+      this.inRun = new Uint8Array(keyCount);
+      this.slots = null;
+    } else {
+      this.runGross = null;
+      this.runKeys = null;
+      this.inRun = null;
+      this.slots = keyCount * childCount <= 4_000_000 ? scratchOf(keyCount * childCount) : new Map();
+    }
+  }
+
+  add(i: number, key: number, gross: number): void {
+    if (this.runGross) {
+      const holder = this.cube.codes.counterparty[i]!;
+      if (holder !== this.runHolder) {
+        this.flushRun();
+        this.runHolder = holder;
+      }
+      if (!this.inRun![key]) {
+        this.inRun![key] = 1;
+        this.runKeys![this.runLength++] = key;
+      }
+      this.runGross[key]! += gross;
+      return;
+    }
+    const slot = key * this.cube.values[this.child].length + this.cube.codes[this.child][i]!;
+    if (this.slots instanceof Float64Array) {
+      if (this.slots[slot] === 0) this.touched.push(slot);
+      this.slots[slot]! += gross;
+    } else {
+      const map = this.slots!;
+      map.set(slot, (map.get(slot) ?? 0) + gross);
+    }
+  }
+
+  private flushRun(): void {
+    for (let r = 0; r < this.runLength; r++) {
+      const key = this.runKeys![r]!;
+      this.squares[key]! += this.runGross![key]! ** 2;
+      this.runGross![key] = 0;
+      this.inRun![key] = 0;
+    }
+    this.runLength = 0;
+  }
+
+  finish(): Float64Array {
+    if (this.runGross) this.flushRun();
+    else {
+      const childCount = this.cube.values[this.child].length;
+      if (this.slots instanceof Float64Array) {
+        for (const slot of this.touched) {
+          this.squares[Math.floor(slot / childCount)]! += this.slots[slot]! ** 2;
+          this.slots[slot] = 0;
+        }
+      } else for (const [slot, gross] of this.slots!) this.squares[Math.floor(slot / childCount)]! += gross * gross;
+    }
+    return this.squares;
+  }
+}
+
+export interface LevelOptions {
+  /** Also sum everything matching as one total (its own twin weighting). */
+  total?: boolean;
+  /** Also compute, per row, Σ (child gross)² along this dimension. */
+  childDimension?: Dimension | null;
+}
+
+export interface LevelResult {
+  rows: Map<string | null, CellSums>;
+  total?: CellSums;
+  /** Per row key: Σ over its children of (child gross)². */
+  childSquares?: Map<string | null, number>;
+}
+
+/**
+ * One pass over the cells matching every condition: sums per key of `groupBy` and,
+ * optionally, the total and each row's children's squared gross (for the concentration).
+ * With conditions, only the shortest posting list among them is walked.
+ */
+export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: Dimension | null, options: LevelOptions = {}): LevelResult {
+  const filterCodes: Int32Array[] = [];
+  const filterWanted: number[] = [];
+  let walk: Int32Array | null = null;
+  for (const c of conditions) {
+    const code = cube.codeOf[c.dimension].get(c.value);
+    // A value the snapshot does not have: nothing matches.
+    if (code === undefined) return { rows: new Map(), ...(options.total ? { total: undefined } : {}), childSquares: new Map() };
+    const list = postings(cube, c.dimension)[code]!;
+    if (!walk || list.length < walk.length) walk = list;
+    filterCodes.push(cube.codes[c.dimension]);
+    filterWanted.push(code);
+  }
+  const inPlay = conditions.map((c) => c.dimension);
+  const mask = twinMask(groupBy ? [...inPlay, groupBy] : inPlay);
+  const totalMask = twinMask(inPlay);
+  const child = options.childDimension ?? null;
+  const childMask = child ? twinMask([...inPlay, ...(groupBy ? [groupBy] : []), child]) : 0;
+
+  const keyCodes = groupBy ? cube.codes[groupBy] : null;
+  const keyCount = groupBy ? cube.values[groupBy].length : 1;
+  const acc = new Accumulators(keyCount);
+  const squares = child ? new ChildSquares(cube, child, keyCount) : null;
+  const nFilters = filterCodes.length;
+  const count = walk ? walk.length : cube.cells;
+  const { flags, positions, notional, unconverted, net, valuation, delta, deltaModelled, deltaMissing, crossBorderCell } = cube;
+  const holderCodes = cube.codes.counterparty;
+  const marginKnown = cube.margin.known;
+  const marginColumns = holderMarginColumns(cube.margin);
+  // The total: figures weighted like the rows add up from the rows; the others (when the rows
+  // are cut by a holder dimension) are summed here, and its holders counted once each.
+  const totalWeighsApart = options.total === true && mask !== totalMask;
+  let tTrades = 0;
+  let tGross = 0;
+  let tUnconverted = 0;
+  let tModelled = 0;
+  let tMissing = 0;
+  let tCrossBorder = 0;
+  let tHolders = 0;
+  let tLastHolder = -1;
+  const tMargin = new Float64Array(marginFields.length);
+  const { trades, gross, net: aNet, mtm, delta: aDelta, deltaModelled: aModelled, deltaMissing: aMissing } = acc;
+  const { unconverted: aUnconverted, crossBorderGross, holders, lastHolder, seen, margin: aMargin } = acc;
+
+  cells: for (let n = 0; n < count; n++) {
+    const i = walk ? walk[n]! : n;
+    for (let f = 0; f < nFilters; f++) if (filterCodes[f]![i] !== filterWanted[f]) continue cells;
+    const key = keyCodes ? keyCodes[i]! : 0;
+    const flag = flags[i]!;
+    const w = mask === 0 || (flag & mask) === mask ? 0.5 : 1;
+    const cellNotional = notional[i]!;
+    seen[key] = 1;
+    trades[key]! += positions[i]! * w;
+    gross[key]! += cellNotional * w;
+    aUnconverted[key]! += unconverted[i]! * w;
+    aNet[key]! += net[i]!;
+    mtm[key]! += valuation[i]!;
+    aDelta[key]! += delta[i]!;
+    aModelled[key]! += deltaModelled[i]! * w;
+    aMissing[key]! += deltaMissing[i]! * w;
+    if (crossBorderCell[i]) crossBorderGross[key]! += cellNotional * w;
+    const holder = holderCodes[i]!;
+    if (lastHolder[key] !== holder) {
+      lastHolder[key] = holder;
+      holders[key]!++;
+      if (marginKnown[holder]) for (let m = 0; m < marginColumns.length; m++) aMargin[m]![key]! += marginColumns[m]![holder]!;
+    }
+    if (options.total) {
+      if (tLastHolder !== holder) {
+        tLastHolder = holder;
+        tHolders++;
+        if (marginKnown[holder]) for (let m = 0; m < marginColumns.length; m++) tMargin[m]! += marginColumns[m]![holder]!;
+      }
+      if (totalWeighsApart) {
+        const tw = totalMask === 0 || (flag & totalMask) === totalMask ? 0.5 : 1;
+        tTrades += positions[i]! * tw;
+        tGross += cellNotional * tw;
+        tUnconverted += unconverted[i]! * tw;
+        tModelled += deltaModelled[i]! * tw;
+        tMissing += deltaMissing[i]! * tw;
+        if (crossBorderCell[i]) tCrossBorder += cellNotional * tw;
+      }
+    }
+    if (squares) squares.add(i, key, cellNotional * (childMask === 0 || (flag & childMask) === childMask ? 0.5 : 1));
+  }
+
+  const rows = new Map<string | null, CellSums>();
+  const childSquares = squares ? new Map<string | null, number>() : undefined;
+  const finished = squares?.finish();
+  for (let k = 0; k < keyCount; k++) {
+    if (!acc.seen[k]) continue;
+    const key = groupBy ? cube.values[groupBy][k]! : null;
+    rows.set(key, acc.sums(k));
+    if (childSquares) childSquares.set(key, finished![k]!);
+  }
+  const result: LevelResult = { rows };
+  if (options.total && tHolders > 0) {
+    const total = acc.sumAll();
+    total.holders = tHolders;
+    marginFields.forEach((f, m) => (total[f] = tMargin[m]!));
+    if (totalWeighsApart)
+      Object.assign(total, {
+        trades: tTrades,
+        gross: tGross,
+        unconverted: tUnconverted,
+        deltaModelled: tModelled,
+        deltaMissing: tMissing,
+        crossBorderGross: tCrossBorder,
+      });
+    result.total = total;
+  }
+  if (childSquares) result.childSquares = childSquares;
+  return result;
+}
