@@ -106,11 +106,30 @@ export function tradesBehind(db: Db, q: TradesQuery): TradesPage {
   }
   const from = `FROM (SELECT DISTINCT trade_row FROM exposure_position WHERE snapshot_id = ?${clauses.map((c) => ` AND ${c}`).join('')}) k
                 JOIN trade_state t ON t.rowid = k.trade_row${outer.length > 0 ? ` WHERE ${outer.join(' AND ')}` : ''}`;
-  const total = (db.prepare(`SELECT count(*) AS n ${from}`).get(...params, ...outerParams) as { n: number }).n;
   const order = [...q.sort.map((s) => `${columnSql[s.colId]} ${s.sort === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`), 't.uti'].join(', ');
+  const cacheKey = JSON.stringify([q.snapshotId, cell, q.columnFilters, q.sort]);
+  let ordered = orderCache.get(cacheKey);
+  if (ordered) orderCache.delete(cacheKey);
+  else {
+    const ids = db
+      .prepare(`SELECT t.rowid ${from} ORDER BY ${order}`)
+      .pluck()
+      .all(...params, ...outerParams) as number[];
+    ordered = Float64Array.from(ids);
+  }
+  orderCache.set(cacheKey, ordered);
+  while (orderCache.size > ORDER_CACHE_SIZE) orderCache.delete(orderCache.keys().next().value!);
   const select = (Object.entries(columnSql) as Array<[TradeColumn, string]>).map(([name, sql]) => `${sql} AS ${name}`).join(', ');
-  const rows = db
-    .prepare(`SELECT ${select} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...params, ...outerParams, q.endRow - q.startRow, q.startRow) as TradeRow[];
-  return { rows, total };
+  const byRowid = db.prepare(`SELECT ${select} FROM trade_state t WHERE t.rowid = ?`);
+  const rows: TradeRow[] = [];
+  for (const rowid of ordered.subarray(q.startRow, q.endRow)) rows.push(byRowid.get(rowid) as TradeRow);
+  return { rows, total: ordered.length };
 }
+
+/**
+ * The order of a cell's trades, by query: the first block of a sorted, filtered list pays for
+ * one sorted pass in SQLite; every further block (the infinite grid scrolling, or jumping to
+ * the end) reads its hundred rows by rowid. Snapshots never change, so an order stays valid.
+ */
+const ORDER_CACHE_SIZE = 4;
+const orderCache = new Map<string, Float64Array>();
