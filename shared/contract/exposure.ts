@@ -54,6 +54,10 @@ export const drillInput = z
     sort: drillSortSchema.default({ by: 'grossNotionalUsd', direction: 'desc' }),
     /** A second snapshot to compare with: each row then carries that snapshot's figures too. */
     compareTo: snapshotIdSchema.optional(),
+    /** At most this many rows, the first in the sort order (a level may hold tens of thousands of counterparties). */
+    limit: z.number().int().min(1).max(100_000).default(2000),
+    /** Only the rows whose label or key contains this text (case-insensitive). */
+    search: z.string().trim().min(1).max(200).optional(),
   })
   .strict()
   .refine((d) => d.at.length < d.path.length, { message: 'at must choose fewer keys than the path has levels', path: ['at'] })
@@ -117,6 +121,8 @@ export interface DrillResult {
   filters: DimensionFilter[];
   sort: DrillSort;
   rows: DrillRow[];
+  /** Rows at this level (matching the search): more than rows.length when the limit cut the list. */
+  rowCount: number;
   totals: ExposureMetrics;
   /** With compareTo: the other snapshot and its totals. */
   compare?: { snapshotId: number; totals: ExposureMetrics };

@@ -220,6 +220,16 @@ function twinMask(dims: Iterable<Dimension>): number {
   return mask;
 }
 
+function levelKeys(cube: Cube, groupBy: Dimension | null): Pick<LevelResult, 'keyOf' | 'codeOf'> {
+  return groupBy
+    ? { keyOf: (code) => cube.values[groupBy][code]!, codeOf: (key) => cube.codeOf[groupBy].get(key) }
+    : { keyOf: () => null, codeOf: (key) => (key === null ? 0 : undefined) };
+}
+
+function emptyLevel(cube: Cube, groupBy: Dimension | null): LevelResult {
+  return { ...levelKeys(cube, groupBy), codes: [], acc: new Accumulators(0), childSquares: new Float64Array(0) };
+}
+
 /** A scratch table for children's sums, reused between levels (only touched slots are reset). */
 let scratch = new Float64Array(0);
 function scratchOf(size: number): Float64Array {
@@ -248,7 +258,7 @@ function postings(cube: Cube, dimension: Dimension): Int32Array[] {
 }
 
 /** Accumulators of one level, one typed array per figure, indexed by key code. */
-class Accumulators {
+export class Accumulators {
   readonly trades: Float64Array;
   readonly holders: Float64Array;
   readonly gross: Float64Array;
@@ -440,10 +450,16 @@ export interface LevelOptions {
 }
 
 export interface LevelResult {
-  rows: Map<string | null, CellSums>;
+  /** The codes of the keys that have cells, ascending; `keyOf` names them. */
+  codes: number[];
+  keyOf(code: number): string | null;
+  /** The code of a key at this level, if the snapshot has it. */
+  codeOf(key: string | null): number | undefined;
+  /** Per code: the figures (typed arrays, so large levels need no object per row). */
+  acc: Accumulators;
   total?: CellSums;
-  /** Per row key: Σ over its children of (child gross)². */
-  childSquares?: Map<string | null, number>;
+  /** Per code: Σ over the row's children of (child gross)². */
+  childSquares?: Float64Array;
 }
 
 /**
@@ -458,7 +474,7 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
   for (const c of conditions) {
     const code = cube.codeOf[c.dimension].get(c.value);
     // A value the snapshot does not have: nothing matches.
-    if (code === undefined) return { rows: new Map(), ...(options.total ? { total: undefined } : {}), childSquares: new Map() };
+    if (code === undefined) return emptyLevel(cube, groupBy);
     const list = postings(cube, c.dimension)[code]!;
     if (!walk || list.length < walk.length) walk = list;
     filterCodes.push(cube.codes[c.dimension]);
@@ -537,16 +553,10 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
     if (squares) squares.add(i, key, cellNotional * (childMask === 0 || (flag & childMask) === childMask ? 0.5 : 1));
   }
 
-  const rows = new Map<string | null, CellSums>();
-  const childSquares = squares ? new Map<string | null, number>() : undefined;
-  const finished = squares?.finish();
-  for (let k = 0; k < keyCount; k++) {
-    if (!acc.seen[k]) continue;
-    const key = groupBy ? cube.values[groupBy][k]! : null;
-    rows.set(key, acc.sums(k));
-    if (childSquares) childSquares.set(key, finished![k]!);
-  }
-  const result: LevelResult = { rows };
+  const codes: number[] = [];
+  for (let k = 0; k < keyCount; k++) if (seen[k]) codes.push(k);
+  const result: LevelResult = { ...levelKeys(cube, groupBy), codes, acc };
+  if (squares) result.childSquares = squares.finish();
   if (options.total && tHolders > 0) {
     const total = acc.sumAll();
     total.holders = tHolders;
@@ -562,6 +572,5 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
       });
     result.total = total;
   }
-  if (childSquares) result.childSquares = childSquares;
   return result;
 }

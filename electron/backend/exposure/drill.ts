@@ -9,7 +9,7 @@ import type {
 } from '../../../shared/contract/exposure';
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/openDatabase';
-import { cubeOf, sumLevel, type CellSums, type Condition, type Cube } from './cube';
+import { cubeOf, sumLevel, type Accumulators, type CellSums, type Condition, type Cube, type LevelResult } from './cube';
 import { holderDimensions } from './dimensionColumns';
 import { labelKeys } from './dimensionLabels';
 
@@ -20,68 +20,113 @@ export interface DrillQuery {
   filters: DimensionFilter[];
   sort?: DrillSort;
   compareTo?: number;
+  /** At most this many rows, the first in the sort order (a level can have tens of thousands). */
+  limit?: number;
+  /** Only rows whose label or key contains this text (case-insensitive). */
+  search?: string;
 }
 
 const defaultSort: DrillSort = { by: 'grossNotionalUsd', direction: 'desc' };
+export const DEFAULT_DRILL_LIMIT = 2000;
+
+/** One level of one snapshot: its rows' figures by key code, and its totals. */
+interface Level {
+  result: LevelResult;
+  totals: ExposureMetrics;
+  totalGross: number;
+}
 
 /**
  * One level of a drill-down: the snapshot's positions matching the keys chosen above and the
  * filters, grouped by path[at.length], with every metric of shared/domain/metrics.ts. Read from
  * the snapshot's rollup cube (exposure/cube.ts); margin is shown only where every dimension in
  * play describes the holder (it is reported per counterparty and netting set, not per trade).
+ * Rows are sorted and cut to `limit` before they become objects, so a level of fifty thousand
+ * counterparties costs little more than one of fifty.
  */
 export function drill(db: Db, query: DrillQuery): DrillResult {
   assertActive(db, query.snapshotId);
   if (query.compareTo !== undefined) assertActive(db, query.compareTo);
   const sort = query.sort ?? defaultSort;
+  const limit = query.limit ?? DEFAULT_DRILL_LIMIT;
   const dimension = query.path[query.at.length]!;
   const child = query.path[query.at.length + 1] ?? null;
   const chosen: Condition[] = query.at.map((value, i) => ({ dimension: query.path[i]!, value }));
   const conditions = [...chosen, ...query.filters];
   const marginShown = [dimension, ...conditions.map((c) => c.dimension)].every((d) => holderDimensions.has(d));
-
-  const level = (snapshotId: number) => {
-    const cube = cubeOf(db, snapshotId);
-    const grouped = sumLevel(cube, conditions, dimension, { total: true, childDimension: child });
-    const total = grouped.total;
-    const totalGross = total?.gross ?? 0;
-    rememberTotalGross(cube, conditions, totalGross);
-    // The row this level was drilled from sits one level up: its share is of the level above that.
-    const parentGross = chosen.length === 0 && query.filters.length === 0 ? totalGross : levelTotalGross(cube, parentConditions);
-    const rows = new Map<string | null, ExposureMetrics>();
-    let squares = 0;
-    for (const [key, sums] of grouped.rows) {
-      squares += sums.gross ** 2;
-      const childSquares = grouped.childSquares?.get(key);
-      rows.set(
-        key,
-        metricsOf(sums, marginShown, share(sums.gross, totalGross), childSquares === undefined ? null : hhi(childSquares, sums.gross)),
-      );
-    }
-    const totals = metricsOf(total, marginShown, share(totalGross, parentGross), hhi(squares, totalGross));
-    return { rows, totals };
-  };
+  // The row this level was drilled from sits one level up: its share is of the level above that.
   const parentConditions = chosen.length === 0 ? [] : [...chosen.slice(0, -1), ...query.filters];
+
+  const level = (snapshotId: number): Level => {
+    const cube = cubeOf(db, snapshotId);
+    const result = sumLevel(cube, conditions, dimension, { total: true, childDimension: child });
+    const totalGross = result.total?.gross ?? 0;
+    rememberTotalGross(cube, conditions, totalGross);
+    const parentGross = chosen.length === 0 && query.filters.length === 0 ? totalGross : levelTotalGross(cube, parentConditions);
+    let squares = 0;
+    for (const code of result.codes) squares += result.acc.gross[code]! ** 2;
+    const totals = metricsOf(result.total, marginShown, share(totalGross, parentGross), hhi(squares, totalGross));
+    return { result, totals, totalGross };
+  };
+  const rowMetrics = (l: Level, code: number): ExposureMetrics => {
+    const gross = l.result.acc.gross[code]!;
+    const squares = l.result.childSquares?.[code];
+    return metricsOf(l.result.acc.sums(code), marginShown, share(gross, l.totalGross), squares === undefined ? null : hhi(squares, gross));
+  };
 
   const current = level(query.snapshotId);
   const previous = query.compareTo === undefined ? undefined : level(query.compareTo);
-  const keys = [...current.rows.keys(), ...(previous ? [...previous.rows.keys()].filter((k) => !current.rows.has(k)) : [])];
-  const labels = labelKeys(db, query.snapshotId, dimension, keys);
-  if (query.compareTo !== undefined) {
-    const missing = keys.filter((k) => !labels.has(k));
-    for (const [k, label] of labelKeys(db, query.compareTo, dimension, missing)) labels.set(k, label);
+
+  // Candidate rows: the current level's keys, then (comparing) the keys that vanished since.
+  const candidates: Array<{ key: string | null; code: number | undefined }> = current.result.codes.map((code) => ({
+    key: current.result.keyOf(code),
+    code,
+  }));
+  if (previous)
+    for (const code of previous.result.codes) {
+      const key = previous.result.keyOf(code);
+      if (current.result.codeOf(key) === undefined || !current.result.acc.seen[current.result.codeOf(key)!])
+        candidates.push({ key, code: undefined });
+    }
+
+  const needLabels = sort.by === 'label' || query.search !== undefined;
+  const labels = needLabels
+    ? labelsFor(
+        db,
+        query,
+        dimension,
+        candidates.map((c) => c.key),
+      )
+    : undefined;
+  let matching = candidates;
+  if (query.search !== undefined) {
+    const needle = query.search.toLocaleLowerCase('en-US');
+    matching = candidates.filter(
+      (c) => labels!.get(c.key)!.toLocaleLowerCase('en-US').includes(needle) || (c.key ?? '').toLocaleLowerCase('en-US').includes(needle),
+    );
   }
-  const rows: DrillRow[] = keys.map((key) => {
-    const metrics = current.rows.get(key) ?? metricsOf(undefined, marginShown, null, null);
-    const row: DrillRow = { key, label: labels.get(key) ?? String(key), ...metrics };
+  const ordered = orderCandidates(matching, sort, current, marginShown, labels);
+  const shown = ordered.slice(0, limit);
+  const shownLabels =
+    labels ??
+    labelsFor(
+      db,
+      query,
+      dimension,
+      shown.map((c) => c.key),
+    );
+
+  const rows: DrillRow[] = shown.map(({ key, code }) => {
+    const metrics = code === undefined ? metricsOf(undefined, marginShown, null, null) : rowMetrics(current, code);
+    const row: DrillRow = { key, label: shownLabels.get(key) ?? String(key), ...metrics };
     if (previous) {
-      const before = previous.rows.get(key) ?? null;
-      const status: CompareStatus = !current.rows.has(key) ? 'vanished' : before ? 'both' : 'appeared';
-      row.compare = { status, previous: before };
+      const before = previous.result.codeOf(key);
+      const previousMetrics = before !== undefined && previous.result.acc.seen[before] ? rowMetrics(previous, before) : null;
+      const status: CompareStatus = code === undefined ? 'vanished' : previousMetrics ? 'both' : 'appeared';
+      row.compare = { status, previous: previousMetrics };
     }
     return row;
   });
-  rows.sort(compareRows(sort));
   return {
     snapshotId: query.snapshotId,
     path: query.path,
@@ -90,9 +135,77 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
     filters: query.filters,
     sort,
     rows,
+    rowCount: matching.length,
     totals: current.totals,
     ...(previous && query.compareTo !== undefined ? { compare: { snapshotId: query.compareTo, totals: previous.totals } } : {}),
   };
+}
+
+function labelsFor(db: Db, query: DrillQuery, dimension: Dimension, keys: (string | null)[]): Map<string | null, string> {
+  const labels = labelKeys(db, query.snapshotId, dimension, keys);
+  if (query.compareTo !== undefined) {
+    // A key only the other snapshot has is named from that snapshot's reference data.
+    const missing = keys.filter((k) => !labels.has(k));
+    for (const [k, label] of labelKeys(db, query.compareTo, dimension, missing)) labels.set(k, label);
+  }
+  return labels;
+}
+
+/**
+ * Orders candidate rows by the sort column without building a row per key: the sort value
+ * comes straight from the level's accumulators. Rows without a figure go last either way;
+ * ties fall back to the key, so the order is stable from call to call.
+ */
+function orderCandidates(
+  candidates: Array<{ key: string | null; code: number | undefined }>,
+  sort: DrillSort,
+  current: Level,
+  marginShown: boolean,
+  labels: Map<string | null, string> | undefined,
+): Array<{ key: string | null; code: number | undefined }> {
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  const byKey = (a: { key: string | null }, b: { key: string | null }) => String(a.key).localeCompare(String(b.key));
+  if (sort.by === 'label') {
+    const label = (c: { key: string | null }) => labels!.get(c.key) ?? String(c.key);
+    return [...candidates].sort((a, b) => sign * label(a).localeCompare(label(b)) || byKey(a, b));
+  }
+  const empty = metricsOf(undefined, marginShown, null, null)[sort.by];
+  const values = candidates.map((c) => (c.code === undefined ? empty : sortValue(current, c.code, sort.by, marginShown)));
+  const index = candidates.map((_, i) => i);
+  index.sort((i, j) => {
+    const x = values[i]!;
+    const y = values[j]!;
+    if (x === null || y === null) return x === y ? byKey(candidates[i]!, candidates[j]!) : x === null ? 1 : -1;
+    return sign * (x - y) || byKey(candidates[i]!, candidates[j]!);
+  });
+  return index.map((i) => candidates[i]!);
+}
+
+/** One metric of one row, read from the accumulators (the same formulas as metricsOf). */
+function sortValue(level: Level, code: number, metric: DrillSort['by'], marginShown: boolean): number | null {
+  const acc: Accumulators = level.result.acc;
+  switch (metric) {
+    case 'tradeCount':
+      return acc.trades[code]!;
+    case 'counterpartyCount':
+      return acc.holders[code]!;
+    case 'grossNotionalUsd':
+    case 'shareOfParent':
+      return acc.gross[code]!;
+    case 'netNotionalUsd':
+      return acc.net[code]!;
+    case 'mtmValuationUsd':
+      return acc.mtm[code]!;
+    case 'deltaAdjustedNotionalUsd':
+      return acc.delta[code]!;
+    default: {
+      // The rarer sorts (margin, ratios, concentration): the row's metrics, computed once.
+      const squares = level.result.childSquares?.[code];
+      const gross = acc.gross[code]!;
+      const m = metricsOf(acc.sums(code), marginShown, null, squares === undefined ? null : hhi(squares, gross));
+      return m[metric as Exclude<DrillSort['by'], 'label'>];
+    }
+  }
 }
 
 function assertActive(db: Db, snapshotId: number): void {
@@ -101,7 +214,9 @@ function assertActive(db: Db, snapshotId: number): void {
     throw new ContractError('NOT_FOUND', `Snapshot ${snapshotId} does not exist.`, { snapshotId });
 }
 
-const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+function share(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
 
 /** Herfindahl–Hirschman index (0–10,000) of parts' shares in a whole, from Σ part². */
 function hhi(sumOfSquares: number, whole: number): number | null {
@@ -114,8 +229,9 @@ function hhi(sumOfSquares: number, whole: number): number | null {
  * previous drill step usually just computed, so the last few are remembered.
  */
 const totalGrossCache = new Map<string, number>();
-const conditionsKey = (cube: Cube, conditions: readonly Condition[]) =>
-  `${cube.snapshotId}|${JSON.stringify(conditions.map((c) => [c.dimension, c.value]))}`;
+function conditionsKey(cube: Cube, conditions: readonly Condition[]): string {
+  return `${cube.snapshotId}|${JSON.stringify(conditions.map((c) => [c.dimension, c.value]))}`;
+}
 function rememberTotalGross(cube: Cube, conditions: readonly Condition[], gross: number): void {
   totalGrossCache.set(conditionsKey(cube, conditions), gross);
   if (totalGrossCache.size > 64) totalGrossCache.delete(totalGrossCache.keys().next().value!);
@@ -123,7 +239,7 @@ function rememberTotalGross(cube: Cube, conditions: readonly Condition[], gross:
 function levelTotalGross(cube: Cube, conditions: readonly Condition[]): number {
   const hit = totalGrossCache.get(conditionsKey(cube, conditions));
   if (hit !== undefined) return hit;
-  const gross = sumLevel(cube, conditions, null).rows.get(null)?.gross ?? 0;
+  const gross = sumLevel(cube, conditions, null, { total: true }).total?.gross ?? 0;
   rememberTotalGross(cube, conditions, gross);
   return gross;
 }
@@ -135,10 +251,9 @@ function metricsOf(
   shareOfParent: number | null,
   concentration: number | null,
 ): ExposureMetrics {
-  const margin = (v: number | undefined) => (marginShown ? (v ?? 0) : null);
   const gross = s?.gross ?? 0;
-  const imPosted = margin(s?.imPosted);
-  const excessPosted = margin(s?.excessPosted);
+  const imPosted = marginShown ? (s?.imPosted ?? 0) : null;
+  const excessPosted = marginShown ? (s?.excessPosted ?? 0) : null;
   const posted = imPosted === null || excessPosted === null ? null : imPosted + excessPosted;
   return {
     tradeCount: Math.round(s?.trades ?? 0),
@@ -150,9 +265,9 @@ function metricsOf(
     deltaMissingCount: Math.round(s?.deltaMissing ?? 0),
     mtmValuationUsd: s?.mtm ?? 0,
     imPostedUsd: imPosted,
-    vmPostedUsd: margin(s?.vmPosted),
-    imCollectedUsd: margin(s?.imCollected),
-    vmCollectedUsd: margin(s?.vmCollected),
+    vmPostedUsd: marginShown ? (s?.vmPosted ?? 0) : null,
+    imCollectedUsd: marginShown ? (s?.imCollected ?? 0) : null,
+    vmCollectedUsd: marginShown ? (s?.vmCollected ?? 0) : null,
     excessCollateralUsd: excessPosted,
     marginCoverage: imPosted === null ? null : share(imPosted, gross),
     effectiveLeverage: posted === null || !(posted > 0) ? null : gross / posted,
@@ -160,17 +275,5 @@ function metricsOf(
     concentrationHhi: concentration,
     crossBorderShare: share(s?.crossBorderGross ?? 0, gross),
     unconvertedCount: Math.round((s?.unconverted ?? 0) + (marginShown ? (s?.marginUnconverted ?? 0) : 0)),
-  };
-}
-
-/** Orders rows by the chosen column; rows without a figure go last either way, ties by label. */
-function compareRows(sort: DrillSort) {
-  const sign = sort.direction === 'asc' ? 1 : -1;
-  return (a: DrillRow, b: DrillRow): number => {
-    if (sort.by === 'label') return sign * a.label.localeCompare(b.label) || String(a.key).localeCompare(String(b.key));
-    const x = a[sort.by];
-    const y = b[sort.by];
-    if (x === null || y === null) return x === y ? a.label.localeCompare(b.label) : x === null ? 1 : -1;
-    return sign * (x - y) || a.label.localeCompare(b.label) || String(a.key).localeCompare(String(b.key));
   };
 }

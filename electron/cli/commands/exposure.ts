@@ -17,7 +17,8 @@ export const exposureCommand: Command = {
   name: 'exposure',
   summary: 'Print exposure rows, as the Exposure view shows them',
   usage: `concordat exposure [--by DIM[,DIM…]] [--where DIM=VALUE …] [--snapshot ID] [--compare ID]
-                   [--sort KEY[:asc|desc]] [--columns all|METRIC,…] [--data-dir D] [--json]
+                   [--sort KEY[:asc|desc]] [--columns all|METRIC,…] [--search TEXT] [--limit N]
+                   [--data-dir D] [--json]
 
 --by is the drill path (default jurisdiction). A --where on a dimension of the path picks that
 level's key; the rows printed group by the first dimension of the path without one. Other
@@ -25,7 +26,8 @@ level's key; the rows printed group by the first dimension of the path without o
 Without --snapshot, uses the newest snapshot. --compare adds, per column, the change since
 snapshot ID (Δ) and marks rows that appeared or vanished. --sort takes label or a metric
 (default grossNotionalUsd:desc). --columns picks the metrics printed (default: the grid's
-default columns); --json always carries every metric.
+default columns); --json always carries every metric. --search keeps the rows whose name or
+key contains TEXT; --limit prints at most N rows (default 2000; the total covers them all).
 Dimensions: ${dimensions.join(', ')}.
 Metrics: ${exposureColumns.map((c) => c.field).join(', ')}.
 Example: concordat exposure --by jurisdiction,counterparty --where jurisdiction=US`,
@@ -37,6 +39,8 @@ Example: concordat exposure --by jurisdiction,counterparty --where jurisdiction=
       compare: { type: 'string' },
       sort: { type: 'string', default: 'grossNotionalUsd:desc' },
       columns: { type: 'string' },
+      search: { type: 'string' },
+      limit: { type: 'string', default: '2000' },
     });
     const sort = parseSort(values.sort);
     const columns = parseColumns(values.columns);
@@ -79,6 +83,8 @@ Example: concordat exposure --by jurisdiction,counterparty --where jurisdiction=
         at,
         filters,
         sort,
+        limit: positiveInt('limit', values.limit),
+        ...(values.search === undefined ? {} : { search: values.search }),
         ...(compareTo === undefined ? {} : { compareTo }),
       })) as DrillResult;
       out.result(result, () => renderDrill(result, columns));
@@ -120,5 +126,7 @@ function renderDrill(result: DrillResult, columns: readonly MetricColumn[]): str
     return [mark ? `${r.label} (${mark})` : r.label, ...cells(r, r.compare?.previous ?? null)];
   });
   rows.push(['Total', ...cells(result.totals, result.compare?.totals ?? null)]);
-  return renderTable(header, rows, [false, ...header.slice(1).map(() => true)]);
+  const table = renderTable(header, rows, [false, ...header.slice(1).map(() => true)]);
+  if (result.rowCount <= result.rows.length) return table;
+  return `${table}\nThe first ${result.rows.length.toLocaleString('en-US')} of ${result.rowCount.toLocaleString('en-US')} rows; the total covers them all (--limit, --search).`;
 }

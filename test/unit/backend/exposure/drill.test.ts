@@ -448,3 +448,25 @@ describe('every metric, sorting and comparing two snapshots', () => {
     expect([...statuses].sort()).toEqual(['appeared', 'both', 'vanished']);
   }, 60_000);
 });
+
+describe('large levels', () => {
+  it('cuts the rows to the limit in sort order, counts them all, and searches labels and keys', () => {
+    const all = drill(db, { snapshotId, path: ['counterparty'], at: [], filters: [], limit: 100_000 });
+    expect(all.rowCount).toBe(all.rows.length);
+    const top = drill(db, { snapshotId, path: ['counterparty'], at: [], filters: [], limit: 25 });
+    expect(top.rows).toHaveLength(25);
+    expect(top.rowCount).toBe(all.rows.length);
+    expect(top.rows.map((r) => r.key)).toEqual(all.rows.slice(0, 25).map((r) => r.key));
+    // Totals cover every row, not only those shown.
+    expect(top.totals).toEqual(all.totals);
+    const named = all.rows.find((r) => r.label.includes('('))!;
+    const word = named.label.split(' ')[0]!.toLowerCase();
+    const found = drill(db, { snapshotId, path: ['counterparty'], at: [], filters: [], search: word, limit: 100_000 });
+    const expected = all.rows.filter((r) => r.label.toLowerCase().includes(word) || (r.key ?? '').toLowerCase().includes(word));
+    expect(found.rows.map((r) => r.key).sort()).toEqual(expected.map((r) => r.key).sort());
+    expect(found.rowCount).toBe(expected.length);
+    expect(drill(db, { snapshotId, path: ['counterparty'], at: [], filters: [], search: named.key! }).rows.map((r) => r.key)).toContain(
+      named.key,
+    );
+  });
+});
