@@ -1,3 +1,5 @@
+import shippedRegistry from '../../resources/cooperation/registry.json';
+import { ensureShippedRegistry } from './cooperation/registryLoader';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -67,6 +69,8 @@ export class Backend {
     const backend = new Backend(db, file, options);
     // An import killed mid-way leaves a staging snapshot that no reader ever saw: drop it.
     discardStagingSnapshots(db);
+    // The MoU registry this version ships, unless the database holds a newer or locally edited one.
+    ensureShippedRegistry(db, shippedRegistry);
     if ((options.loadDemoOnFirstStart ?? true) && migration.from === 0) backend.startDemoLoad();
     return backend;
   }

@@ -11,7 +11,7 @@ const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const layers = [
   { name: 'shared/contract', internal: ['shared/contract'], packages: (p) => p === 'zod' },
   { name: 'shared/domain', internal: ['shared/domain', 'shared/contract'], packages: () => false },
-  { name: 'electron/backend', internal: ['shared', 'electron/backend'], packages: (p) => p !== 'electron' },
+  { name: 'electron/backend', internal: ['shared', 'electron/backend', 'resources'], packages: (p) => p !== 'electron' },
   { name: 'electron/main', internal: ['shared', 'electron/main', 'electron/backend/host.ts'], packages: () => true },
   {
     name: 'electron/preload',
