@@ -3,6 +3,7 @@ import { UsageError } from './args';
 import type { Command } from './command';
 import { demoCommand } from './commands/demo';
 import { exposureCommand } from './commands/exposure';
+import { mouCommand } from './commands/mou';
 import { feedCommand } from './commands/feed';
 import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
@@ -19,6 +20,7 @@ const commands: readonly Command[] = [
   snapshotsCommand,
   issuesCommand,
   exposureCommand,
+  mouCommand,
   feedCommand,
   demoCommand,
   infoCommand,

@@ -257,6 +257,7 @@ export interface InstrumentParty {
   capabilities: Array<{ capability: string; status: 'available' | 'not_available' | 'unknown' }>;
   sourceUrl: string | null;
   asOf: string | null;
+  notes: string | null;
 }
 
 export interface InstrumentDetail extends InstrumentSummary {

@@ -220,6 +220,7 @@ function partiesOf(db: Db, where: string, param: number): InstrumentParty[] {
     capabilities: caps.all(p.party_id) as InstrumentParty['capabilities'],
     sourceUrl: p.source_url as string | null,
     asOf: p.as_of as string | null,
+    notes: p.notes as string | null,
   }));
 }
 

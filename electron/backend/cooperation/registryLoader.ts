@@ -174,8 +174,8 @@ export function loadRegistry(db: Db, registry: RegistryFile, origin: string): vo
       `INSERT INTO instrument_rule (instrument_id, rule_kind, item, qualifier, required_capability, text, provision_key) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertParty = db.prepare(
-      `INSERT INTO instrument_party (instrument_id, authority_id, role, tier, can_request, can_receive, valid_from, valid_to, status, source_url, as_of)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING party_id`,
+      `INSERT INTO instrument_party (instrument_id, authority_id, role, tier, can_request, can_receive, valid_from, valid_to, status, source_url, as_of, notes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING party_id`,
     );
     const insertCapability = db.prepare(`INSERT INTO party_capability (party_id, capability, status) VALUES (?, ?, ?)`);
     const orNull = (b: boolean | undefined | null) => (b === undefined || b === null ? null : Number(b));
@@ -220,6 +220,7 @@ export function loadRegistry(db: Db, registry: RegistryFile, origin: string): vo
           p.status,
           p.sourceUrl ?? null,
           p.asOf ?? null,
+          p.notes ?? null,
         ) as { party_id: number };
         for (const [capability, status] of Object.entries(p.capabilities ?? {})) insertCapability.run(partyId, capability, status);
       }

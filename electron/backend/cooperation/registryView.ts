@@ -34,6 +34,7 @@ export interface PartyRow {
   validFrom: string;
   validTo: string | null;
   status: 'verified' | 'unknown' | 'synthetic';
+  notes: string | null;
   capabilities: Map<string, 'available' | 'not_available' | 'unknown'>;
 }
 
@@ -162,6 +163,7 @@ export function readRegistry(db: Db): RegistryView {
       validFrom: p.valid_from as string,
       validTo: p.valid_to as string | null,
       status: p.status as PartyRow['status'],
+      notes: p.notes as string | null,
       capabilities: capabilities.get(p.party_id as number) ?? new Map(),
     });
     parties.set(p.instrument_id as number, list);

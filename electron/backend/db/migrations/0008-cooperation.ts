@@ -76,6 +76,7 @@ export const cooperation: Migration = {
         status        TEXT NOT NULL CHECK (status IN ('verified','unknown','synthetic')),
         source_url    TEXT,
         as_of         TEXT,
+        notes         TEXT,
         CHECK (valid_to IS NULL OR valid_to > valid_from)
       );
       CREATE INDEX instrument_party_authority ON instrument_party(authority_id, instrument_id, valid_from);
