@@ -106,6 +106,8 @@ export interface FeedSyncResult {
   imported: FeedSnapshotImport[];
   /** Verified non-snapshot files (reference data, MoU registry) now held as blobs. */
   otherFiles: number;
+  /** The MoU registry the feed carried (mou/registry.json), when it was newer and got loaded. */
+  registry?: { asOf: string; sha256: string; supersededLocalEdits: number };
   seconds: number;
 }
 

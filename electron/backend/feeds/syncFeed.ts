@@ -1,3 +1,5 @@
+import { loadRegistry, registrySha256, validateRegistry } from '../cooperation/registryLoader';
+import type { RegistryFile } from '../cooperation/registrySchema';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,6 +66,9 @@ interface Target extends TargetRecord {
  * On any failure, snapshots imported by this sync are removed and no metadata is stored: what the
  * database held before stays as it was. Verified blobs stay (they are a cache, found by hash).
  */
+/** Where a feed carries the MoU registry. */
+export const MOU_REGISTRY_PATH = 'mou/registry.json';
+
 export async function syncFeed(
   db: Db,
   request: { dataDir: string; feedName: string },
@@ -166,6 +171,31 @@ export async function syncFeed(
     }
     if (finished > 0) report();
 
+    // 2b. The MoU registry (mou/registry.json): checked whole before anything is imported, so a
+    // malformed registry refuses the sync with the registry in use untouched.
+    const registryTarget = targets.find((t) => t.kind === 'mou' && t.path === MOU_REGISTRY_PATH);
+    let registryUpdate: { registry: RegistryFile; supersededLocalEdits: number } | undefined;
+    if (registryTarget) {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(fs.readFileSync(path.join(blobDir, registryTarget.sha256), 'utf8'));
+      } catch (error) {
+        throw new ContractError(
+          'INVALID_INPUT',
+          `Feed "${feed.name}": ${MOU_REGISTRY_PATH} is not JSON (${String(error)}). Nothing was changed.`,
+        );
+      }
+      const registry = validateRegistry(raw, `feed "${feed.name}" (${MOU_REGISTRY_PATH})`);
+      const current = db.prepare(`SELECT as_of AS asOf, loaded_at AS loadedAt FROM registry_load ORDER BY load_id DESC LIMIT 1`).get() as
+        { asOf: string; loadedAt: string } | undefined;
+      if (!current || registry.asOf > current.asOf) {
+        const edits = current
+          ? (db.prepare(`SELECT count(*) AS n FROM registry_edit WHERE edited_at > ?`).get(current.loadedAt) as { n: number }).n
+          : 0;
+        registryUpdate = { registry, supersededLocalEdits: edits };
+      }
+    }
+
     // 3. Snapshots: each folder of snapshot files whose exact files were not imported before.
     const imports: FeedSnapshotImport[] = [];
     for (const [group, files] of toImport) {
@@ -229,7 +259,7 @@ export async function syncFeed(
       targets: targetsVersion,
     };
     const changed = roles.some((r) => before.get(r)?.sha256 !== after.get(r)?.sha256);
-    const outcome = changed || imports.some((i) => !i.alreadyImported) || missing.length > 0 ? 'updated' : 'unchanged';
+    const outcome = changed || imports.some((i) => !i.alreadyImported) || missing.length > 0 || registryUpdate ? 'updated' : 'unchanged';
     db.transaction(() => {
       for (const role of roles) {
         const value = after.get(role)!;
@@ -243,6 +273,7 @@ export async function syncFeed(
         if (old?.sha256 !== value.sha256) saveTrustedRole(db, feed.feed_id, role, value);
       }
       for (const t of targets) upsertTarget(db, feed.feed_id, targetsVersion, t);
+      if (registryUpdate) loadRegistry(db, registryUpdate.registry, `feed "${feed.name}"`);
       finishSync(db, syncId, { outcome, message: null, bytes: bytesDownloaded, versions });
     })();
     return {
@@ -255,6 +286,15 @@ export async function syncFeed(
       bytesDownloaded,
       imported: imports,
       otherFiles: targets.filter((t) => t.kind !== 'snapshot-file').length,
+      ...(registryUpdate
+        ? {
+            registry: {
+              asOf: registryUpdate.registry.asOf,
+              sha256: registrySha256(registryUpdate.registry),
+              supersededLocalEdits: registryUpdate.supersededLocalEdits,
+            },
+          }
+        : {}),
       seconds: (performance.now() - started) / 1000,
     };
   } catch (error) {

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import shippedRegistry from '../../../../resources/cooperation/registry.json';
+import type { Db } from '../../../../electron/backend/db/openDatabase';
 import { addFeed, listFeeds } from '../../../../electron/backend/feeds/feeds.service';
 import { syncFeed } from '../../../../electron/backend/feeds/syncFeed';
 import { listSnapshots } from '../../../../electron/backend/snapshots/snapshots.repo';
@@ -130,5 +132,44 @@ describe('folder and file:// feeds', () => {
     const viaFile = await syncFeed(other.db, { dataDir: other.dataDir, feedName: 'file' });
     expect(viaFile.imported).toHaveLength(1);
     expect(listSnapshots(other.db)).toHaveLength(1);
+  });
+});
+
+describe('the MoU registry through the feed', () => {
+  const registryWith = (asOf: string, edit: (r: Record<string, unknown>) => void = () => {}) => {
+    const r = structuredClone(shippedRegistry) as unknown as Record<string, unknown> & { authorities: Array<Record<string, unknown>> };
+    r.asOf = asOf;
+    edit(r);
+    return `${JSON.stringify(r)}\n`;
+  };
+  const loads = (db: Db) =>
+    db.prepare(`SELECT origin, as_of AS asOf FROM registry_load ORDER BY load_id`).all() as Array<{ origin: string; asOf: string }>;
+
+  it('loads a newer signed registry (mou/registry.json), and refuses a malformed one whole', async () => {
+    const publisher = makePublisher();
+    fs.writeFileSync(
+      path.join(publisher.input, 'mou', 'registry.json'),
+      registryWith('2030-01-01', (r) => (r.authorities.find((a) => a.short === 'SCB')!.notes = 'Updated through the feed.')),
+    );
+    await publisher.publish();
+    const server = await serve(publisher.out);
+    const { db, dataDir } = await freshDataDir();
+    await addFeed(db, { name: 'tr', url: server.url }, { dataDir });
+    const first = await syncFeed(db, { dataDir, feedName: 'tr' });
+    expect(first.registry).toMatchObject({ asOf: '2030-01-01', supersededLocalEdits: 0 });
+    expect(loads(db).at(-1)).toEqual({ origin: 'feed "tr"', asOf: '2030-01-01' });
+    expect(db.prepare(`SELECT notes FROM authority WHERE short_name = 'SCB'`).pluck().get()).toBe('Updated through the feed.');
+
+    // A later registry with a dangling reference: the sync is refused, the registry in use stays.
+    fs.writeFileSync(
+      path.join(publisher.input, 'mou', 'registry.json'),
+      registryWith('2031-01-01', (r) => ((r.authorities[0] as Record<string, unknown>).jurisdiction = 'ZZ')),
+    );
+    await publisher.publish();
+    await expect(syncFeed(db, { dataDir, feedName: 'tr' })).rejects.toThrow(
+      /MoU registry from feed "tr" \(mou\/registry.json\) was not loaded: .*jurisdiction "ZZ"/,
+    );
+    expect(loads(db).at(-1)).toEqual({ origin: 'feed "tr"', asOf: '2030-01-01' });
+    expect(lastSync(db).outcome).toBe('failed');
   });
 });
