@@ -136,8 +136,9 @@ describe('folder and file:// feeds', () => {
 });
 
 describe('the MoU registry through the feed', () => {
-  const registryWith = (asOf: string, edit: (r: Record<string, unknown>) => void = () => {}) => {
-    const r = structuredClone(shippedRegistry) as unknown as Record<string, unknown> & { authorities: Array<Record<string, unknown>> };
+  type Editable = Record<string, unknown> & { authorities: Array<Record<string, unknown>> };
+  const registryWith = (asOf: string, edit: (r: Editable) => void = () => {}) => {
+    const r = structuredClone(shippedRegistry) as unknown as Editable;
     r.asOf = asOf;
     edit(r);
     return `${JSON.stringify(r)}\n`;
