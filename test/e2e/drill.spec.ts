@@ -102,8 +102,8 @@ test('a supervisor drills three levels down a path, goes back up, and the CLI pr
     .split('\n')
     .filter((l) => !l.startsWith('#'))
     .slice(1, -1);
-  // The seven numeric fields end each line (a label may itself contain commas).
-  const figures = exported.map((l) => l.split(',').slice(-7)).map((t) => ({ gross: Number(t[0]), trades: Number(t[2]) }));
+  // The eight numeric fields shown by default end each line (a label may itself contain commas).
+  const figures = exported.map((l) => l.split(',').slice(-8)).map((t) => ({ gross: Number(t[0]), trades: Number(t[2]) }));
   expect(figures).toEqual(shown.map((r) => ({ gross: parseFormattedNumber(r.gross), trades: parseFormattedNumber(r.trades) })));
 
   // Backspace goes up one level; the breadcrumb goes back to the top.
@@ -133,7 +133,10 @@ test('"Trades" opens exactly the trades behind a cell, sorted in the database', 
   const header = tradesGrid.locator('.ag-header-cell[col-id="notionalUsd"] .ag-header-cell-label');
   await header.click();
   await header.click(); // ascending, then descending
-  await expect(tradesGrid.locator('.ag-header-cell[col-id="notionalUsd"]')).toHaveAttribute('aria-sort', 'descending');
+  await expect(tradesGrid.locator('.ag-header-cell:not(.ag-floating-filter)[col-id="notionalUsd"]')).toHaveAttribute(
+    'aria-sort',
+    'descending',
+  );
   const readColumn = () =>
     tradesGrid
       .locator('.ag-row [col-id="notionalUsd"]')
@@ -141,4 +144,23 @@ test('"Trades" opens exactly the trades behind a cell, sorted in the database', 
   await expect.poll(async () => (await readColumn()).length).toBeGreaterThan(5);
   const values = (await readColumn()).map(parseFormattedNumber);
   expect(values).toEqual([...values].sort((a, b) => b - a));
+
+  // A column filter (notional in USD from a threshold up, typed in the floating filter) runs in the
+  // database: the count shown becomes the database's count for that filter, and every row meets it.
+  const threshold = values[9]!;
+  await tradesGrid.getByRole('spinbutton', { name: 'Notional (USD) Filter Input' }).fill(String(threshold));
+  const [demo] = (await apiCall<Array<{ snapshotId: number; isDemo: boolean }>>(served, 'snapshots.list', {})).filter((s) => s.isDemo);
+  const expected = await apiCall<{ total: number }>(served, 'exposure.trades', {
+    snapshotId: demo!.snapshotId,
+    path: ['jurisdiction'],
+    at: [rowId === '__null__' ? null : rowId],
+    columnFilters: { notionalUsd: { filterType: 'number', type: 'greaterThanOrEqual', filter: threshold } },
+    startRow: 0,
+    endRow: 1,
+  });
+  expect(expected.total).toBeGreaterThanOrEqual(9);
+  expect(expected.total).toBeLessThan(trades);
+  await expect(page.getByTestId('trades-scope')).toHaveText(`${label} · ${expected.total.toLocaleString('en-US')} trades`);
+  await expect.poll(async () => (await readColumn()).length).toBe(Math.min(20, expected.total));
+  for (const v of (await readColumn()).map(parseFormattedNumber)) expect(v).toBeGreaterThanOrEqual(threshold - 1);
 });

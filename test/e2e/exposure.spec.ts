@@ -73,10 +73,11 @@ test('the app opens on the demo data and its totals row equals a direct SQL sum'
   expect(await cell('tradeCount')).toBe(expected.trades);
   expect(await cell('counterpartyCount')).toBe(expected.counterparties);
   expect(await cell('grossNotionalUsd')).toBe(Math.round(expected.gross));
-  expect(await cell('initialMarginPostedUsd')).toBe(Math.round(expected.im));
+  expect(await cell('imPostedUsd')).toBe(Math.round(expected.im));
 
-  // The session token leaves the address bar once read, and no script or style broke the CSP.
-  expect(new URL(page.url()).hash).toBe('');
+  // The session token leaves the address bar once read (which then holds the exposure view's position), and no script or style broke the CSP.
+  expect(new URL(page.url()).hash).not.toContain('token');
+  expect(new URL(page.url()).hash).toMatch(/^#exposure\?snapshot=\d+&/);
   expect(consoleErrors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
   expect(consoleErrors).toEqual([]);
 });

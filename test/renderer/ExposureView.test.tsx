@@ -3,51 +3,20 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
 import { createStores, StoresProvider } from '../../renderer/src/stores/StoresContext';
-import type { AppInfo, DrillResult, SnapshotSummary } from '../../shared/contract';
+import type { DrillResult, SnapshotSummary } from '../../shared/contract';
+import { drillResult, info as baseInfo, snapshotSummary } from './drillData';
 import { fakeApi } from './fakeApi';
 
-const info: AppInfo = {
-  name: 'Concordat',
-  version: '9.9.9',
-  mode: 'browser',
-  dataDir: '/d',
-  schemaVersion: 1,
-  sqliteVersion: '3',
-  demoLoading: false,
-};
-const snapshot: SnapshotSummary = {
-  snapshotId: 4,
-  sourceName: 'Demo TR',
-  trLei: '9845001DEM0TR0000023',
-  regime: 'EMIR',
-  asOfDate: '2026-06-30',
-  version: 1,
-  importedAt: '2026-06-30T00:00:00Z',
-  tradeRows: 10,
-  rejectedRows: 0,
-  warningRows: 0,
-  isDemo: true,
-};
-const metrics = {
-  mtmValuationUsd: 0,
-  tradeCount: 3,
-  counterpartyCount: 2,
-  grossNotionalUsd: 2_500_000_000,
-  netNotionalUsd: -5,
-  initialMarginPostedUsd: 1_000_000,
-  unconvertedCount: 0,
-};
-const drill: DrillResult = {
-  snapshotId: 4,
-  path: ['jurisdiction'],
-  dimension: 'jurisdiction',
-  at: [],
-  rows: [{ key: 'US', label: 'United States (US)', ...metrics }],
-  totals: { ...metrics, unconvertedCount: 2 },
-};
+const info = baseInfo;
+const snapshot: SnapshotSummary = snapshotSummary();
+const drill: DrillResult = drillResult();
 
 beforeAll(() => ModuleRegistry.registerModules([AllCommunityModule]));
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  // The exposure view writes its position into the address: each test starts from a clean one.
+  window.history.replaceState(null, '', '/');
+});
 
 describe('App shell and exposure view', () => {
   it('loads info and snapshots, then shows the exposure of the newest snapshot with KPIs', async () => {
@@ -58,7 +27,13 @@ describe('App shell and exposure view', () => {
       </StoresProvider>,
     );
     await screen.findByText('$2.50bn');
-    expect(calls.find((c) => c.method === 'exposure.drill')?.input).toEqual({ snapshotId: 4, path: ['jurisdiction'], at: [] });
+    expect(calls.find((c) => c.method === 'exposure.drill')?.input).toEqual({
+      snapshotId: 4,
+      path: ['jurisdiction'],
+      at: [],
+      filters: [],
+      sort: { by: 'grossNotionalUsd', direction: 'desc' },
+    });
     for (const nav of ['Exposure', 'Trades', 'Feeds & snapshots', 'MoUs', 'Cases'])
       expect(screen.getByRole('button', { name: nav })).toBeTruthy();
     // Amounts that could not be converted are flagged, never hidden.

@@ -4,8 +4,20 @@ import { snapshotSources } from './0002-snapshot-sources';
 import { feeds } from './0003-feeds';
 import { tradeStateRowid } from './0004-trade-state-rowid';
 import { exposurePositions } from './0005-exposure-positions';
+import { exposureCells } from './0006-exposure-cells';
+import { savedViews } from './0007-saved-views';
+import { cooperation } from './0008-cooperation';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
-export const migrations: readonly Migration[] = [initialSchema, snapshotSources, feeds, tradeStateRowid, exposurePositions];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  snapshotSources,
+  feeds,
+  tradeStateRowid,
+  exposurePositions,
+  exposureCells,
+  savedViews,
+  cooperation,
+];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

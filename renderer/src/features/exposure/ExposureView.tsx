@@ -1,23 +1,41 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { DrillRow } from '../../../../shared/contract';
 import { dimensionNames } from '../../../../shared/domain/dimensionNames';
 import { drillToCsv } from '../../../../shared/domain/drillCsv';
 import { formatCount, formatUsdCompact } from '../../../../shared/domain/format';
 import { saveTextFile } from '../../components/saveTextFile';
 import { useAppStore, useExposureStore } from '../../stores/StoresContext';
+import { SavedViewsPanel } from '../views/SavedViewsPanel';
+import { ColumnsMenu } from './ColumnsMenu';
 import { DrillGrid } from './DrillGrid';
+import { visibleMetrics } from './drillColumns';
+import { FilterBar } from './FilterBar';
 import { PathBuilder } from './PathBuilder';
+import { snapshotLabel } from './snapshotLabel';
+import { ChartsPanel } from './charts/ChartsPanel';
 
 /** The market for the open snapshot, drilled along any path of dimensions down to one key. */
 export function ExposureView() {
   const snapshotId = useAppStore((s) => s.selectedSnapshotId);
   const demoLoading = useAppStore((s) => Object.values(s.jobs).some((j) => j.kind === 'demo.load'));
-  const { result, loading, error, path, at, open, setPath, drillInto, goUp } = useExposureStore((s) => s);
+  const snapshots = useAppStore((s) => s.snapshots);
   const showTrades = useAppStore((s) => s.showTrades);
-  const snapshot = useAppStore((s) => s.snapshots.find((x) => x.snapshotId === s.selectedSnapshotId));
+  const state = useExposureStore((s) => s);
+  const { result, loading, error, notice, path, at, filters, sort, compareTo, columns, search } = state;
+  const { open, setPath, drillInto, goUp, addFilter, removeFilter, setSort, setCompare, setColumns, resetColumns, loadColumns, setNotice } =
+    state;
+  const setSearch = state.setSearch;
+  const snapshot = snapshots.find((x) => x.snapshotId === snapshotId);
+  const [selected, setSelected] = useState<DrillRow>();
 
+  useEffect(() => {
+    void loadColumns();
+  }, [loadColumns]);
   useEffect(() => {
     if (snapshotId !== undefined) void open(snapshotId);
   }, [snapshotId, open]);
+
+  const current = result?.snapshotId === snapshotId ? result : undefined;
 
   if (snapshotId === undefined) {
     return (
@@ -31,92 +49,192 @@ export function ExposureView() {
       </section>
     );
   }
-  const current = result?.snapshotId === snapshotId ? result : undefined;
   const totals = current?.totals;
   const lastLevel = at.length >= path.length - 1;
+  const others = snapshots.filter((s) => s.snapshotId !== snapshotId);
+  const compareSnapshot = snapshots.find((s) => s.snapshotId === (current?.compare?.snapshotId ?? compareTo));
+  const compareName = compareSnapshot ? `snapshot ${compareSnapshot.snapshotId} (as of ${compareSnapshot.asOfDate})` : undefined;
+  const filterNote = filters.length > 0 ? ` (${filters.length} filter${filters.length > 1 ? 's' : ''})` : '';
+  const exportCsv = () => {
+    if (!current || !snapshot) return;
+    saveTextFile(
+      `concordat-exposure-snapshot-${snapshot.snapshotId}${current.compare ? `-vs-${current.compare.snapshotId}` : ''}.csv`,
+      drillToCsv({
+        result: current,
+        snapshot,
+        ...(compareSnapshot ? { compareSnapshot } : {}),
+        crumbs: at.map((c) => c.label),
+        columns: visibleMetrics(columns),
+        ...(search.trim() ? { search: search.trim() } : {}),
+        exportedAt: new Date(),
+      }),
+      'text/csv',
+    );
+  };
   return (
-    <section className="view">
-      <header className="view-header">
-        <h1>Exposure by {dimensionNames[path[at.length]!].toLowerCase()}</h1>
-        {loading && <span className="muted">Loading…</span>}
-        {result && snapshot && result.snapshotId === snapshot.snapshotId && (
-          <button
-            type="button"
-            onClick={() =>
-              saveTextFile(
-                `concordat-exposure-snapshot-${snapshot.snapshotId}.csv`,
-                drillToCsv({ result, snapshot, crumbs: at.map((c) => c.label), exportedAt: new Date() }),
-                'text/csv',
+    <div className="exposure-layout">
+      <section className="view">
+        <header className="view-header">
+          <h1>Exposure by {dimensionNames[path[at.length]!].toLowerCase()}</h1>
+          {loading && <span className="muted">Loading…</span>}
+          {current && snapshot && (
+            <button type="button" onClick={exportCsv}>
+              Export CSV
+            </button>
+          )}
+        </header>
+        <PathBuilder path={path} onChange={(p) => void setPath(p)} />
+        <div className="toolbar">
+          <FilterBar snapshotId={snapshotId} filters={filters} onAdd={(f) => void addFilter(f)} onRemove={(i) => void removeFilter(i)} />
+          <div className="toolbar-right">
+            <label className="compare-picker">
+              Compare with{' '}
+              <select
+                value={compareTo ?? ''}
+                onChange={(e) => void setCompare(e.target.value === '' ? undefined : Number(e.target.value))}
+                data-testid="compare-picker"
+              >
+                <option value="">no other snapshot</option>
+                {others.map((s) => (
+                  <option key={s.snapshotId} value={s.snapshotId}>
+                    {snapshotLabel(s)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {compareTo !== undefined && (
+              <button type="button" onClick={() => void setCompare(undefined)}>
+                Stop comparing
+              </button>
+            )}
+            <ColumnsMenu columns={columns} onChange={setColumns} onReset={resetColumns} />
+          </div>
+        </div>
+        <nav className="breadcrumb" aria-label="Drill position" data-testid="breadcrumb">
+          <button type="button" onClick={() => void goUp(0)} aria-current={at.length === 0 ? 'page' : undefined}>
+            All
+          </button>
+          {at.map((crumb, i) => (
+            <span key={i}>
+              {' › '}
+              <button
+                type="button"
+                onClick={() => void goUp(i + 1)}
+                aria-current={i === at.length - 1 ? 'page' : undefined}
+                title={dimensionNames[path[i]!]}
+              >
+                {crumb.label}
+              </button>
+            </span>
+          ))}
+        </nav>
+        {notice && (
+          <p className="notice" role="status">
+            {notice}{' '}
+            <button type="button" className="link" onClick={() => setNotice(undefined)}>
+              Dismiss
+            </button>
+          </p>
+        )}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        {totals && (
+          <div className="kpis" data-testid="exposure-kpis">
+            <Kpi label="Gross notional" value={formatUsdCompact(totals.grossNotionalUsd)} />
+            <Kpi label="Trades" value={formatCount(totals.tradeCount)} />
+            <Kpi label="Counterparties" value={formatCount(totals.counterpartyCount)} />
+            {totals.imPostedUsd !== null && <Kpi label="IM posted" value={formatUsdCompact(totals.imPostedUsd)} />}
+            {totals.unconvertedCount > 0 && <Kpi label="Not converted to USD" value={formatCount(totals.unconvertedCount)} warn />}
+          </div>
+        )}
+        {current?.compare && (
+          <p className="compare-note small" data-testid="compare-note">
+            Compared with {compareName ?? `snapshot ${current.compare.snapshotId}`}: each shown metric has Δ and Δ% columns; rows marked{' '}
+            <span className="badge badge-new">new</span> are only in this snapshot, <span className="badge badge-gone">gone</span> only in
+            the other.
+          </p>
+        )}
+        {current && (
+          <div className="grid-bar">
+            <LevelSearch value={search} onChange={(text) => void setSearch(text)} />
+            <span className="muted small" data-testid="row-count" aria-live="polite">
+              {current.rowCount > current.rows.length
+                ? `Showing the first ${formatCount(current.rows.length)} of ${formatCount(current.rowCount)} rows in this order${search.trim() ? ' that match' : ''}: find a row to narrow them.`
+                : search.trim()
+                  ? `${formatCount(current.rowCount)} ${current.rowCount === 1 ? 'row matches' : 'rows match'} “${search.trim()}”.`
+                  : `${formatCount(current.rowCount)} ${current.rowCount === 1 ? 'row' : 'rows'}.`}
+            </span>
+          </div>
+        )}
+        {current && (
+          <DrillGrid
+            result={current}
+            columns={columns}
+            onColumnsChange={setColumns}
+            sort={sort}
+            onSort={(s) => void setSort(s)}
+            {...(compareName ? { compareName } : {})}
+            onSelect={setSelected}
+            {...(lastLevel ? {} : { onDrill: (row: { key: string | null; label: string }) => void drillInto(row.key, row.label) })}
+            onUp={() => void goUp(at.length - 1)}
+            onShowTrades={(row) =>
+              showTrades(
+                row
+                  ? {
+                      path: path.slice(0, at.length + 1),
+                      at: [...at.map((c) => c.key), row.key],
+                      filters,
+                      label: [...at.map((c) => c.label), row.label].join(' › ') + filterNote,
+                    }
+                  : {
+                      path: path.slice(0, at.length),
+                      at: at.map((c) => c.key),
+                      filters,
+                      label: (at.length > 0 ? at.map((c) => c.label).join(' › ') : 'Whole snapshot') + filterNote,
+                    },
               )
             }
-          >
-            Export CSV
-          </button>
+          />
         )}
-      </header>
-      <PathBuilder path={path} onChange={(p) => void setPath(p)} />
-      <nav className="breadcrumb" aria-label="Drill position" data-testid="breadcrumb">
-        <button type="button" onClick={() => void goUp(0)} aria-current={at.length === 0 ? 'page' : undefined}>
-          All
-        </button>
-        {at.map((crumb, i) => (
-          <span key={i}>
-            {' › '}
-            <button
-              type="button"
-              onClick={() => void goUp(i + 1)}
-              aria-current={i === at.length - 1 ? 'page' : undefined}
-              title={dimensionNames[path[i]!]}
-            >
-              {crumb.label}
-            </button>
-          </span>
-        ))}
-      </nav>
-      {error && (
-        <p className="error" role="alert">
-          {error}
+        {current && <ChartsPanel result={current} {...(selected ? { selected } : {})} />}
+        <p className="footnote">
+          {lastLevel
+            ? 'Last level of the path: add a dimension to go further. '
+            : 'Enter or double-click drills into a row; Backspace or the breadcrumb goes up. '}
+          A position is one counterparty&rsquo;s side of a trade; a cross-border trade appears under both sides&rsquo; jurisdictions, and
+          every total counts each trade once. Hover a column header for its formula.
         </p>
-      )}
-      {totals && (
-        <div className="kpis" data-testid="exposure-kpis">
-          <Kpi label="Gross notional" value={formatUsdCompact(totals.grossNotionalUsd)} />
-          <Kpi label="Trades" value={formatCount(totals.tradeCount)} />
-          <Kpi label="Counterparties" value={formatCount(totals.counterpartyCount)} />
-          {totals.initialMarginPostedUsd !== null && <Kpi label="IM posted" value={formatUsdCompact(totals.initialMarginPostedUsd)} />}
-          {totals.unconvertedCount > 0 && <Kpi label="Not converted to USD" value={formatCount(totals.unconvertedCount)} warn />}
-        </div>
-      )}
-      {current && (
-        <DrillGrid
-          result={current}
-          {...(lastLevel ? {} : { onDrill: (row: { key: string | null; label: string }) => void drillInto(row.key, row.label) })}
-          onUp={() => void goUp(at.length - 1)}
-          onShowTrades={(row) =>
-            showTrades(
-              row
-                ? {
-                    path: path.slice(0, at.length + 1),
-                    at: [...at.map((c) => c.key), row.key],
-                    label: [...at.map((c) => c.label), row.label].join(' › '),
-                  }
-                : {
-                    path: path.slice(0, at.length),
-                    at: at.map((c) => c.key),
-                    label: at.length > 0 ? at.map((c) => c.label).join(' › ') : 'Whole snapshot',
-                  },
-            )
-          }
-        />
-      )}
-      <p className="footnote">
-        {lastLevel
-          ? 'Last level of the path: add a dimension to go further. '
-          : 'Enter or double-click drills into a row; Backspace or the breadcrumb goes up. '}
-        A position is one counterparty&rsquo;s side of a trade; a cross-border trade appears under both sides&rsquo; jurisdictions, and
-        every total counts each trade once. Hover a column header for its formula.
-      </p>
-    </section>
+      </section>
+      <SavedViewsPanel />
+    </div>
+  );
+}
+
+/** Finds rows of the current level by label or key (in the database, so beyond the rows shown). */
+function LevelSearch({ value, onChange }: { value: string; onChange: (text: string) => void }) {
+  const [text, setText] = useState(value);
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  // A move to another level clears the search in the store: follow it.
+  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    if (text === value) return;
+    const timer = setTimeout(() => latest.current(text), 250);
+    return () => clearTimeout(timer);
+  }, [text, value]);
+  return (
+    <input
+      type="search"
+      className="level-search"
+      aria-label="Find rows in this level"
+      placeholder="Find in this level…"
+      maxLength={200}
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+    />
   );
 }
 

@@ -1,10 +1,13 @@
 import { AgGridReact } from 'ag-grid-react';
-import type { ColDef, IDatasource } from 'ag-grid-community';
-import { useMemo, useState } from 'react';
-import type { ColumnFilter, TradeColumn, TradeRow } from '../../../../shared/contract';
+import type { ColDef, ColumnEventType, GridApi, IDatasource } from 'ag-grid-community';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ColumnFilter, ColumnState, TradeColumn, TradeRow } from '../../../../shared/contract';
 import { formatUsd } from '../../../../shared/domain/format';
 import { gridTheme } from '../../components/gridTheme';
 import { useApi, useAppStore } from '../../stores/StoresContext';
+
+/** Amounts are mostly filtered from a threshold up. */
+const numberFilterParams = { maxNumConditions: 1, defaultOption: 'greaterThanOrEqual' };
 
 const text = (field: TradeColumn, headerName: string, width = 150): ColDef<TradeRow> => ({
   field,
@@ -18,6 +21,7 @@ const usd = (field: TradeColumn, headerName: string): ColDef<TradeRow> => ({
   width: 160,
   type: 'numericColumn',
   filter: 'agNumberColumnFilter',
+  filterParams: numberFilterParams,
   valueFormatter: (p) => (typeof p.value === 'number' ? formatUsd(p.value) : '—'),
 });
 const date = (field: TradeColumn, headerName: string): ColDef<TradeRow> => ({
@@ -40,12 +44,31 @@ const columns: ColDef<TradeRow>[] = [
   text('otherCptyId', 'Other counterparty', 200),
   text('cleared', 'Cleared', 100),
   text('ccpLei', 'CCP', 200),
-  { field: 'notional', headerName: 'Notional', width: 150, type: 'numericColumn', filter: 'agNumberColumnFilter' },
+  {
+    field: 'notional',
+    headerName: 'Notional',
+    width: 150,
+    type: 'numericColumn',
+    filter: 'agNumberColumnFilter',
+    filterParams: numberFilterParams,
+  },
   text('notionalCcy', 'Ccy', 80),
   date('executionTs', 'Executed (UTC)'),
   date('expirationDate', 'Expires'),
   text('actionType', 'Action', 100),
 ];
+
+/** Column changes the user makes (not those applied from a saved layout). */
+const fromUser = (source: ColumnEventType) => source.startsWith('ui') || source === 'columnMenu' || source === 'contextMenu';
+
+/** The grid's column layout in the contract's shape (widths whole, within the allowed range). */
+const layoutOf = (api: GridApi<TradeRow>): ColumnState[] =>
+  api.getColumnState().map((c) => ({
+    colId: c.colId,
+    hide: !!c.hide,
+    ...(c.width ? { width: Math.max(20, Math.min(4000, Math.round(c.width))) } : {}),
+    pinned: c.pinned === true ? 'left' : c.pinned || null,
+  }));
 
 /**
  * The trades behind a drill cell (or the whole snapshot): paged from SQLite as the grid
@@ -57,6 +80,25 @@ export function TradesView() {
   const scope = useAppStore((s) => s.tradesScope);
   const showTrades = useAppStore((s) => s.showTrades);
   const [total, setTotal] = useState<number | undefined>();
+  const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(saveTimer.current), []);
+  /** Remembers the column layout (order, widths, visibility, pinning) shortly after the user's last change. */
+  const saveColumns = (grid: GridApi<TradeRow>, source: ColumnEventType) => {
+    if (!fromUser(source)) return;
+    const columns = layoutOf(grid);
+    clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => void api.call('views.setColumns', { grid: 'trades', columns }).catch(() => undefined), 400);
+  };
+  /** Restores the layout last used when the grid opens. */
+  const restoreColumns = (grid: GridApi<TradeRow>) => {
+    api.call('views.getColumns', { grid: 'trades' }).then(
+      ({ columns }) => {
+        if (columns.length > 0 && !grid.isDestroyed())
+          grid.applyColumnState({ state: columns.map((c) => ({ ...c, pinned: c.pinned ?? null })), applyOrder: true });
+      },
+      () => undefined,
+    );
+  };
   const datasource = useMemo<IDatasource | undefined>(
     () =>
       snapshotId === undefined
@@ -68,6 +110,7 @@ export function TradesView() {
                   snapshotId,
                   path: scope?.path ?? [],
                   at: scope?.at ?? [],
+                  filters: scope?.filters ?? [],
                   sort: params.sortModel.map((s) => ({ colId: s.colId as TradeColumn, sort: s.sort })),
                   columnFilters: params.filterModel as Partial<Record<TradeColumn, ColumnFilter>>,
                   startRow: params.startRow,
@@ -104,7 +147,12 @@ export function TradesView() {
           datasource={datasource}
           cacheBlockSize={100}
           columnDefs={columns}
-          defaultColDef={{ sortable: true, resizable: true, filterParams: { maxNumConditions: 1 } }}
+          defaultColDef={{ sortable: true, resizable: true, floatingFilter: true, filterParams: { maxNumConditions: 1 } }}
+          onGridReady={(e) => restoreColumns(e.api)}
+          onColumnMoved={(e) => e.finished && saveColumns(e.api, e.source)}
+          onColumnResized={(e) => e.finished && saveColumns(e.api, e.source)}
+          onColumnPinned={(e) => saveColumns(e.api, e.source)}
+          onColumnVisible={(e) => saveColumns(e.api, e.source)}
           enableCellTextSelection
         />
       </div>
