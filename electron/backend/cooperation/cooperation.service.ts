@@ -232,6 +232,10 @@ function editParty(db: Db, input: ParsedInputOf<'cooperation.editParty'>): Instr
   return db.transaction(() => {
     const [before] = partiesOf(db, 'p.party_id = ?', input.partyId);
     if (!before) throw new ContractError('NOT_FOUND', `No party row ${input.partyId} in the registry.`, { partyId: input.partyId });
+    const instrumentCode = db
+      .prepare(`SELECT i.code FROM instrument i JOIN instrument_party p USING (instrument_id) WHERE p.party_id = ?`)
+      .pluck()
+      .get(input.partyId) as string;
     const after = {
       tier: input.tier === undefined ? before.tier : input.tier,
       canRequest: input.canRequest === undefined ? before.canRequest : input.canRequest,
@@ -281,7 +285,15 @@ function editParty(db: Db, input: ParsedInputOf<'cooperation.editParty'>): Instr
     const [updated] = partiesOf(db, 'p.party_id = ?', input.partyId);
     db.prepare(
       `INSERT INTO registry_edit (edited_at, edited_by, entity, entity_key, before_json, after_json, reason) VALUES (?, ?, 'instrument_party', ?, ?, ?, ?)`,
-    ).run(new Date().toISOString(), currentUser(), String(input.partyId), JSON.stringify(before), JSON.stringify(updated), input.reason);
+    ).run(
+      new Date().toISOString(),
+      currentUser(),
+      // Names the row for a reader: instrument, authority and the row's id.
+      `${instrumentCode} ${before.authority} (party #${input.partyId})`,
+      JSON.stringify(before),
+      JSON.stringify(updated),
+      input.reason,
+    );
     return updated!;
   })();
 }

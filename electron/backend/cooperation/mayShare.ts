@@ -125,7 +125,7 @@ export function decide(view: RegistryView, q: MayShareQuery): ShareDecision {
         instrument: c.instrument.code,
         instrumentTitle: c.instrument.title,
         outcome: outcome === 'ALLOW' && conditions.length > 0 ? 'ALLOW_WITH_CONDITIONS' : outcome,
-        provisionKeys: [...c.provisionKeys, ...provenance.provisionKeys],
+        provisionKeys: [...new Set([...c.provisionKeys, ...provenance.provisionKeys])],
         conditions,
       };
     })

@@ -1,5 +1,4 @@
 const descriptions = {
-  mous: ['MoUs', 'The registry of memoranda of understanding and the "Can I share?" check.'],
   cases: ['Cases', 'Case files for cross-border investigations, and signed case bundles.'],
 } as const;
 
