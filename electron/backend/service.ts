@@ -1,13 +1,17 @@
 import type { MethodName, OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { AppInfo } from '../../shared/contract/app';
+import { createCooperationHandlers } from './cooperation/cooperation.service';
+import { addRequestEvent, createRequest, getRequest, listRequests, updateRequest } from './cooperation/requests.repo';
 import type { Db } from './db/openDatabase';
 import { drill } from './exposure/drill';
+import { exposureSeries } from './exposure/series';
 import { tradesBehind } from './exposure/trades';
 import { createFeedHandlers } from './feeds/feeds.service';
 import type { JobManager } from './jobs/jobManager';
 import { exportIssuesCsv, getRejectedRow, listIssues, listSnapshotFiles, summariseIssues } from './snapshots/issues.repo';
 import { listSnapshots } from './snapshots/snapshots.repo';
 import { startImport } from './snapshots/startImport';
+import { getColumns, listViews, removeView, saveView, setColumns } from './views/views.repo';
 
 /** One handler per contract method, typed from the contract: a missing or mistyped one fails the typecheck. */
 export type Handlers = {
@@ -34,8 +38,20 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     'snapshots.rejectedRow': (input) => getRejectedRow(ctx.db, input.snapshotId, input.file, input.line),
     'exposure.drill': (input) => drill(ctx.db, input),
     'exposure.trades': (input) => tradesBehind(ctx.db, input),
+    'exposure.series': (input) => exposureSeries(ctx.db, input),
     'jobs.list': () => ctx.jobs.list(),
     'jobs.cancel': (input) => ({ cancelled: ctx.jobs.cancel(input.jobId) }),
     ...createFeedHandlers(ctx),
+    ...createCooperationHandlers(ctx),
+    'views.list': () => listViews(ctx.db),
+    'views.save': (input) => saveView(ctx.db, input.name, input.state),
+    'views.remove': (input) => removeView(ctx.db, input.viewId),
+    'views.getColumns': (input) => getColumns(ctx.db, input.grid),
+    'views.setColumns': (input) => setColumns(ctx.db, input.grid, input.columns),
+    'requests.list': (input) => listRequests(ctx.db, input),
+    'requests.get': (input) => getRequest(ctx.db, input.requestId, input.asOf),
+    'requests.create': (input) => createRequest(ctx.db, input),
+    'requests.update': (input) => updateRequest(ctx.db, input),
+    'requests.addEvent': (input) => addRequestEvent(ctx.db, input),
   } satisfies Handlers;
 }

@@ -2,8 +2,10 @@ import { useEffect } from 'react';
 import { JobsBar } from './components/JobsBar';
 import { NavBar } from './components/NavBar';
 import { SnapshotPicker } from './components/SnapshotPicker';
+import { CooperationView } from './features/cooperation/CooperationView';
 import { ExposureView } from './features/exposure/ExposureView';
 import { PlannedView } from './features/planned/PlannedView';
+import { RequestsView } from './features/requests/RequestsView';
 import { SnapshotsView } from './features/snapshots/SnapshotsView';
 import { TradesView } from './features/trades/TradesView';
 import { useAppStore } from './stores/StoresContext';
@@ -35,7 +37,8 @@ export function App() {
           {view === 'exposure' && <ExposureView />}
           {view === 'feeds' && <SnapshotsView />}
           {view === 'trades' && <TradesView />}
-          {view === 'mous' && <PlannedView feature="mous" />}
+          {view === 'mous' && <CooperationView />}
+          {view === 'requests' && <RequestsView />}
           {view === 'cases' && <PlannedView feature="cases" />}
         </main>
       </div>

@@ -1,17 +1,24 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './method';
 import { appMethods } from './app';
+import { cooperationMethods } from './cooperation';
 import { exposureMethods } from './exposure';
 import { feedsMethods } from './feeds';
 import { jobsMethods, type JobsEvents } from './jobs';
+import { requestsMethods } from './requests';
 import { snapshotsMethods } from './snapshots';
+import { viewsMethods } from './views';
 
 export * from './app';
+export * from './cooperation';
 export * from './errors';
 export * from './exposure';
 export * from './feeds';
 export * from './jobs';
+export * from './metricIds';
+export * from './requests';
 export * from './snapshots';
+export * from './views';
 export type { MethodSpec } from './method';
 
 /** Every method of the API, by name. The only place channel names exist. */
@@ -21,6 +28,9 @@ export const contract = {
   ...exposureMethods,
   ...jobsMethods,
   ...feedsMethods,
+  ...viewsMethods,
+  ...cooperationMethods,
+  ...requestsMethods,
 } as const;
 
 export type Contract = typeof contract;

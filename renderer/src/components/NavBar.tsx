@@ -6,6 +6,7 @@ const items: ReadonlyArray<{ view: View; label: string }> = [
   { view: 'trades', label: 'Trades' },
   { view: 'feeds', label: 'Feeds & snapshots' },
   { view: 'mous', label: 'MoUs' },
+  { view: 'requests', label: 'Requests' },
   { view: 'cases', label: 'Cases' },
 ];
 

@@ -1,24 +1,41 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useLayoutEffect, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { ApiClient } from '../api/client';
+import { connectViewUrl } from '../features/exposure/viewHash';
 import { createAppStore, type AppState, type AppStore } from './app.store';
+import { createCooperationStore, type CooperationState, type CooperationStore } from './cooperation.store';
 import { createExposureStore, type ExposureState, type ExposureStore } from './exposure.store';
+import { createRequestsStore, type RequestsState, type RequestsStore } from './requests.store';
 import { createSnapshotsStore, type SnapshotsState, type SnapshotsStore } from './snapshots.store';
+import { createViewsStore, type ViewsState, type ViewsStore } from './views.store';
 
 export interface Stores {
   api: ApiClient;
   app: AppStore;
   exposure: ExposureStore;
   snapshots: SnapshotsStore;
+  views: ViewsStore;
+  cooperation: CooperationStore;
+  requests: RequestsStore;
 }
 
 export function createStores(api: ApiClient): Stores {
-  return { api, app: createAppStore(api), exposure: createExposureStore(api), snapshots: createSnapshotsStore(api) };
+  return {
+    api,
+    app: createAppStore(api),
+    exposure: createExposureStore(api),
+    snapshots: createSnapshotsStore(api),
+    views: createViewsStore(api),
+    cooperation: createCooperationStore(api),
+    requests: createRequestsStore(api),
+  };
 }
 
 const StoresContext = createContext<Stores | null>(null);
 
 export function StoresProvider({ stores, children }: { stores: Stores; children: ReactNode }) {
+  // The exposure view's position lives in the address too (before any view's effects run, so they see it).
+  useLayoutEffect(() => connectViewUrl(stores, window), [stores]);
   return <StoresContext.Provider value={stores}>{children}</StoresContext.Provider>;
 }
 
@@ -38,6 +55,18 @@ export function useExposureStore<T>(selector: (s: ExposureState) => T): T {
 
 export function useSnapshotsStore<T>(selector: (s: SnapshotsState) => T): T {
   return useStore(useStores().snapshots, selector);
+}
+
+export function useViewsStore<T>(selector: (s: ViewsState) => T): T {
+  return useStore(useStores().views, selector);
+}
+
+export function useCooperationStore<T>(selector: (s: CooperationState) => T): T {
+  return useStore(useStores().cooperation, selector);
+}
+
+export function useRequestsStore<T>(selector: (s: RequestsState) => T): T {
+  return useStore(useStores().requests, selector);
 }
 
 /** The API client, for views that page data straight into a grid (infinite row model). */

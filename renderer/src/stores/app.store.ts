@@ -1,14 +1,16 @@
 import { createStore } from 'zustand/vanilla';
-import type { AppInfo, Dimension, JobDone, JobProgress, SnapshotSummary } from '../../../shared/contract';
+import type { AppInfo, Dimension, DimensionFilter, JobDone, JobProgress, SnapshotSummary } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 
-export const views = ['exposure', 'trades', 'feeds', 'mous', 'cases'] as const;
+export const views = ['exposure', 'trades', 'feeds', 'mous', 'requests', 'cases'] as const;
 export type View = (typeof views)[number];
 
 /** The drill cell whose trades the Trades view shows (none: the whole snapshot). */
 export interface TradesScope {
   path: Dimension[];
   at: (string | null)[];
+  /** The drill's filters, which the trades behind a cell meet too. */
+  filters?: DimensionFilter[];
   /** Breadcrumb of the cell, e.g. "United States (US) › Alpha Group". */
   label: string;
 }
