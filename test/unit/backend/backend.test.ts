@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../../electron/backend/backend';
 import { inProcessExecutor, workerExecutor } from '../../../electron/backend/jobs/executors';
@@ -88,4 +89,25 @@ describe('worker-thread executor', () => {
     expect(((await backend.call('snapshots.list', {})) as unknown[]).length).toBe(1);
     await backend.close();
   });
+});
+
+describe('a write while another connection holds the write lock', () => {
+  it('is refused as UNAVAILABLE with a plain message after the busy timeout, and nothing is written', async () => {
+    const dataDir = tempDir();
+    const backend = await Backend.open({ dataDir, mode: 'cli', version: 't', executor: inProcessExecutor, loadDemoOnFirstStart: false });
+    const other = new Database(path.join(dataDir, 'concordat.db'));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(
+        backend.call('views.setColumns', { grid: 'drill', columns: [{ colId: 'tradeCount', hide: true }] }),
+      ).rejects.toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringContaining('busy finishing a long write'),
+      });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(await backend.call('views.getColumns', { grid: 'drill' })).toEqual({ columns: [] });
+  }, 20_000);
 });
