@@ -25,9 +25,7 @@ export const viewStateSchema = z
     snapshotId: snapshotIdSchema,
     path: z.array(z.enum(dimensions)).min(1).max(dimensions.length),
     /** The keys chosen on the way down, with the labels the breadcrumb shows. */
-    at: z
-      .array(z.object({ key: z.string().max(120).nullable(), label: z.string().max(300) }).strict())
-      .max(dimensions.length - 1),
+    at: z.array(z.object({ key: z.string().max(120).nullable(), label: z.string().max(300) }).strict()).max(dimensions.length - 1),
     filters: z.array(dimensionFilterSchema).max(dimensions.length),
     sort: drillSortSchema,
     compareTo: snapshotIdSchema.optional(),
@@ -45,11 +43,7 @@ export interface SavedView {
   updatedAt: string;
 }
 
-const viewName = z
-  .string()
-  .trim()
-  .min(1, 'a view needs a name')
-  .max(120, 'a view name has at most 120 characters');
+const viewName = z.string().trim().min(1, 'a view needs a name').max(120, 'a view name has at most 120 characters');
 
 export const viewsMethods = {
   /** Saved views, by name. */
