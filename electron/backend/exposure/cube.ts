@@ -1,5 +1,6 @@
 import { dimensions, type Dimension } from '../../../shared/contract/exposure';
 import type { Db } from '../db/openDatabase';
+import { LruMap, perDatabase } from '../db/perDatabase';
 import { dimensionColumn } from './dimensionColumns';
 
 /**
@@ -87,26 +88,17 @@ export interface Condition {
   value: string | null;
 }
 
-const CACHE_SIZE = 4;
-const cache = new Map<number, Cube>();
+/** The cubes of the snapshots in use, per database: a few, most recently used first. */
+const cubes = perDatabase(() => new LruMap<number, Cube>(4));
 
 /** The cube of a snapshot, loaded on first use and kept among the most recently used. */
 export function cubeOf(db: Db, snapshotId: number): Cube {
+  const cache = cubes(db);
   const hit = cache.get(snapshotId);
-  if (hit) {
-    cache.delete(snapshotId);
-    cache.set(snapshotId, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const cube = loadCube(db, snapshotId);
   cache.set(snapshotId, cube);
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return cube;
-}
-
-/** Forgets loaded cubes (tests that rebuild a snapshot's rollups in place). */
-export function clearCubeCache(): void {
-  cache.clear();
 }
 
 function loadCube(db: Db, snapshotId: number): Cube {

@@ -1,6 +1,7 @@
 import type { Dimension } from '../../../shared/contract/exposure';
 import { jurisdictionLabel } from '../../../shared/domain/jurisdictions';
 import type { Db } from '../db/openDatabase';
+import { LruMap, perDatabase } from '../db/perDatabase';
 
 const contractKinds: Record<string, string> = {
   FUTR: 'Future',
@@ -51,14 +52,13 @@ export function labelKeys(db: Db, snapshotId: number, dimension: Dimension, keys
 }
 
 /** A snapshot's entity names by LEI (a level may list tens of thousands of counterparties). */
-const entityNameCache = new Map<number, Map<string, string>>();
+const entityNameCache = perDatabase(() => new LruMap<number, Map<string, string>>(4));
 function entityNames(db: Db, snapshotId: number): Map<string, string> {
-  let names = entityNameCache.get(snapshotId);
+  let names = entityNameCache(db).get(snapshotId);
   if (!names) {
     const rows = db.prepare(`SELECT lei, legal_name FROM entity WHERE snapshot_id = ? AND legal_name IS NOT NULL`).raw().all(snapshotId);
     names = new Map(rows as Array<[string, string]>);
-    entityNameCache.set(snapshotId, names);
-    if (entityNameCache.size > 4) entityNameCache.delete(entityNameCache.keys().next().value!);
+    entityNameCache(db).set(snapshotId, names);
   }
   return names;
 }

@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/contract/exposure';
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/openDatabase';
+import { LruMap } from '../db/perDatabase';
 import { cubeOf, sumLevel, type Accumulators, type CellSums, type Condition, type Cube, type LevelResult } from './cube';
 import { holderDimensions } from './dimensionColumns';
 import { labelKeys } from './dimensionLabels';
@@ -228,16 +229,20 @@ function hhi(sumOfSquares: number, whole: number): number | null {
  * Gross notional of everything matching some conditions: the level above's total, which the
  * previous drill step usually just computed, so the last few are remembered.
  */
-const totalGrossCache = new Map<string, number>();
-function conditionsKey(cube: Cube, conditions: readonly Condition[]): string {
-  return `${cube.snapshotId}|${JSON.stringify(conditions.map((c) => [c.dimension, c.value]))}`;
+const totalGrossCache = new WeakMap<Cube, LruMap<string, number>>();
+function totalsOf(cube: Cube): LruMap<string, number> {
+  let totals = totalGrossCache.get(cube);
+  if (!totals) totalGrossCache.set(cube, (totals = new LruMap(64)));
+  return totals;
+}
+function conditionsKey(conditions: readonly Condition[]): string {
+  return JSON.stringify(conditions.map((c) => [c.dimension, c.value]));
 }
 function rememberTotalGross(cube: Cube, conditions: readonly Condition[], gross: number): void {
-  totalGrossCache.set(conditionsKey(cube, conditions), gross);
-  if (totalGrossCache.size > 64) totalGrossCache.delete(totalGrossCache.keys().next().value!);
+  totalsOf(cube).set(conditionsKey(conditions), gross);
 }
 function levelTotalGross(cube: Cube, conditions: readonly Condition[]): number {
-  const hit = totalGrossCache.get(conditionsKey(cube, conditions));
+  const hit = totalsOf(cube).get(conditionsKey(conditions));
   if (hit !== undefined) return hit;
   const gross = sumLevel(cube, conditions, null, { total: true }).total?.gross ?? 0;
   rememberTotalGross(cube, conditions, gross);

@@ -1,6 +1,7 @@
 import type { ColumnFilter, Dimension, TradeColumn, TradesPage, TradeRow } from '../../../shared/contract/exposure';
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/openDatabase';
+import { LruMap, perDatabase } from '../db/perDatabase';
 import { dimensionColumn } from './dimensionColumns';
 
 export interface TradesQuery {
@@ -108,17 +109,16 @@ export function tradesBehind(db: Db, q: TradesQuery): TradesPage {
                 JOIN trade_state t ON t.rowid = k.trade_row${outer.length > 0 ? ` WHERE ${outer.join(' AND ')}` : ''}`;
   const order = [...q.sort.map((s) => `${columnSql[s.colId]} ${s.sort === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`), 't.uti'].join(', ');
   const cacheKey = JSON.stringify([q.snapshotId, cell, q.columnFilters, q.sort]);
-  let ordered = orderCache.get(cacheKey);
-  if (ordered) orderCache.delete(cacheKey);
-  else {
+  const orders = orderCache(db);
+  let ordered = orders.get(cacheKey);
+  if (!ordered) {
     const ids = db
       .prepare(`SELECT t.rowid ${from} ORDER BY ${order}`)
       .pluck()
       .all(...params, ...outerParams) as number[];
     ordered = Float64Array.from(ids);
+    orders.set(cacheKey, ordered);
   }
-  orderCache.set(cacheKey, ordered);
-  while (orderCache.size > ORDER_CACHE_SIZE) orderCache.delete(orderCache.keys().next().value!);
   const select = (Object.entries(columnSql) as Array<[TradeColumn, string]>).map(([name, sql]) => `${sql} AS ${name}`).join(', ');
   const byRowid = db.prepare(`SELECT ${select} FROM trade_state t WHERE t.rowid = ?`);
   const rows: TradeRow[] = [];
@@ -131,5 +131,4 @@ export function tradesBehind(db: Db, q: TradesQuery): TradesPage {
  * one sorted pass in SQLite; every further block (the infinite grid scrolling, or jumping to
  * the end) reads its hundred rows by rowid. Snapshots never change, so an order stays valid.
  */
-const ORDER_CACHE_SIZE = 4;
-const orderCache = new Map<string, Float64Array>();
+const orderCache = perDatabase(() => new LruMap<string, Float64Array>(4));

@@ -470,3 +470,39 @@ describe('large levels', () => {
     );
   });
 });
+
+describe('two databases in one process', () => {
+  it('keep their own cached figures, though their snapshots share an id', async () => {
+    const figures = [];
+    for (const trades of [1200, 2500]) {
+      const data = fileTempDir();
+      const demo = await generateDemoData({ trades, seed: 5, outDir: data });
+      const own = (await openDatabase(fileTempDir())).db;
+      const id = (await importSnapshot(own, { files: Object.values(demo.files), sourceName: 'T', regime: 'EMIR', asOfDate: '2026-06-30' }))
+        .snapshotId;
+      const live = (
+        own
+          .prepare(
+            `SELECT count(DISTINCT uti) AS n FROM trade_state WHERE snapshot_id = ? AND coalesce(action_type, '') NOT IN ('TERM', 'EROR')`,
+          )
+          .get(id) as { n: number }
+      ).n;
+      figures.push({ own, id, live });
+    }
+    expect(figures[0]!.id).toBe(figures[1]!.id);
+    for (const { own, id, live } of [...figures, ...figures]) {
+      expect(drill(own, { snapshotId: id, path: ['venue'], at: [], filters: [] }).totals.tradeCount).toBe(live);
+      const page = tradesBehind(own, {
+        snapshotId: id,
+        path: [],
+        at: [],
+        filters: [],
+        columnFilters: {},
+        sort: [{ colId: 'notionalUsd', sort: 'desc' }],
+        startRow: 0,
+        endRow: 1,
+      });
+      expect(page.total).toBe(live);
+    }
+  }, 60_000);
+});
