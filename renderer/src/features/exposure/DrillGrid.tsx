@@ -101,6 +101,12 @@ export function DrillGrid(props: DrillGridProps) {
     if (gridApi.current && !gridApi.current.isDestroyed()) gridApi.current.deselectAll();
   }, [level]);
 
+  const dimensionRef = useRef(result.dimension);
+  dimensionRef.current = result.dimension;
+  useEffect(() => {
+    if (gridApi.current && !gridApi.current.isDestroyed()) gridApi.current.refreshHeader();
+  }, [result.dimension]);
+
   const columnDefs = useMemo<ColDef<GridRow>[]>(() => {
     const byId = new Map(columns.map((e) => [e.colId, e]));
     const sortOf = (colId: string) => (sort.by === colId ? sort.direction : null);
@@ -115,7 +121,7 @@ export function DrillGrid(props: DrillGridProps) {
       hide: !!entry.hide,
       pinned: entry.pinned ?? null,
       wrapHeaderText: true,
-      autoHeaderHeight: true,
+      autoHeaderHeight: false,
       sortable: true,
       sortingOrder: ['desc', 'asc'],
       comparator: keepOrder,
@@ -139,7 +145,7 @@ export function DrillGrid(props: DrillGridProps) {
         hide: !!entry.hide,
         pinned: entry.pinned ?? null,
         wrapHeaderText: true,
-        autoHeaderHeight: true,
+        autoHeaderHeight: false,
         sortable: false,
         valueGetter: (p) => (kind === 'delta' ? changeOf(c.field, p.data).delta : changeOf(c.field, p.data).deltaPct),
         valueFormatter: (p) => {
@@ -157,7 +163,9 @@ export function DrillGrid(props: DrillGridProps) {
         defs.push({
           colId: labelColId,
           field: 'label',
-          headerName: dimensionNames[result.dimension],
+          // Read at render time, so a move to another level keeps the same column definitions
+          // (rebuilding every column per level cost more than the rows themselves).
+          headerValueGetter: () => dimensionNames[dimensionRef.current],
           width: widthOf(entry, labelColId),
           pinned: entry.pinned === undefined ? 'left' : entry.pinned,
           lockVisible: true,
@@ -186,19 +194,11 @@ export function DrillGrid(props: DrillGridProps) {
       resizable: false,
       suppressMovable: true,
       lockPosition: 'right',
-      cellRenderer: (p: { data: GridRow | undefined }) => (
-        <button
-          type="button"
-          className="link"
-          onClick={() => latest.current.onShowTrades?.(isTotal(p.data) ? null : (p.data as DrillRow))}
-          aria-label="Show the trades behind this row"
-        >
-          Trades ›
-        </button>
-      ),
+      cellRenderer: TradesCell,
+      cellRendererParams: { onShow: (row: GridRow | undefined) => latest.current.onShowTrades?.(isTotal(row) ? null : (row as DrillRow)) },
     });
     return defs;
-  }, [columns, comparing, compareName, result.dimension, sort]);
+  }, [columns, comparing, compareName, sort]);
 
   const totals = useMemo<GridRow[]>(
     () => [
@@ -244,6 +244,8 @@ export function DrillGrid(props: DrillGridProps) {
         pinnedBottomRowData={totals}
         getRowId={(p: GetRowIdParams<GridRow>) => (p.data.key === null ? '__null__' : p.data.key)}
         rowClassRules={rowClassRules}
+        // Two lines of wrapped header text; a fixed height spares a measuring pass per level.
+        headerHeight={52}
         defaultColDef={{ resizable: true }}
         onGridReady={(e) => (gridApi.current = e.api)}
         rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
@@ -265,5 +267,14 @@ export function DrillGrid(props: DrillGridProps) {
         ensureDomOrder
       />
     </div>
+  );
+}
+
+/** The "Trades ›" button of a row or the totals (a stable component: grids re-render it cheaply). */
+function TradesCell(p: { data: GridRow | undefined; onShow: (row: GridRow | undefined) => void }) {
+  return (
+    <button type="button" className="link" onClick={() => p.onShow(p.data)} aria-label="Show the trades behind this row">
+      Trades ›
+    </button>
   );
 }
