@@ -1,37 +1,13 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { plainMetrics as metrics } from './drillData';
 import type { ApiClient } from '../../renderer/src/api/client';
 import { ChartsPanel } from '../../renderer/src/features/exposure/charts/ChartsPanel';
 import { createStores, StoresProvider } from '../../renderer/src/stores/StoresContext';
-import type { DrillResult, DrillRow, ExposureMetrics, InputOf, Series } from '../../shared/contract';
+import type { DrillResult, DrillRow, InputOf, Series } from '../../shared/contract';
 import { fakeApi } from './fakeApi';
 
 afterEach(cleanup);
-
-function metrics(overrides: Partial<ExposureMetrics> = {}): ExposureMetrics {
-  return {
-    tradeCount: 1,
-    counterpartyCount: 2,
-    grossNotionalUsd: 100,
-    netNotionalUsd: 0,
-    deltaAdjustedNotionalUsd: 0,
-    modelledDeltaCount: 0,
-    deltaMissingCount: 0,
-    mtmValuationUsd: 0,
-    imPostedUsd: null,
-    vmPostedUsd: null,
-    imCollectedUsd: null,
-    vmCollectedUsd: null,
-    excessCollateralUsd: null,
-    marginCoverage: null,
-    effectiveLeverage: null,
-    shareOfParent: null,
-    concentrationHhi: null,
-    crossBorderShare: null,
-    unconvertedCount: 0,
-    ...overrides,
-  };
-}
 
 const drillRow = (key: string, label: string, gross: number): DrillRow => ({ key, label, ...metrics({ grossNotionalUsd: gross }) });
 

@@ -1,33 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatTick, formatShare, SHARE_BAR_LIMIT, seriesValues, shareBars } from '../../renderer/src/features/exposure/charts/chartData';
-import type { ExposureMetrics, SeriesPoint } from '../../shared/contract';
+import { plainMetrics as metrics } from './drillData';
+import type { SeriesPoint } from '../../shared/contract';
 
 const row = (key: string | null, grossNotionalUsd: number) => ({ key, label: key ?? 'Unknown', grossNotionalUsd });
-
-function metrics(overrides: Partial<ExposureMetrics> = {}): ExposureMetrics {
-  return {
-    tradeCount: 1,
-    counterpartyCount: 2,
-    grossNotionalUsd: 100,
-    netNotionalUsd: 0,
-    deltaAdjustedNotionalUsd: 0,
-    modelledDeltaCount: 0,
-    deltaMissingCount: 0,
-    mtmValuationUsd: 0,
-    imPostedUsd: null,
-    vmPostedUsd: null,
-    imCollectedUsd: null,
-    vmCollectedUsd: null,
-    excessCollateralUsd: null,
-    marginCoverage: null,
-    effectiveLeverage: null,
-    shareOfParent: null,
-    concentrationHhi: null,
-    crossBorderShare: null,
-    unconvertedCount: 0,
-    ...overrides,
-  };
-}
 
 describe('shareBars', () => {
   it('keeps every row, largest first, when there are no more than the limit', () => {

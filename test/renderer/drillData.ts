@@ -1,6 +1,32 @@
 import type { AppInfo, DrillResult, ExposureMetrics, SnapshotSummary } from '../../shared/contract';
 
 /** Every metric of a drill row, with overrides. */
+/** Metrics of a plain row: small counts, margin and ratios not computable (null). */
+export function plainMetrics(over: Partial<ExposureMetrics> = {}): ExposureMetrics {
+  return {
+    tradeCount: 1,
+    counterpartyCount: 2,
+    grossNotionalUsd: 100,
+    netNotionalUsd: 0,
+    deltaAdjustedNotionalUsd: 0,
+    modelledDeltaCount: 0,
+    deltaMissingCount: 0,
+    mtmValuationUsd: 0,
+    imPostedUsd: null,
+    vmPostedUsd: null,
+    imCollectedUsd: null,
+    vmCollectedUsd: null,
+    excessCollateralUsd: null,
+    marginCoverage: null,
+    effectiveLeverage: null,
+    shareOfParent: null,
+    concentrationHhi: null,
+    crossBorderShare: null,
+    unconvertedCount: 0,
+    ...over,
+  };
+}
+
 export function metrics(over: Partial<ExposureMetrics> = {}): ExposureMetrics {
   return {
     tradeCount: 3,
