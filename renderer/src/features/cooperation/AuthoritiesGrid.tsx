@@ -4,7 +4,7 @@ import { useId, useMemo, useState } from 'react';
 import type { AuthoritySummary, InstrumentSummary } from '../../../../shared/contract';
 import { gridTheme } from '../../components/gridTheme';
 import { label, membershipOn, membershipText, today, validDate, yesNoUnknown } from './labels';
-import { SourceLink, SyntheticBadge } from './parts';
+import { FilterSelect, SourceLink, SyntheticBadge } from './parts';
 
 /** The instruments whose memberships the grid shows as columns: multilateral ones, most members first. */
 export function membershipColumns(authorities: AuthoritySummary[], instruments: InstrumentSummary[]): string[] {
@@ -105,17 +105,12 @@ export function AuthoritiesGrid({ authorities, instruments }: { authorities: Aut
   return (
     <section className="coop-section" aria-label="Authorities">
       <div className="filters" role="group" aria-label="Filter authorities">
-        <label>
-          Jurisdiction{' '}
-          <select value={jurisdiction} onChange={(e) => setJurisdiction(e.target.value)}>
-            <option value="">all</option>
-            {jurisdictions.map(([code, name]) => (
-              <option key={code} value={code}>
-                {code} — {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Jurisdiction"
+          value={jurisdiction}
+          onChange={setJurisdiction}
+          options={jurisdictions.map(([code, name]) => [code, `${code} — ${name}`] as const)}
+        />
         <label>
           Status / tier{' '}
           <select value={membership} onChange={(e) => setMembership(e.target.value)}>
@@ -131,17 +126,7 @@ export function AuthoritiesGrid({ authorities, instruments }: { authorities: Aut
             ))}
           </select>
         </label>
-        <label>
-          Type{' '}
-          <select value={type} onChange={(e) => setType(e.target.value)}>
-            <option value="">all</option>
-            {types.map((t) => (
-              <option key={t} value={t}>
-                {label(t)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Type" value={type} onChange={setType} options={types.map((t) => [t, label(t)] as const)} />
         <label htmlFor={`${ids}-search`}>Search</label>
         <input id={`${ids}-search`} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         <span className="muted small" role="status">

@@ -4,7 +4,7 @@ import { useId, useMemo, useState } from 'react';
 import type { AuthoritySummary, InstrumentSummary } from '../../../../shared/contract';
 import { gridTheme } from '../../components/gridTheme';
 import { bindingText, label, today } from './labels';
-import { SyntheticBadge } from './parts';
+import { FilterSelect, SyntheticBadge } from './parts';
 
 type InstrumentStatus = 'in_force' | 'not_yet_effective' | 'terminated';
 
@@ -112,28 +112,8 @@ export function InstrumentsGrid({
   return (
     <section className="coop-section" aria-label="Instruments">
       <div className="filters" role="group" aria-label="Filter instruments">
-        <label>
-          Function{' '}
-          <select value={fn} onChange={(e) => setFn(e.target.value)}>
-            <option value="">all</option>
-            {functions.map((f) => (
-              <option key={f} value={f}>
-                {label(f)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Form{' '}
-          <select value={form} onChange={(e) => setForm(e.target.value)}>
-            <option value="">all</option>
-            {forms.map((f) => (
-              <option key={f} value={f}>
-                {label(f)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Function" value={fn} onChange={setFn} options={functions.map((f) => [f, label(f)] as const)} />
+        <FilterSelect label="Form" value={form} onChange={setForm} options={forms.map((f) => [f, label(f)] as const)} />
         <label>
           Tier{' '}
           <select value={tier} onChange={(e) => setTier(e.target.value)}>
@@ -147,17 +127,12 @@ export function InstrumentsGrid({
             ))}
           </select>
         </label>
-        <label>
-          Status{' '}
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">all</option>
-            {(Object.keys(statusText) as InstrumentStatus[]).map((s) => (
-              <option key={s} value={s}>
-                {statusText[s]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Status"
+          value={status}
+          onChange={setStatus}
+          options={(Object.keys(statusText) as InstrumentStatus[]).map((s) => [s, statusText[s]] as const)}
+        />
         <label htmlFor={`${ids}-search`}>Search</label>
         <input id={`${ids}-search`} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         <span className="muted small" role="status">

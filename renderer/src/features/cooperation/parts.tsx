@@ -138,3 +138,36 @@ export function described(id: string, error: string | undefined, hint?: boolean)
   const ids = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ');
   return { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined } as const;
 }
+
+/**
+ * A grid filter: a labelled select whose first choice, "all", filters nothing. Options are
+ * [value, text] pairs; `children` may add more (option groups, special choices) after them.
+ */
+export function FilterSelect({
+  label,
+  value,
+  onChange,
+  options = [],
+  children,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  options?: ReadonlyArray<readonly [string, string]>;
+  children?: ReactNode;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">all</option>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+        {children}
+      </select>
+    </label>
+  );
+}
