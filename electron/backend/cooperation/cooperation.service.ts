@@ -14,6 +14,7 @@ import type { ParsedInputOf } from '../../../shared/contract';
 import { closeMatches } from '../../../shared/domain/closeMatches';
 import type { Db } from '../db/openDatabase';
 import type { Handlers } from '../service';
+import { consentById, listConsents } from './consents.repo';
 import { decide, ENGINE_VERSION } from './mayShare';
 import { readRegistry } from './registryView';
 
@@ -313,29 +314,6 @@ function listEdits(db: Db): RegistryEdit[] {
   );
 }
 
-const consentSql = `SELECT c.*, g.short_name AS granted_by_name, t.short_name AS granted_to_name FROM consent c
-  JOIN authority g ON g.authority_id = c.granted_by JOIN authority t ON t.authority_id = c.granted_to`;
-
-function consentRow(c: Record<string, string | number | null>): ConsentRow {
-  return {
-    consentId: c.consent_id as number,
-    grantedBy: c.granted_by_name as string,
-    grantedTo: c.granted_to_name as string,
-    category: c.category as string | null,
-    purpose: c.purpose as string,
-    conditions: c.conditions as string | null,
-    grantedAt: c.granted_at as string,
-    expiresAt: c.expires_at as string | null,
-    evidenceRef: c.evidence_ref as string | null,
-    recordedAt: c.recorded_at as string,
-    recordedBy: c.recorded_by as string,
-  };
-}
-
-function listConsents(db: Db): ConsentRow[] {
-  return (db.prepare(`${consentSql} ORDER BY c.consent_id DESC`).all() as Array<Record<string, string | number | null>>).map(consentRow);
-}
-
 function authorityId(db: Db, name: string, field: string): number {
   const row = db.prepare(`SELECT authority_id FROM authority WHERE short_name = ? COLLATE NOCASE`).get(name) as
     { authority_id: number } | undefined;
@@ -367,5 +345,5 @@ function addConsent(db: Db, input: ParsedInputOf<'cooperation.addConsent'>): Con
       new Date().toISOString(),
       currentUser(),
     ) as { consent_id: number };
-  return consentRow(db.prepare(`${consentSql} WHERE c.consent_id = ?`).get(id) as Record<string, string | number | null>);
+  return consentById(db, id);
 }

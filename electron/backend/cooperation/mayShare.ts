@@ -1,4 +1,5 @@
 import type {
+  ConsentRow,
   MayShareQuery,
   Outcome,
   Purpose,
@@ -10,7 +11,7 @@ import type {
 } from '../../../shared/contract/cooperation';
 import { ContractError } from '../../../shared/contract/errors';
 import { closeMatches } from '../../../shared/domain/closeMatches';
-import type { AuthorityRow, ConsentView, InstrumentRow, PartyRow, RegistryView } from './registryView';
+import type { AuthorityRow, InstrumentRow, PartyRow, RegistryView } from './registryView';
 
 /**
  * mayShare (handbook domain-cooperation.md §6.1): may category C of data go from our authority
@@ -285,7 +286,7 @@ function classOf(view: RegistryView, recipient: AuthorityRow, home: AuthorityRow
   return 'foreign_regulator';
 }
 
-function findConsent(consents: ConsentView[], from: string, to: string, q: MayShareQuery, trace: TraceStep[]): ConsentView | undefined {
+function findConsent(consents: ConsentRow[], from: string, to: string, q: MayShareQuery, trace: TraceStep[]): ConsentRow | undefined {
   const matching = consents.filter(
     (c) => c.grantedBy === from && c.grantedTo === to && c.purpose === q.purpose && (c.category === null || c.category === q.category),
   );

@@ -1,4 +1,6 @@
+import type { ConsentRow } from '../../../shared/contract/cooperation';
 import type { Db } from '../db/openDatabase';
+import { listConsents } from './consents.repo';
 
 /**
  * The registry as the engine reads it: a few hundred rows, read whole for each decision so an
@@ -72,17 +74,6 @@ export interface OverlayRow {
   validTo: string | null;
 }
 
-export interface ConsentView {
-  consentId: number;
-  grantedBy: string;
-  grantedTo: string;
-  category: string | null;
-  purpose: string;
-  conditions: string | null;
-  grantedAt: string;
-  expiresAt: string | null;
-}
-
 export interface AdviceRule {
   when: {
     category?: string;
@@ -101,7 +92,8 @@ export interface RegistryView {
   jurisdictions: Map<string, JurisdictionRow>;
   instruments: InstrumentRow[];
   overlays: OverlayRow[];
-  consents: ConsentView[];
+  /** Oldest first: the engine takes the first consent that covers the sharing. */
+  consents: ConsentRow[];
   advice: AdviceRule[];
 }
 
@@ -208,18 +200,7 @@ export function readRegistry(db: Db): RegistryView {
       validTo: o.valid_to as string | null,
     }),
   );
-  const consents = (db.prepare(`SELECT * FROM consent ORDER BY consent_id`).all() as Array<Record<string, string | number | null>>).map(
-    (c): ConsentView => ({
-      consentId: c.consent_id as number,
-      grantedBy: byId.get(c.granted_by as number)!,
-      grantedTo: byId.get(c.granted_to as number)!,
-      category: c.category as string | null,
-      purpose: c.purpose as string,
-      conditions: c.conditions as string | null,
-      grantedAt: c.granted_at as string,
-      expiresAt: c.expires_at as string | null,
-    }),
-  );
+  const consents = listConsents(db).reverse();
   return {
     sha256: load?.sha256 ?? 'none',
     authorities,
