@@ -168,6 +168,17 @@ export interface ShareCondition {
   provisionKey?: string;
 }
 
+/** A party's status on an instrument as the engine relied on it, with where it was read and when it was checked. */
+export interface PartySource {
+  authority: string;
+  instrument: string;
+  tier: string | null;
+  status: 'verified' | 'unknown' | 'synthetic';
+  validFrom: string;
+  sourceUrl: string | null;
+  asOf: string | null;
+}
+
 /** One instrument that can carry the sharing, with what it rests on. */
 export interface ShareBasis {
   instrument: string;
@@ -175,6 +186,8 @@ export interface ShareBasis {
   outcome: Outcome;
   provisionKeys: string[];
   conditions: ShareCondition[];
+  /** The two parties' statuses this basis rests on, with their sources (absent in decisions stored before engine 1.1.0). */
+  partySources?: PartySource[];
 }
 
 export interface TraceStep {

@@ -1,6 +1,7 @@
 import type {
   ConsentRow,
   MayShareQuery,
+  PartySource,
   Outcome,
   Purpose,
   RecipientClass,
@@ -19,7 +20,9 @@ import type { AuthorityRow, InstrumentRow, PartyRow, RegistryView } from './regi
  * a status or power nobody verified gives NEEDS_REVIEW, never ALLOW. The answer carries every
  * basis found, the conditions that travel with the export, and a trace a lawyer can follow.
  */
-export const ENGINE_VERSION = '1.0.0';
+// 1.1.0: cross-border instruments are no basis between two authorities of one country; GDPR adequacy is read from
+// adequacy instruments that name the recipients a decision covers; party statuses are cited with their source.
+export const ENGINE_VERSION = '1.1.0';
 
 /** From most to least permissive; a constraint can only move an answer down this list. */
 const rank: Record<Outcome, number> = { ALLOW: 0, ALLOW_WITH_CONDITIONS: 1, CONSENT_REQUIRED: 2, NEEDS_REVIEW: 3, NO_BASIS: 4, DENY: 5 };
@@ -58,6 +61,7 @@ interface Candidate {
   outcome: Outcome;
   provisionKeys: Set<string>;
   conditions: ShareCondition[];
+  partySources: PartySource[];
 }
 
 export function decide(view: RegistryView, q: MayShareQuery): ShareDecision {
@@ -102,7 +106,7 @@ export function decide(view: RegistryView, q: MayShareQuery): ShareDecision {
   const personal = q.personalData || personalCategories.has(q.category);
   const candidates: Candidate[] = [];
   for (const instrument of view.instruments) {
-    const candidate = checkInstrument(instrument, q, home, recipient, trace);
+    const candidate = checkInstrument(view, instrument, q, home, recipient, trace);
     if (candidate) candidates.push(candidate);
   }
   if (candidates.length === 0) {
@@ -128,6 +132,7 @@ export function decide(view: RegistryView, q: MayShareQuery): ShareDecision {
         outcome: outcome === 'ALLOW' && conditions.length > 0 ? 'ALLOW_WITH_CONDITIONS' : outcome,
         provisionKeys: [...new Set([...c.provisionKeys, ...provenance.provisionKeys])],
         conditions,
+        partySources: c.partySources,
       };
     })
     .sort((a, b) => rank[a.outcome] - rank[b.outcome] || a.instrument.localeCompare(b.instrument));
@@ -300,8 +305,15 @@ function findConsent(consents: ConsentRow[], from: string, to: string, q: MaySha
   return undefined;
 }
 
+/**
+ * An EU adequacy decision held as an instrument: its parties are the recipients it covers. It is a GDPR transfer basis
+ * (step 5), never a basis for sharing.
+ */
+const isAdequacyDecision = (i: InstrumentRow) => i.function === 'personal_data' && i.form === 'statutory_gateway';
+
 /** Steps 3 and 4 for one instrument: a candidate basis, or null (with the reason in the trace). */
 function checkInstrument(
+  view: RegistryView,
   i: InstrumentRow,
   q: MayShareQuery,
   home: AuthorityRow,
@@ -312,6 +324,7 @@ function checkInstrument(
     trace.push({ step: 'basis', text: `${i.code}: ${text}`, instrument: i.code, ...(provisionKey ? { provisionKey } : {}) });
     return null;
   };
+  if (isAdequacyDecision(i)) return null; // Read in step 5, for personal data only.
   const h = activeParty(i, home.short, q.date);
   const x = activeParty(i, recipient.short, q.date);
   if (!h && !x) return null; // Neither is a party: not worth a line in the trace.
@@ -326,10 +339,20 @@ function checkInstrument(
         : `${/^[aeiou]/.test(i.function) ? 'an' : 'a'} ${i.function} instrument; ${label(q.purpose)} needs ${functionsFor[q.purpose].join(' or ') || 'an instrument the registry does not hold'}.`,
     );
 
+  const rules = (kind: string) => i.rules.filter((r) => r.kind === kind);
+  // A cross-border instrument (the IOSCO MMoU and EMMoU: "the benchmark for cross-border co-operation", iosco.org) is no
+  // gateway between two regulators of one country: SEC and CFTC are both MMoU signatories, yet share through US law.
+  const crossBorder = rules('condition').find((r) => r.item === 'cross_border_only');
+  const country = rootOf(view, home.jurisdiction);
+  if (crossBorder && country === rootOf(view, recipient.jurisdiction))
+    return skip(
+      `${home.short} and ${recipient.short} are both authorities of ${view.jurisdictions.get(country)?.name ?? country}: a cross-border instrument, not a gateway between two domestic regulators, who share through domestic gateways.`,
+      crossBorder.provisionKey ?? undefined,
+    );
+
   const keys = new Set<string>();
   const conditions: ShareCondition[] = [];
   let outcome: Outcome = 'ALLOW';
-  const rules = (kind: string) => i.rules.filter((r) => r.kind === kind);
   // Subject matter.
   const subjects = rules('subject');
   if (q.subject !== undefined) {
@@ -392,31 +415,42 @@ function checkInstrument(
       ...(use.provisionKey ? { provisionKey: use.provisionKey } : {}),
     });
   }
-  // Parties' standing on the date: a status nobody verified never allows.
+  // Parties' standing on the date: a status nobody verified never allows. Each cites where it was read and when.
+  const partySources: PartySource[] = [];
   for (const p of [h, x]) {
+    partySources.push({
+      authority: p.authority,
+      instrument: i.code,
+      tier: p.tier,
+      status: p.status,
+      validFrom: p.validFrom,
+      sourceUrl: p.sourceUrl,
+      asOf: p.asOf,
+    });
+    const source = p.sourceUrl ? ` (source: ${p.sourceUrl}${p.asOf ? `, checked ${p.asOf}` : ''})` : '';
     const standing = `${p.authority} is a party${p.tier ? ` (tier ${p.tier})` : ''} from ${p.validFrom === '0001-01-01' ? 'an unknown date' : p.validFrom}`;
     if (p.status === 'unknown') {
       outcome = stricter(outcome, 'NEEDS_REVIEW');
       trace.push({
         step: 'candidate',
-        text: `${i.code}: ${p.authority}'s status is not verified.`,
+        text: `${i.code}: ${p.authority}'s status is not verified${source}.`,
         outcome: 'NEEDS_REVIEW',
         instrument: i.code,
       });
     } else if (p.canRequest === false || p.canReceive === false)
-      return skip(`${standing}, but may neither request nor receive assistance under it (e.g. MMoU Appendix B).`);
+      return skip(`${standing}${source}, but may neither request nor receive assistance under it (e.g. MMoU Appendix B).`);
     else if (p.canRequest === null || p.canReceive === null) {
       outcome = stricter(outcome, 'NEEDS_REVIEW');
       trace.push({
         step: 'candidate',
-        text: `${i.code}: ${standing}; whether it may request and receive is not verified.`,
+        text: `${i.code}: ${standing}${source}; whether it may request and receive is not verified.`,
         outcome: 'NEEDS_REVIEW',
         instrument: i.code,
       });
     } else
       trace.push({
         step: 'candidate',
-        text: `${i.code}: ${standing}${p.status === 'synthetic' ? ' (synthetic test value)' : ''}.`,
+        text: `${i.code}: ${standing}${p.status === 'synthetic' ? ' (synthetic test value)' : source}.`,
         instrument: i.code,
       });
   }
@@ -439,7 +473,7 @@ function checkInstrument(
         instrument: i.code,
       });
   }
-  for (const c of rules('condition').filter((r) => r.item !== 'gdpr_safeguards')) {
+  for (const c of rules('condition').filter((r) => r.item !== 'gdpr_safeguards' && r.item !== 'cross_border_only')) {
     conditions.push({ kind: conditionKind(c.item), text: c.text ?? c.item, ...(c.provisionKey ? { provisionKey: c.provisionKey } : {}) });
     if (c.provisionKey) keys.add(c.provisionKey);
   }
@@ -449,7 +483,7 @@ function checkInstrument(
     outcome: outcome === 'ALLOW' && conditions.length > 0 ? 'ALLOW_WITH_CONDITIONS' : outcome,
     instrument: i.code,
   });
-  return { instrument: i, outcome, provisionKeys: keys, conditions };
+  return { instrument: i, outcome, provisionKeys: keys, conditions, partySources };
 }
 
 function conditionKind(code: string): ShareCondition['kind'] {
@@ -482,15 +516,25 @@ function checkOverlays(
     trace.push({ step: 'overlay', text: `${home.short}'s own law applies: ${o.legalRef ?? o.code}.`, outcome: effect });
   }
   if (personal && inEea(view, home.jurisdiction) && !inEea(view, recipient.jurisdiction) && !recipient.eeaSupervisor) {
-    const adequate = adequacyOf(view, recipient.jurisdiction);
+    // GDPR Art 45: only a decision that covers this recipient counts. A country-wide flag would not do: the Japan decision
+    // ((EU) 2019/419, Art 1(1) and recital 10) covers private business operators under the APPI, not the JFSA.
+    const adequate = view.instruments.find(
+      (i) => isAdequacyDecision(i) && isActive(i, q.date) && verifiedParty(i, recipient.short, q.date),
+    );
     const arrangement = view.instruments.find(
       (i) =>
         i.function === 'personal_data' &&
+        !isAdequacyDecision(i) &&
         isActive(i, q.date) &&
         verifiedParty(i, home.short, q.date) &&
         verifiedParty(i, recipient.short, q.date),
     );
-    if (adequate) trace.push({ step: 'overlay', text: `Personal data leave the EEA for ${adequate}, which has an EU adequacy decision.` });
+    if (adequate)
+      trace.push({
+        step: 'overlay',
+        text: `Personal data leave the EEA for ${recipient.short} under ${adequate.title} (${adequate.code}), which covers it as a recipient.`,
+        instrument: adequate.code,
+      });
     else if (arrangement) {
       const safeguards = arrangement.rules.find((r) => r.kind === 'condition' && r.item === 'gdpr_safeguards');
       conditions.push({
@@ -501,12 +545,13 @@ function checkOverlays(
       trace.push({
         step: 'overlay',
         text: `Personal data leave the EEA under ${arrangement.title} (${arrangement.code}), to which both authorities are parties.`,
+        instrument: arrangement.code,
       });
     } else {
       outcome = stricter(outcome, 'NEEDS_REVIEW');
       trace.push({
         step: 'overlay',
-        text: `Personal data would leave the EEA for ${recipient.short}, with neither an adequacy decision nor a data-protection arrangement both are verified parties to (GDPR Art 46(3)(b)): a human decides.`,
+        text: `Personal data would leave the EEA for ${recipient.short}, with neither an adequacy decision covering it nor a data-protection arrangement both are verified parties to (GDPR Art 46(3)(b)): a human decides.`,
         outcome: 'NEEDS_REVIEW',
       });
     }
@@ -528,12 +573,6 @@ function rootOf(view: RegistryView, code: string): string {
 function inEea(view: RegistryView, code: string): boolean {
   for (let j = view.jurisdictions.get(code); j; j = j.parent ? view.jurisdictions.get(j.parent) : undefined) if (j.eeaMember) return true;
   return false;
-}
-
-function adequacyOf(view: RegistryView, code: string): string | undefined {
-  for (let j = view.jurisdictions.get(code); j; j = j.parent ? view.jurisdictions.get(j.parent) : undefined)
-    if (j.gdprAdequacy) return j.name;
-  return undefined;
 }
 
 function adviceApplies(
@@ -561,6 +600,8 @@ function adviceApplies(
   )
     return false;
   if (when.purposeFunction !== undefined && !functionsFor[q.purpose].includes(when.purposeFunction)) return false;
+  if (when.sameCountry !== undefined && when.sameCountry !== (rootOf(view, home.jurisdiction) === rootOf(view, recipient.jurisdiction)))
+    return false;
   return true;
 }
 

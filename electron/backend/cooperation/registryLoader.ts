@@ -115,14 +115,102 @@ export function registrySha256(registry: RegistryFile): string {
   return crypto.createHash('sha256').update(JSON.stringify(registry)).digest('hex');
 }
 
+/** The fields of a party row a local edit may change (cooperation.editParty). */
+interface PartyState {
+  tier: string | null;
+  canRequest: boolean | null;
+  canReceive: boolean | null;
+  validFrom: string;
+  validTo: string | null;
+  status: string;
+  sourceUrl: string | null;
+}
+
+/** A party row edited locally since the registry in use was loaded: what the registry said, and what it is now. */
+interface LiveEdit {
+  partyId: number;
+  authority: string;
+  upstream: PartyState;
+  local: PartyState & { asOf: string | null };
+  editIds: number[];
+  reasons: string[];
+}
+
+const stateKeys: Array<keyof PartyState> = ['tier', 'canRequest', 'canReceive', 'validFrom', 'validTo', 'status', 'sourceUrl'];
+const sameState = (a: PartyState, b: PartyState) => stateKeys.every((k) => (a[k] ?? null) === (b[k] ?? null));
+const boolOrNull = (v: unknown) => (v === null || v === undefined ? null : v === 1 || v === true);
+function stateOf(row: Record<string, unknown>): PartyState {
+  return {
+    tier: (row.tier as string | null) ?? null,
+    canRequest: boolOrNull(row.can_request ?? row.canRequest),
+    canReceive: boolOrNull(row.can_receive ?? row.canReceive),
+    validFrom: (row.valid_from ?? row.validFrom) as string,
+    validTo: ((row.valid_to ?? row.validTo) as string | null) ?? null,
+    status: row.status as string,
+    sourceUrl: ((row.source_url ?? row.sourceUrl) as string | null) ?? null,
+  };
+}
+
+/**
+ * The local party edits still in effect, by instrument code: those recorded since the registry in use was loaded
+ * (earlier ones were on rows an earlier load replaced, whose ids SQLite may have reused). The first edit of a row
+ * holds what the registry said; the row as it stands holds the local correction.
+ */
+function liveLocalEdits(db: Db): Map<string, LiveEdit[]> {
+  const last = db.prepare(`SELECT loaded_at FROM registry_load ORDER BY load_id DESC LIMIT 1`).pluck().get() as string | undefined;
+  const live = new Map<string, LiveEdit[]>();
+  if (last === undefined) return live;
+  const edits = db
+    .prepare(
+      `SELECT edit_id, before_json, after_json, reason FROM registry_edit
+        WHERE entity = 'instrument_party' AND edited_at >= ? ORDER BY edit_id`,
+    )
+    .all(last) as Array<{ edit_id: number; before_json: string | null; after_json: string | null; reason: string }>;
+  const byParty = new Map<number, LiveEdit & { instrument: string }>();
+  const current = db.prepare(
+    `SELECT p.*, i.code, a.short_name FROM instrument_party p JOIN instrument i USING (instrument_id) JOIN authority a USING (authority_id)
+      WHERE p.party_id = ?`,
+  );
+  for (const e of edits) {
+    if (e.before_json === null || e.after_json === null) continue;
+    const after = JSON.parse(e.after_json) as { partyId?: number };
+    if (typeof after.partyId !== 'number') continue;
+    const known = byParty.get(after.partyId);
+    if (known) {
+      known.editIds.push(e.edit_id);
+      known.reasons.push(e.reason);
+      continue;
+    }
+    const row = current.get(after.partyId) as Record<string, unknown> | undefined;
+    if (!row) continue;
+    byParty.set(after.partyId, {
+      partyId: after.partyId,
+      instrument: row.code as string,
+      authority: row.short_name as string,
+      upstream: stateOf(JSON.parse(e.before_json) as Record<string, unknown>),
+      local: { ...stateOf(row), asOf: (row.as_of as string | null) ?? null },
+      editIds: [e.edit_id],
+      reasons: [e.reason],
+    });
+  }
+  for (const edit of byParty.values()) live.set(edit.instrument, [...(live.get(edit.instrument) ?? []), edit]);
+  return live;
+}
+
 /**
  * Loads a validated registry in one transaction: authorities and instruments are updated in
  * place by short name and code (so requests, consents and decisions keep pointing at them),
  * each instrument's provisions, rules and parties and every overlay are replaced.
+ *
+ * Local corrections of party rows are never dropped silently: where the new registry holds the
+ * row as the correction found it, the correction is carried over onto it; where the new registry
+ * changed that row, the new row applies and the superseded correction is recorded. Either way a
+ * registry_edit row says who, when, before, after and why, next to the original edits, which stay.
  */
 export function loadRegistry(db: Db, registry: RegistryFile, origin: string): void {
   const now = new Date().toISOString();
   db.transaction(() => {
+    const liveEdits = liveLocalEdits(db);
     const upsertJurisdiction = db.prepare(
       `INSERT INTO coop_jurisdiction (code, name, parent_code, kind, eu_member, eea_member, gdpr_adequacy) VALUES (?, ?, NULL, ?, ?, ?, ?)
        ON CONFLICT(code) DO UPDATE SET name = excluded.name, kind = excluded.kind, eu_member = excluded.eu_member,
@@ -224,6 +312,8 @@ export function loadRegistry(db: Db, registry: RegistryFile, origin: string): vo
         ) as { party_id: number };
         for (const [capability, status] of Object.entries(p.capabilities ?? {})) insertCapability.run(partyId, capability, status);
       }
+      for (const edit of liveEdits.get(ins.code) ?? [])
+        carryOver(db, id, ins.code, edit, authorityId.get(edit.authority), origin, registry.asOf, now);
     }
     db.prepare(`DELETE FROM domestic_overlay`).run();
     const insertOverlay = db.prepare(
@@ -253,19 +343,70 @@ export function loadRegistry(db: Db, registry: RegistryFile, origin: string): vo
   })();
 }
 
+/** One live local edit against the instrument's new parties: carried over, or recorded as superseded. */
+function carryOver(
+  db: Db,
+  instrumentId: number,
+  code: string,
+  edit: LiveEdit,
+  authorityId: number | undefined,
+  origin: string,
+  asOf: string,
+  now: string,
+): void {
+  const rows =
+    authorityId === undefined
+      ? []
+      : (db
+          .prepare(`SELECT * FROM instrument_party WHERE instrument_id = ? AND authority_id = ? ORDER BY valid_from`)
+          .all(instrumentId, authorityId) as Array<Record<string, unknown>>);
+  const match = rows.find((r) => sameState(stateOf(r), edit.upstream));
+  const overlaps =
+    match !== undefined &&
+    rows.some(
+      (r) =>
+        r.party_id !== match.party_id &&
+        (r.valid_to === null || (r.valid_to as string) > edit.local.validFrom) &&
+        (edit.local.validTo === null || (r.valid_from as string) < edit.local.validTo),
+    );
+  const record = db.prepare(
+    `INSERT INTO registry_edit (edited_at, edited_by, entity, entity_key, before_json, after_json, reason) VALUES (?, 'registry update', 'instrument_party', ?, ?, ?, ?)`,
+  );
+  const edits = edit.editIds.map((n) => `#${n}`).join(', ');
+  const from = `the registry from ${origin} (as of ${asOf})`;
+  if (match && !overlaps) {
+    const orNull = (b: boolean | null) => (b === null ? null : Number(b));
+    const l = edit.local;
+    db.prepare(
+      `UPDATE instrument_party SET tier = ?, can_request = ?, can_receive = ?, valid_from = ?, valid_to = ?, status = ?, source_url = ?, as_of = ?
+        WHERE party_id = ?`,
+    ).run(l.tier, orNull(l.canRequest), orNull(l.canReceive), l.validFrom, l.validTo, l.status, l.sourceUrl, l.asOf, match.party_id);
+    record.run(
+      now,
+      `${code} ${edit.authority} (party #${match.party_id as number})`,
+      JSON.stringify({ partyId: match.party_id, authority: edit.authority, ...stateOf(match) }),
+      JSON.stringify({ partyId: match.party_id, authority: edit.authority, ...edit.local }),
+      `Local edit ${edits} carried over onto ${from}, which left this row as the edit found it. Reason given: ${edit.reasons.at(-1)}`,
+    );
+    return;
+  }
+  record.run(
+    now,
+    `${code} ${edit.authority} (party #${edit.partyId}, replaced)`,
+    JSON.stringify({ partyId: edit.partyId, authority: edit.authority, ...edit.local }),
+    JSON.stringify(rows.map((r) => ({ partyId: r.party_id, authority: edit.authority, ...stateOf(r) }))),
+    `Local edit ${edits} superseded: ${from} ${match ? 'holds another period of this authority that the edited one would overlap' : 'changed this row'}, and its status now applies. Check it and edit again if the correction still holds. Reason given: ${edit.reasons.at(-1)}`,
+  );
+}
+
 /**
- * Loads the registry shipped with this version when the database has none, or an older one
- * (by as-of date) and no local edits since: a supervisor's recorded corrections are never
- * overwritten by an update without their knowing.
+ * Loads the registry shipped with this version when the database has none, or an older one (by
+ * as-of date). Local corrections survive the upgrade: loadRegistry carries them over, or records
+ * each one the new registry superseded, next to the edit log, which stays whole.
  */
 export function ensureShippedRegistry(db: Db, shipped: unknown): void {
-  const last = db.prepare(`SELECT as_of AS asOf, loaded_at AS loadedAt FROM registry_load ORDER BY load_id DESC LIMIT 1`).get() as
-    { asOf: string; loadedAt: string } | undefined;
+  const last = db.prepare(`SELECT as_of AS asOf FROM registry_load ORDER BY load_id DESC LIMIT 1`).get() as { asOf: string } | undefined;
   const registry = validateRegistry(shipped, 'the registry shipped with Concordat');
-  if (last) {
-    if (last.asOf >= registry.asOf) return;
-    const editsSince = db.prepare(`SELECT count(*) AS n FROM registry_edit WHERE edited_at > ?`).get(last.loadedAt) as { n: number };
-    if (editsSince.n > 0) return;
-  }
+  if (last && last.asOf >= registry.asOf) return;
   loadRegistry(db, registry, 'shipped');
 }

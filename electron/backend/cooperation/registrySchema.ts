@@ -22,6 +22,12 @@ const jurisdictionSchema = z
     parent: z.string().optional(),
     euMember: z.boolean().default(false),
     eeaMember: z.boolean().default(false),
+    /**
+     * Informational: an EU adequacy decision (GDPR Art 45) exists for some recipients in this jurisdiction. The engine never
+     * relies on it, because a decision's scope may leave public authorities out (Implementing Decision (EU) 2019/419 covers
+     * only Japan's private business operators): it relies on an adequacy instrument (form statutory_gateway, function
+     * personal_data) whose parties are the authorities the decision covers.
+     */
     gdprAdequacy: z.boolean().default(false),
   })
   .strict();
@@ -205,6 +211,8 @@ const adviceSchema = z
         recipientParty: z.string().optional(),
         recipientOutsideEea: z.boolean().optional(),
         purposeFunction: z.enum(['enforcement', 'supervisory']).optional(),
+        /** Both authorities are of the same country (their jurisdictions share a root). */
+        sameCountry: z.boolean().optional(),
       })
       .strict(),
     text: text(2000),

@@ -36,6 +36,9 @@ export interface PartyRow {
   validFrom: string;
   validTo: string | null;
   status: 'verified' | 'unknown' | 'synthetic';
+  /** Where the status was read, and when it was checked: cited in the trace. */
+  sourceUrl: string | null;
+  asOf: string | null;
   notes: string | null;
   capabilities: Map<string, 'available' | 'not_available' | 'unknown'>;
 }
@@ -82,6 +85,7 @@ export interface AdviceRule {
     recipientParty?: string;
     recipientOutsideEea?: boolean;
     purposeFunction?: string;
+    sameCountry?: boolean;
   };
   text: string;
 }
@@ -155,6 +159,8 @@ export function readRegistry(db: Db): RegistryView {
       validFrom: p.valid_from as string,
       validTo: p.valid_to as string | null,
       status: p.status as PartyRow['status'],
+      sourceUrl: p.source_url as string | null,
+      asOf: p.as_of as string | null,
       notes: p.notes as string | null,
       capabilities: capabilities.get(p.party_id as number) ?? new Map(),
     });

@@ -11,6 +11,7 @@ import {
   type InstrumentDetail,
   type InstrumentSummary,
   type MayShareInput,
+  type PartySource,
   type ShareDecision,
 } from '../../../shared/contract/cooperation';
 import { closeMatches } from '../../../shared/domain/closeMatches';
@@ -22,8 +23,9 @@ const usage = `concordat mou <check|authorities|instruments|instrument> …
                       [--personal-data] [--sensitive] [--entity TEXT] [--record] [--data-dir D] [--json]
       May category C of data go from authority A to authority B for purpose P on the date (default
       today)? Prints the outcome (ALLOW, ALLOW_WITH_CONDITIONS, CONSENT_REQUIRED, NEEDS_REVIEW,
-      NO_BASIS, DENY), each basis with its provision keys, the conditions, the legend to stamp and
-      the reasoning step by step. Exit code 0 whatever the answer; 2 for a usage error.
+      NO_BASIS, DENY), each basis with its provision keys and the parties' statuses with their
+      sources (address and date checked), the conditions, the legend to stamp and the reasoning step
+      by step. Exit code 0 whatever the answer; 2 for a usage error.
       --compel      obtain the data with compulsory powers (default: share what is in our files)
       --received-from A --under I   the data came from authority A under instrument I (originator control)
       --personal-data   the data identify natural persons (GDPR transfer rules)
@@ -136,8 +138,14 @@ function renderDecision(home: string, recipient: string, category: string, purpo
   if (d.decisionId !== undefined) lines.push(`Recorded as decision #${d.decisionId}.`);
   if (d.bases.length > 0) {
     lines.push('', 'Bases:');
-    for (const b of d.bases)
+    for (const b of d.bases) {
       lines.push(`  ${b.instrument} (${b.instrumentTitle}): ${b.outcome}; provisions ${b.provisionKeys.join(', ') || 'none recorded'}`);
+      // What the parties' standing rests on: a lawyer checks the source before relying on the answer.
+      for (const p of b.partySources ?? [])
+        lines.push(
+          `    ${p.authority}: ${partyStanding(p)}; source ${p.sourceUrl ?? 'none recorded'}${p.asOf ? ` (checked ${p.asOf})` : ''}`,
+        );
+    }
   }
   if (d.conditions.length > 0) {
     lines.push('', 'Conditions:');
@@ -152,6 +160,12 @@ function renderDecision(home: string, recipient: string, category: string, purpo
   d.trace.forEach((t, i) => lines.push(`  ${i + 1}. [${t.step}] ${t.text}${t.outcome ? ` → ${t.outcome}` : ''}`));
   lines.push('', `Registry ${d.registrySha256.slice(0, 12)}…, engine ${d.engineVersion}.`);
   return lines.join('\n');
+}
+
+function partyStanding(p: PartySource): string {
+  const tier = p.tier ? `tier ${p.tier}` : 'party';
+  const from = p.validFrom === '0001-01-01' ? 'from an unknown date' : `from ${p.validFrom}`;
+  return p.status === 'unknown' ? `${tier}, not verified` : `${tier} ${from}${p.status === 'synthetic' ? ' (synthetic test value)' : ''}`;
 }
 
 async function authorities(args: string[]): Promise<number> {

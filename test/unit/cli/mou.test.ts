@@ -83,7 +83,9 @@ describe('concordat mou', () => {
       memberships: Array<{ instrument: string; status: string; tier: string | null }>;
     }>;
     expect(list).toHaveLength(30);
-    expect(list.find((a) => a.shortName === 'FCA')!.memberships.find((m) => m.instrument === 'IOSCO_MMOU')!.status).toBe('unknown');
+    // FCA's MMoU status is sourced since the 2026-12-05 re-check; MAS's still is not.
+    expect(list.find((a) => a.shortName === 'MAS')!.memberships.find((m) => m.instrument === 'IOSCO_MMOU')!.status).toBe('unknown');
+    expect(list.find((a) => a.shortName === 'FCA')!.memberships.find((m) => m.instrument === 'IOSCO_MMOU')!.status).toBe('verified');
     expect(list.find((a) => a.shortName === 'SCB')!.memberships.find((m) => m.instrument === 'IOSCO_MMOU')!.tier).toBe('B');
     const mmou = concordat(['mou', 'instrument', 'IOSCO_MMOU', '--data-dir', dataDir]);
     expect(mmou.stdout).toContain('MMOU.PERMISSIBLE_USE');

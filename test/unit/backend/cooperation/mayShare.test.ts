@@ -180,12 +180,14 @@ describe('the handbook test cases', () => {
 });
 
 describe('fail closed', () => {
-  it('an unverified status never allows: CFTC → FCA in the shipped registry needs review', async () => {
+  // FCA's status was unknown before the 2026-12-05 re-check (now sourced, see "the shipped registry" below); MAS's
+  // still is: no source we could read dates its MMoU signature.
+  it('an unverified status never allows: CFTC → MAS in the shipped registry needs review', async () => {
     const plain = (await openDatabase(fileTempDir())).db;
     loadRegistry(plain, validateRegistry(shipped, 'shipped'), 'shipped');
-    const d = mayShare(plain, mayShareInput.parse({ ...base, home: 'CFTC', recipient: 'FCA', category: 'transaction_records' }));
+    const d = mayShare(plain, mayShareInput.parse({ ...base, home: 'CFTC', recipient: 'MAS', category: 'transaction_records' }));
     expect(d.outcome).toBe('NEEDS_REVIEW');
-    expect(traceText(d)).toMatch(/FCA's status is not verified/);
+    expect(traceText(d)).toMatch(/MAS's status is not verified/);
   });
 
   it('names an unknown authority with its close matches', () => {
@@ -260,5 +262,114 @@ describe('malformed registry input is refused with where and what', () => {
     bad.formatVersion = 2;
     expect(() => loadRegistry(db, validateRegistry(bad, 'feed'), 'feed')).toThrow(/formatVersion/);
     expect(db.prepare(`SELECT count(*) AS n FROM instrument_party`).get()).toEqual(before);
+  });
+});
+
+/** The registry as it ships (no synthetic values): what a supervisor gets out of the box. */
+describe('the shipped registry', () => {
+  let plain: Db;
+  beforeAll(async () => {
+    plain = (await openDatabase(fileTempDir())).db;
+    loadRegistry(plain, validateRegistry(shipped, 'shipped'), 'shipped');
+  });
+  const ask = (input: Partial<MayShareInput> & Pick<MayShareInput, 'home' | 'recipient' | 'category'>) =>
+    mayShare(plain, mayShareInput.parse({ ...base, date: '2026-12-05', ...input }));
+
+  it('CFTC → FCA for enforcement: allowed under the MMoU, citing where each status was read and when', () => {
+    const d = ask({ home: 'CFTC', recipient: 'FCA', category: 'transaction_records' });
+    expect(d.outcome).toBe('ALLOW_WITH_CONDITIONS');
+    expect(d.bases[0]!.instrument).toBe('IOSCO_MMOU');
+    const sources = d.bases[0]!.partySources!;
+    expect(sources.map((p) => [p.authority, p.status, p.tier])).toEqual([
+      ['CFTC', 'verified', 'A'],
+      ['FCA', 'verified', 'A'],
+    ]);
+    for (const p of sources) {
+      expect(p.sourceUrl).toMatch(/^https?:\/\//);
+      expect(p.asOf).toBe('2026-12-05');
+    }
+    // The trace says what it relied on.
+    expect(traceText(d)).toContain(`FCA is a party (tier A) from 2003-10-16 (source: ${sources[1]!.sourceUrl}, checked 2026-12-05)`);
+  });
+
+  it('SEC → CFTC (both US): the MMoU and EMMoU are cross-border instruments, no gateway between domestic regulators', () => {
+    // Engine 1.0.0 answered ALLOW_WITH_CONDITIONS "under IOSCO_MMOU" here: both are Appendix A signatories.
+    const d = ask({ home: 'SEC', recipient: 'CFTC', category: 'transaction_records' });
+    expect(d.outcome).toBe('NO_BASIS');
+    expect(d.bases).toEqual([]);
+    const crossBorder = d.trace.filter((t) => /not a gateway between two domestic regulators/.test(t.text));
+    expect(crossBorder.map((t) => [t.instrument, t.provisionKey])).toEqual([
+      ['IOSCO_EMMOU', 'EMMOU.CROSS_BORDER'],
+      ['IOSCO_MMOU', 'MMOU.CROSS_BORDER'],
+    ]);
+    expect(traceText(d)).toMatch(/SEC and CFTC are both authorities of United States/);
+    expect(d.advice.join(' ')).toMatch(/domestic gateway/);
+    // Sub-national jurisdictions count by their country: Ontario and Québec are both Canada.
+    expect(ask({ home: 'OSC', recipient: 'AMF-QC', category: 'transaction_records' }).outcome).toBe('NO_BASIS');
+    // Across borders the MMoU still carries it, and the same-country advice stays out.
+    const across = ask({ home: 'SEC', recipient: 'FCA', category: 'transaction_records' });
+    expect(across.outcome).toBe('ALLOW_WITH_CONDITIONS');
+    expect(across.advice.join(' ')).not.toMatch(/domestic gateway/);
+  });
+
+  it('T8 as shipped: VARA is no MMoU party, so AMF-FR → VARA has no basis and the MiCA Art 107 advice shows', () => {
+    const mmou = (shipped as { instruments: Array<{ code: string; parties: Array<{ authority: string }> }> }).instruments.find(
+      (i) => i.code === 'IOSCO_MMOU',
+    )!;
+    expect(mmou.parties.map((p) => p.authority)).not.toContain('VARA');
+    const d = ask({
+      home: 'AMF-FR',
+      recipient: 'VARA',
+      category: 'supervisory_returns',
+      purpose: 'supervision',
+      subject: 'casp_supervision',
+    });
+    expect(d.outcome).toBe('NO_BASIS');
+    expect(d.advice.join(' ')).toMatch(/Art 107/);
+    // For enforcement the unverified MMoU row used to hold the answer at NEEDS_REVIEW and hide the advice.
+    const enforcement = ask({ home: 'AMF-FR', recipient: 'VARA', category: 'transaction_records' });
+    expect(enforcement.outcome).toBe('NO_BASIS');
+    expect(enforcement.advice.join(' ')).toMatch(/Art 107/);
+  });
+
+  it('EEA NCA → JFSA with personal data: the Japan adequacy decision is no basis; the IOSCO–ESMA arrangement is', () => {
+    const d = ask({ home: 'FSMA-BE', recipient: 'JFSA', category: 'transaction_records', personalData: true });
+    const overlay = d.trace.filter((t) => t.step === 'overlay');
+    expect(overlay.map((t) => t.instrument)).toEqual(['IOSCO_ESMA_GDPR_AA']);
+    expect(traceText(d)).not.toMatch(/EU_ADEQUACY_JP|adequacy decision for Japan/);
+    // The MMoU statuses of both are unverified: the answer is held for review, never allowed.
+    expect(d.outcome).toBe('NEEDS_REVIEW');
+  });
+});
+
+describe('GDPR transfer bases', () => {
+  it('AMF-FR (not an arrangement party) → JFSA: Japan has an adequacy decision, yet it does not cover the JFSA', () => {
+    const d = check({ home: 'AMF-FR', recipient: 'JFSA', category: 'transaction_records', personalData: true, date: '2026-12-05' });
+    expect(d.outcome).toBe('NEEDS_REVIEW');
+    expect(traceText(d)).toMatch(/neither an adequacy decision covering it nor a data-protection arrangement/);
+    // Without personal data the (synthetic) MMoU statuses carry it.
+    expect(check({ home: 'AMF-FR', recipient: 'JFSA', category: 'transaction_records' }).outcome).toBe('ALLOW_WITH_CONDITIONS');
+  });
+
+  it('FSMA-BE → JFSA: personal data travel under the administrative arrangement, with its safeguards', () => {
+    // The JFSA's party row runs from the day its privacy notice was read.
+    const d = check({ home: 'FSMA-BE', recipient: 'JFSA', category: 'transaction_records', personalData: true, date: '2026-12-05' });
+    expect(d.outcome).toBe('ALLOW_WITH_CONDITIONS');
+    expect(d.conditions.some((c) => c.provisionKey === 'GDPR_AA.TRANSFER_SAFEGUARDS')).toBe(true);
+    expect(d.trace.find((t) => t.step === 'overlay')!.instrument).toBe('IOSCO_ESMA_GDPR_AA');
+  });
+
+  it('AMF-FR → FCA and → FINMA: the UK and Swiss decisions cover public authorities', () => {
+    for (const [recipient, code] of [
+      ['FCA', 'EU_ADEQUACY_GB'],
+      ['FINMA', 'EU_ADEQUACY_CH'],
+    ] as const) {
+      const d = check({ home: 'AMF-FR', recipient, category: 'transaction_records', personalData: true });
+      expect(d.outcome, recipient).toBe('ALLOW_WITH_CONDITIONS');
+      expect(d.trace.find((t) => t.step === 'overlay')!.instrument, recipient).toBe(code);
+    }
+    // The UK decision runs to 27 December 2031 (renewed 19 December 2025): after it, no adequacy.
+    const later = check({ home: 'AMF-FR', recipient: 'FCA', category: 'transaction_records', personalData: true, date: '2032-01-01' });
+    expect(later.outcome).toBe('NEEDS_REVIEW');
   });
 });
