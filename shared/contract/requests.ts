@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from './calendarDate';
 import { refusalGrounds, type RefusalGround } from './cooperation';
 import { method } from './method';
 
@@ -85,11 +86,6 @@ export const requestDate = z
   .string({ error: 'a date as YYYY-MM-DD' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
   .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || isCalendarDate(s), 'not a calendar date');
-
-function isCalendarDate(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
 
 const authorityName = (what: string) =>
   z
@@ -328,6 +324,37 @@ export const requestListInput = z
 // Outputs
 // ------------------------------------------------------------------------------------------------
 
+/**
+ * How the working days of a deadline were counted:
+ * - `holiday_calendar`: weekends and the holidays of the calendar of the authority that must act;
+ * - `partly_weekends_only`: on that calendar, but part of the period lies in years the calendar
+ *   does not cover, where only weekends were skipped;
+ * - `weekends_only`: no holiday calendar for that authority, only weekends were skipped.
+ */
+export const deadlineCountBases = ['holiday_calendar', 'partly_weekends_only', 'weekends_only'] as const;
+export type DeadlineCountBasis = (typeof deadlineCountBases)[number];
+
+/** The holiday calendar a deadline was counted on (shared/domain/requestDeadlines.ts), or the fact that there was none. */
+export interface DeadlineCalendar {
+  basis: DeadlineCountBasis;
+  /** The authority that must act (the requested one), whose calendar applies; null when not known. */
+  authority: string | null;
+  calendarId: string | null;
+  calendarName: string | null;
+  /** The official lists the calendar was taken from, and the day they were read. */
+  sourceUrls: string[];
+  checkedOn: string | null;
+  years: { from: number; to: number } | null;
+  /** Set when the calendar stands in for one that is not published (EU bodies: TARGET2 closing days). */
+  standsInFor: string | null;
+  /** Holidays that fell between the clock start and the due date and were skipped. */
+  holidaysSkipped: Array<{ date: string; name: string }>;
+  /** Years of the period the calendar does not cover (counted weekends only). */
+  yearsWithoutCalendar: number[];
+  /** The above in a sentence ("Counted on the … calendar, for BaFin." / "Counted without a holiday calendar for VARA: weekends only."). */
+  note: string;
+}
+
 /** The acknowledgement deadline of one request, with the rule it comes from. */
 export interface AckDeadline {
   rule: DeadlineRuleKey;
@@ -348,6 +375,8 @@ export interface AckDeadline {
   /** The state in a sentence ("acknowledged on 2026-01-15, 1 working day before it was due"). */
   note: string;
   asOf: string;
+  /** The holiday calendar the working days were counted on, or that there was none. */
+  calendar: DeadlineCalendar;
 }
 
 export interface RequestSummary {
@@ -371,6 +400,8 @@ export interface RequestSummary {
   receivedAt: string | null;
   ackDueAt: string | null;
   ackState: AckState;
+  /** How the due date was counted, for grids: the calendar's name, or weekends only (the full account is in RequestDetail.deadline). */
+  ackCalendar: Pick<DeadlineCalendar, 'basis' | 'authority' | 'calendarName' | 'note'>;
   acknowledgedAt: string | null;
   estimatedResponseAt: string | null;
   closedAt: string | null;

@@ -1,14 +1,21 @@
 // Acknowledgement deadlines of requests for assistance, from the rules in
-// /work/shared/handbook/domain-cooperation.md §5 ("Workflow facts"). Pure functions, no I/O.
+// /work/shared/handbook/domain-cooperation.md §5 ("Workflow facts"). Pure functions, no I/O: the
+// holiday calendar is passed in (the backend loads and checks resources/calendars/*.json,
+// electron/backend/cooperation/calendars.ts).
 //
-// Working days are Monday to Friday. Public holidays are NOT modelled (neither ours nor the
-// counterpart's, nor the EU institutions'): a deadline that spans a holiday is shown a day or
-// more earlier than the rule would allow, never later. The UI says so next to every due date.
+// Working days are Monday to Friday less the public holidays of the authority that must act,
+// i.e. the requested one (us for an incoming request, the counterpart for an outgoing one). That
+// is how EU law counts them: Regulation (EEC, Euratom) No 1182/71, Art. 2, takes "public
+// holidays" to be those of the Member State or institution where the act is to be done
+// (https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=CELEX:31971R1182), and the deadline rules
+// here are EU acts. An authority without a calendar, or a day in a year its calendar does not
+// cover, is counted on weekends only, and the deadline says so (DeadlineCalendar.basis): such a
+// due date can come a day or more earlier than the authority's own count, never later.
 //
 // Counting: the clock starts on the day the request was received (incoming) or sent (outgoing);
 // that day is day 0 and the N-th working day after it is the last day to acknowledge. A request
 // received on Friday 2026-01-09 under a 5-working-day rule is due on Friday 2026-01-16; one
-// received on a Saturday counts from the Monday after.
+// received on a Saturday or a holiday counts from the next working day.
 //
 // States (see AckState in shared/contract/requests.ts):
 // - waiting (not acknowledged, not ended): `overdue` once the due date has passed (the due day
@@ -21,7 +28,7 @@
 // We chose a separate `late` state rather than folding late acknowledgements into `met`: a missed
 // deadline stays visible after the fact, which is what a supervisor reviewing a log needs.
 
-import type { AckDeadline, AckState, DeadlineRuleKey, RequestDirection } from '../contract/requests';
+import type { AckDeadline, AckState, DeadlineCalendar, DeadlineRuleKey, RequestDirection, RequestSummary } from '../contract/requests';
 
 export interface DeadlineRule {
   key: DeadlineRuleKey;
@@ -85,8 +92,22 @@ export const deadlineRules: Readonly<Record<DeadlineRuleKey, DeadlineRule>> = {
 /** Due within this many working days counts as `due_soon`. */
 export const DUE_SOON_WORKING_DAYS = 2;
 
-/** The note the UI shows next to due dates. */
-export const HOLIDAYS_NOTE = 'Working days are Monday to Friday; public holidays are not taken into account.';
+/**
+ * A holiday calendar as the counting needs it: its holidays by date, the years it covers, and
+ * where it comes from (so a deadline can say which calendar it was counted on).
+ */
+export interface HolidayCalendar {
+  id: string;
+  name: string;
+  sourceUrls: readonly string[];
+  /** The day the official lists were read. */
+  checkedOn: string;
+  /** The years it lists every holiday of; a day outside them is counted weekends only. */
+  years: { from: number; to: number };
+  /** Holiday name by date (YYYY-MM-DD). */
+  holidays: ReadonlyMap<string, string>;
+  standsInFor?: string | null;
+}
 
 const DAY_MS = 86_400_000;
 
@@ -102,36 +123,67 @@ const fromDay = (day: number): string => new Date(day * DAY_MS).toISOString().sl
 /** 0 = Sunday … 6 = Saturday (1970-01-01, day 0, was a Thursday). */
 const weekday = (day: number): number => (((day + 4) % 7) + 7) % 7;
 
-export function isWorkingDay(date: string): boolean {
-  const w = weekday(toDay(date));
-  return w !== 0 && w !== 6;
+const yearOf = (day: number): number => new Date(day * DAY_MS).getUTCFullYear();
+const isWeekend = (day: number): boolean => {
+  const w = weekday(day);
+  return w === 0 || w === 6;
+};
+
+/** What the counting met on its way: holidays skipped, and years it had no calendar for. */
+interface Tally {
+  skipped: Array<{ date: string; name: string }>;
+  uncoveredYears: Set<number>;
 }
 
-/** The n-th working day after `date` (n ≥ 0; n = 0 is `date` itself). */
-export function addWorkingDays(date: string, n: number): string {
+/**
+ * Whether `day` is a working day on `calendar` (weekends only without one). A weekday in a year
+ * the calendar does not cover counts as working, and the tally notes the year.
+ */
+function working(day: number, calendar: HolidayCalendar | null | undefined, tally?: Tally): boolean {
+  if (isWeekend(day)) return false;
+  if (!calendar) return true;
+  const year = yearOf(day);
+  if (year < calendar.years.from || year > calendar.years.to) {
+    tally?.uncoveredYears.add(year);
+    return true;
+  }
+  const date = fromDay(day);
+  const holiday = calendar.holidays.get(date);
+  if (holiday === undefined) return true;
+  tally?.skipped.push({ date, name: holiday });
+  return false;
+}
+
+/** Monday to Friday, and not a holiday of `calendar` when one is given. */
+export function isWorkingDay(date: string, calendar?: HolidayCalendar | null): boolean {
+  return working(toDay(date), calendar);
+}
+
+function addWorkingDaysTally(date: string, n: number, calendar: HolidayCalendar | null | undefined, tally?: Tally): string {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`addWorkingDays: n must be a whole number ≥ 0, got ${n}`);
   let day = toDay(date);
   for (let left = n; left > 0;) {
     day += 1;
-    const w = weekday(day);
-    if (w !== 0 && w !== 6) left -= 1;
+    if (working(day, calendar, tally)) left -= 1;
   }
   return fromDay(day);
+}
+
+/** The n-th working day after `date` (n ≥ 0; n = 0 is `date` itself), skipping weekends and `calendar`'s holidays. */
+export function addWorkingDays(date: string, n: number, calendar?: HolidayCalendar | null): string {
+  return addWorkingDaysTally(date, n, calendar);
 }
 
 /**
  * Working days from `from` to `to`: those after `from` up to and including `to` when `to` is later,
  * minus those after `to` up to and including `from` when it is earlier (so Fri → Mon = 1, Mon → Fri = −4).
  */
-export function workingDaysBetween(from: string, to: string): number {
+export function workingDaysBetween(from: string, to: string, calendar?: HolidayCalendar | null): number {
   const a = toDay(from);
   const b = toDay(to);
   const [lo, hi, sign] = a <= b ? [a, b, 1] : [b, a, -1];
   let count = 0;
-  for (let day = lo + 1; day <= hi; day++) {
-    const w = weekday(day);
-    if (w !== 0 && w !== 6) count++;
-  }
+  for (let day = lo + 1; day <= hi; day++) if (working(day, calendar)) count++;
   return sign * count;
 }
 
@@ -147,6 +199,13 @@ export interface AckDeadlineInput {
   endedAt?: string | null;
   /** The day to judge on (today). */
   asOf: string;
+  /**
+   * The holiday calendar of the authority that must act (the requested authority); null or
+   * absent when it has none, and the days are then counted weekends only.
+   */
+  calendar?: HolidayCalendar | null;
+  /** That authority's short name, for the note ("counted without a holiday calendar for VARA"). */
+  actingAuthority?: string | null;
 }
 
 const plural = (n: number, word: string) => `${n} working ${word}${n === 1 ? '' : 's'}`;
@@ -154,6 +213,7 @@ const plural = (n: number, word: string) => `${n} working ${word}${n === 1 ? '' 
 /** The acknowledgement deadline of a request, and where it stands on `asOf`. */
 export function ackDeadline(input: AckDeadlineInput): AckDeadline {
   const rule = deadlineRules[input.rule];
+  const calendar = input.calendar ?? null;
   const clockField = input.direction === 'incoming' ? 'receivedAt' : 'sentAt';
   const clockStart = input.direction === 'incoming' ? input.receivedAt : input.sentAt;
   const base = {
@@ -167,12 +227,14 @@ export function ackDeadline(input: AckDeadlineInput): AckDeadline {
     clockStart,
     asOf: input.asOf,
   } as const;
+  const tally: Tally = { skipped: [], uncoveredYears: new Set() };
   const result = (ackDueAt: string | null, state: AckState, note: string, workingDaysLeft: number | null = null): AckDeadline => ({
     ...base,
     ackDueAt,
     state,
     workingDaysLeft,
     note,
+    calendar: deadlineCalendar(calendar, input.actingAuthority ?? null, ackDueAt === null ? null : tally),
   });
 
   if (rule.workingDays === null) return result(null, 'not_applicable', `${rule.label}: no fixed acknowledgement deadline.`);
@@ -180,26 +242,84 @@ export function ackDeadline(input: AckDeadlineInput): AckDeadline {
     const what = input.direction === 'incoming' ? 'received' : 'sent';
     return result(null, 'not_applicable', `The ${rule.workingDays}-working-day clock starts when the request is ${what}.`);
   }
-  const due = addWorkingDays(clockStart, rule.workingDays);
+  const due = addWorkingDaysTally(clockStart, rule.workingDays, calendar, tally);
+  const between = (from: string, to: string) => workingDaysBetween(from, to, calendar);
   const ackAt = earliest(input.acknowledgedAt, input.firstReplyAt ?? null);
   if (ackAt !== null) {
     const how =
       input.acknowledgedAt !== null && ackAt === input.acknowledgedAt ? 'Acknowledged' : 'Answered without a separate acknowledgement';
     if (ackAt <= due) {
-      const ahead = workingDaysBetween(ackAt, due);
+      const ahead = between(ackAt, due);
       return result(due, 'met', `${how} on ${ackAt}${ahead > 0 ? `, ${plural(ahead, 'day')} before it was due` : ', the day it was due'}.`);
     }
-    return result(due, 'late', `${how} on ${ackAt}, ${plural(workingDaysBetween(due, ackAt), 'day')} after it was due (${due}).`);
+    return result(due, 'late', `${how} on ${ackAt}, ${plural(between(due, ackAt), 'day')} after it was due (${due}).`);
   }
   if (input.endedAt) {
     if (input.endedAt <= due) return result(due, 'not_applicable', `Ended on ${input.endedAt}, before an acknowledgement was due.`);
     return result(due, 'late', `Never acknowledged: due ${due}, ended on ${input.endedAt}.`);
   }
-  const left = workingDaysBetween(input.asOf, due);
+  const left = between(input.asOf, due);
   if (input.asOf > due) return result(due, 'overdue', `Overdue: due ${due}, ${plural(-left, 'day')} ago.`, left);
   if (left <= DUE_SOON_WORKING_DAYS)
     return result(due, 'due_soon', left === 0 ? `Due today (${due}).` : `Due ${due}, in ${plural(left, 'day')}.`, left);
   return result(due, 'not_due', `Due ${due}, in ${plural(left, 'day')}.`, left);
+}
+
+/**
+ * Which calendar a deadline was counted on, in data and in a sentence. `tally` is what counting
+ * the period met (null when no due date was computed: then only the calendar is named).
+ */
+function deadlineCalendar(calendar: HolidayCalendar | null, authority: string | null, tally: Tally | null): DeadlineCalendar {
+  if (!calendar) {
+    return {
+      basis: 'weekends_only',
+      authority,
+      calendarId: null,
+      calendarName: null,
+      sourceUrls: [],
+      checkedOn: null,
+      years: null,
+      standsInFor: null,
+      holidaysSkipped: [],
+      yearsWithoutCalendar: [],
+      note: `Counted without a holiday calendar${authority ? ` for ${authority}` : ''}: weekends only.`,
+    };
+  }
+  const uncovered = tally ? [...tally.uncoveredYears].sort((a, b) => a - b) : [];
+  const skipped = tally?.skipped ?? [];
+  const on = `Counted on the ${calendar.name} calendar${authority ? `, for ${authority}` : ''}`;
+  let note: string;
+  if (uncovered.length > 0) {
+    const span = calendar.years.from === calendar.years.to ? `${calendar.years.from}` : `${calendar.years.from}–${calendar.years.to}`;
+    note = `${on}, which covers ${span} only: days in ${uncovered.join(', ')} were counted without it, weekends only.`;
+  } else {
+    note = `${on}.`;
+  }
+  if (skipped.length > 0) note += ` Holidays skipped: ${skipped.map((h) => `${h.name} (${h.date})`).join(', ')}.`;
+  return {
+    basis: uncovered.length > 0 ? 'partly_weekends_only' : 'holiday_calendar',
+    authority,
+    calendarId: calendar.id,
+    calendarName: calendar.name,
+    sourceUrls: [...calendar.sourceUrls],
+    checkedOn: calendar.checkedOn,
+    years: { ...calendar.years },
+    standsInFor: calendar.standsInFor ?? null,
+    holidaysSkipped: skipped,
+    yearsWithoutCalendar: uncovered,
+    note,
+  };
+}
+
+/** The part of a deadline's calendar a grid row carries (RequestSummary.ackCalendar). */
+export function ackCalendarSummary(c: DeadlineCalendar): RequestSummary['ackCalendar'] {
+  return { basis: c.basis, authority: c.authority, calendarName: c.calendarName, note: c.note };
+}
+
+/** "weekends only" or the calendar's name, for a grid cell. */
+export function countedOnLabel(c: Pick<DeadlineCalendar, 'basis' | 'calendarName'>): string {
+  if (c.basis === 'weekends_only' || c.calendarName === null) return 'weekends only (no holiday calendar)';
+  return c.basis === 'partly_weekends_only' ? `${c.calendarName} (partly weekends only)` : c.calendarName;
 }
 
 function earliest(a: string | null, b: string | null): string | null {

@@ -5,7 +5,7 @@ import { App } from '../../renderer/src/App';
 import { createStores, StoresProvider } from '../../renderer/src/stores/StoresContext';
 import { fieldErrorsOf } from '../../renderer/src/stores/requests.store';
 import { ContractError, type AuthoritySummary, type InputOf, type RequestDetail, type RequestSummary } from '../../shared/contract';
-import { ackDeadline } from '../../shared/domain/requestDeadlines';
+import { ackCalendarSummary, ackDeadline, type HolidayCalendar } from '../../shared/domain/requestDeadlines';
 import { info, snapshotSummary } from './drillData';
 import { fakeApi, type FakeAnswers } from './fakeApi';
 
@@ -30,7 +30,25 @@ const authority = (shortName: string, fullName: string): AuthoritySummary => ({
   synthetic: false,
 });
 
-/** One request as the backend would return it, its deadline computed by the shared rules as of 2026-01-19. */
+/** A calendar as the backend would pass for BaFin (two of its 2026 holidays suffice here). */
+const germany: HolidayCalendar = {
+  id: 'de',
+  name: 'German nationwide public holidays',
+  sourceUrls: ['https://www.gesetze-im-internet.de/einigvtr/art_2.html'],
+  checkedOn: '2026-12-05',
+  years: { from: 2024, to: 2027 },
+  holidays: new Map([
+    ['2026-01-01', 'New Year’s Day (Neujahr)'],
+    ['2026-04-03', 'Good Friday (Karfreitag)'],
+  ]),
+};
+/** The calendar of each requested authority in these fixtures; VARA has none. */
+const calendars: Record<string, HolidayCalendar | null> = { BaFin: germany, VARA: null };
+
+/**
+ * One request as the backend would return it, its deadline computed by the shared rules as of
+ * 2026-01-19 on the requested authority's calendar.
+ */
 function detail(over: Partial<RequestDetail> = {}): RequestDetail {
   const base = {
     requestId: 7,
@@ -87,8 +105,10 @@ function detail(over: Partial<RequestDetail> = {}): RequestDetail {
     receivedAt: base.receivedAt,
     acknowledgedAt: base.acknowledgedAt,
     asOf: '2026-01-19',
+    calendar: calendars[base.requestedAuthority] ?? null,
+    actingAuthority: base.requestedAuthority,
   });
-  return { ...base, deadline, ackDueAt: deadline.ackDueAt, ackState: deadline.state };
+  return { ...base, deadline, ackDueAt: deadline.ackDueAt, ackState: deadline.state, ackCalendar: ackCalendarSummary(deadline.calendar) };
 }
 
 const summaryOf = (d: RequestDetail): RequestSummary => {
@@ -206,10 +226,53 @@ describe('Requests view', () => {
     expect(within(page).getByTestId('ack-due').textContent).toBe('2026-01-16');
     expect(within(page).getByTestId('ack-state').textContent).toBe('overdue');
     expect(within(page).getByTestId('ack-deadline').textContent).toMatch(/MiCA ITS 2024\/2545/);
-    expect(within(page).getByTestId('ack-deadline').textContent).toMatch(/public holidays are not taken into account/);
+    // The calendar it was counted on, with its source; the old blanket "holidays are not modelled" is gone.
+    expect(within(page).getByTestId('ack-calendar').textContent).toBe(
+      'Counted on the German nationwide public holidays calendar, for BaFin.',
+    );
+    expect(within(page).getByTestId('ack-calendar-source').textContent).toMatch(
+      /^Holidays from https:\/\/www\.gesetze-im-internet\.de\/einigvtr\/art_2\.html, checked 2026-12-05; covers 2024–2027\.$/,
+    );
+    expect(within(page).getByTestId('ack-deadline').textContent).not.toMatch(/not taken into account/);
     expect(within(page).getByText('Purpose')).toBeTruthy();
     expect(within(page).getByText('0xabc')).toBeTruthy();
     expect(within(page).getAllByTestId('request-event')).toHaveLength(1);
+  });
+
+  it('says how each due date was counted: on the calendar of the authority that must act, or weekends only', async () => {
+    const vara = detail({
+      requestId: 10,
+      ourRef: 'RFA-2026-0010',
+      direction: 'outgoing',
+      status: 'sent',
+      requestingAuthority: 'BaFin',
+      requestedAuthority: 'VARA',
+      ourAuthority: 'BaFin',
+      counterpartAuthority: 'VARA',
+      counterpartAuthorityName: 'Virtual Assets Regulatory Authority',
+      sentAt: '2026-01-09',
+      receivedAt: null,
+    });
+    const bafin = detail();
+    renderRequests({
+      'requests.list': () => [vara, bafin].map(summaryOf),
+      'requests.get': ({ requestId }: { requestId: number }) => (requestId === 10 ? vara : bafin),
+    });
+    await waitFor(() => expect(cell(10, 'ackCalendar')).toBe('weekends only (no holiday calendar)'));
+    expect(cell(7, 'ackCalendar')).toBe('German nationwide public holidays');
+    const flagged = (id: number) => grid().querySelector(`.ag-row[row-id="${id}"] [col-id="ackCalendar"]`)!.classList.contains('flag-warn');
+    expect([flagged(10), flagged(7)]).toEqual([true, false]);
+    expect(screen.getByTestId('requests-view').textContent).not.toMatch(/public holidays are not taken into account/);
+
+    fireEvent.click(row(10)!.querySelector('[col-id="subject"]')!);
+    const page = await screen.findByTestId('request-page');
+    await waitFor(() => expect(within(page).getByRole('heading', { level: 2 }).textContent).toMatch(/RFA-2026-0010/));
+    expect(within(page).getByTestId('ack-calendar').textContent).toBe(
+      'Counted without a holiday calendar for VARA: weekends only. ' +
+        'The due date may come earlier than the authority’s own count, when a holiday it observes falls in the period.',
+    );
+    expect(within(page).queryByTestId('ack-calendar-source')).toBeNull();
+    expect(within(page).getByTestId('ack-due').getAttribute('title')).toBe('Counted without a holiday calendar for VARA: weekends only.');
   });
 
   it('adds an acknowledgement, and shows the contract’s message next to the field it concerns', async () => {
@@ -260,6 +323,10 @@ describe('Requests view', () => {
 
     fireEvent.change(within(dialog).getByLabelText('Deadline rule'), { target: { value: 'MICA_ITS_2024_2545' } });
     expect(within(dialog).getByTestId('deadline-preview').textContent).toMatch(/^Acknowledgement due 2026-01-16 \(5 working days/);
+    // The renderer holds no calendar: the preview says it counted weekends only, and whose calendar will count.
+    expect(within(dialog).getByTestId('deadline-preview').textContent).toMatch(
+      /Counted here on weekends only: once saved, it is counted on the holiday calendar of BaFin where there is one, which can make it later\.$/,
+    );
     fireEvent.change(subject, { target: { value: 'Spoofing in BTC options' } });
     fireEvent.change(within(dialog).getByLabelText('Purpose'), { target: { value: 'Enforcement' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add entity' }));
@@ -292,6 +359,10 @@ describe('Requests view', () => {
     fireEvent.click(row(7)!.querySelector('[col-id="subject"]')!);
     fireEvent.click(await within(await screen.findByTestId('request-page')).findByRole('button', { name: 'Edit…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Edit request RFA-2026-0007' });
+    // Dates, rule and authorities as saved: the saved deadline, with its calendar.
+    expect(within(dialog).getByTestId('deadline-preview').textContent).toBe(
+      'Acknowledgement due 2026-01-16 (5 working days, MiCA ITS 2024/2545 (NCA ↔ NCA)). Counted on the German nationwide public holidays calendar, for BaFin.',
+    );
     expect((within(dialog).getByLabelText('Direction') as HTMLSelectElement).disabled).toBe(true);
     fireEvent.change(within(dialog).getByLabelText('Subject'), { target: { value: 'Wash trading and spoofing' } });
     fireEvent.change(within(dialog).getByLabelText('Their reference'), { target: { value: '' } });

@@ -17,15 +17,19 @@ import {
 import type { ParsedInputOf } from '../../../shared/contract';
 import { closeMatches } from '../../../shared/domain/closeMatches';
 import { isValidLei, leiIssues } from '../../../shared/domain/identifiers';
-import { ackDeadline, localToday } from '../../../shared/domain/requestDeadlines';
+import { ackCalendarSummary, ackDeadline, localToday, type HolidayCalendar } from '../../../shared/domain/requestDeadlines';
 import type { Db } from '../db/openDatabase';
+import { calendarForJurisdiction } from './calendars';
 
 /**
  * The log of requests for assistance (tables assistance_request and request_event, migration
  * 0008). Authorities and instruments are named by short name / code and resolved against the
  * registry. Every change bumps updated_at and appends an event; events are never changed or
  * removed. The acknowledgement deadline is stored (ack_due_at) and its state computed on read,
- * as of the day asked (shared/domain/requestDeadlines.ts).
+ * as of the day asked (shared/domain/requestDeadlines.ts). Working days are counted on the
+ * holiday calendar of the requested authority, the one that must acknowledge (calendars.ts):
+ * the due date returned is always computed afresh on read, so a calendar shipped after a request
+ * was stored applies to it at once; ack_due_at is refreshed on the request's next edit.
  */
 
 type CreateInput = ParsedInputOf<'requests.create'>;
@@ -66,6 +70,7 @@ interface RequestRow {
   requesting_full: string;
   requested_short: string;
   requested_full: string;
+  requested_jurisdiction: string;
   instrument_code: string | null;
   instrument_title: string | null;
   first_reply_at: string | null;
@@ -84,12 +89,13 @@ interface Authority {
   id: number;
   shortName: string;
   fullName: string;
+  jurisdiction: string;
 }
 
 const SELECT_REQUEST = `
   SELECT r.*,
          qa.short_name AS requesting_short, qa.full_name AS requesting_full,
-         da.short_name AS requested_short,  da.full_name AS requested_full,
+         da.short_name AS requested_short,  da.full_name AS requested_full, da.jurisdiction AS requested_jurisdiction,
          i.code AS instrument_code, i.title AS instrument_title,
          (SELECT MIN(e.at) FROM request_event e
            WHERE e.request_id = r.request_id AND e.kind IN ('partial_response', 'answered', 'refused')) AS first_reply_at,
@@ -122,6 +128,9 @@ function summaryOf(row: RequestRow, asOf: string): { summary: RequestSummary; de
     firstReplyAt: row.first_reply_at,
     endedAt: row.ended_at ?? row.closed_at,
     asOf,
+    // The requested authority must acknowledge: its calendar counts.
+    calendar: calendarForJurisdiction(row.requested_jurisdiction),
+    actingAuthority: row.requested_short,
   });
   const incoming = row.direction === 'incoming';
   const summary: RequestSummary = {
@@ -145,6 +154,7 @@ function summaryOf(row: RequestRow, asOf: string): { summary: RequestSummary; de
     receivedAt: row.received_at,
     ackDueAt: deadline.ackDueAt,
     ackState: deadline.state,
+    ackCalendar: ackCalendarSummary(deadline.calendar),
     acknowledgedAt: row.acknowledged_at,
     estimatedResponseAt: row.estimated_response_at,
     closedAt: row.closed_at,
@@ -269,7 +279,9 @@ const didYouMean = (matches: string[]) =>
 
 function resolveAuthority(db: Db, name: string, field: string): Authority {
   const row = db
-    .prepare(`SELECT authority_id AS id, short_name AS shortName, full_name AS fullName FROM authority WHERE short_name = ? COLLATE NOCASE`)
+    .prepare(
+      `SELECT authority_id AS id, short_name AS shortName, full_name AS fullName, jurisdiction FROM authority WHERE short_name = ? COLLATE NOCASE`,
+    )
     .get(name) as Authority | undefined;
   if (row) return row;
   const all = db.prepare(`SELECT short_name AS name, full_name AS longName FROM authority`).all() as Array<{
@@ -362,8 +374,21 @@ function assertRefFree(db: Db, ourRef: string, except?: number): void {
   }
 }
 
-function dueDate(rule: DeadlineRuleKey, direction: RequestDirection, sentAt: string | null, receivedAt: string | null): string | null {
-  return ackDeadline({ rule, direction, sentAt, receivedAt, acknowledgedAt: null, asOf: '2000-01-01' }).ackDueAt;
+/** The due date to store, counted on the requested authority's calendar (`calendar`, null when it has none). */
+function dueDate(
+  rule: DeadlineRuleKey,
+  direction: RequestDirection,
+  sentAt: string | null,
+  receivedAt: string | null,
+  calendar: HolidayCalendar | null,
+): string | null {
+  return ackDeadline({ rule, direction, sentAt, receivedAt, acknowledgedAt: null, asOf: '2000-01-01', calendar }).ackDueAt;
+}
+
+function jurisdictionOf(db: Db, authorityId: number): string | null {
+  const row = db.prepare(`SELECT jurisdiction FROM authority WHERE authority_id = ?`).get(authorityId) as
+    { jurisdiction: string } | undefined;
+  return row?.jurisdiction ?? null;
 }
 
 function appendEvent(
@@ -435,7 +460,13 @@ export function createRequest(db: Db, input: CreateInput, now: Date = new Date()
         status,
         input.sentAt ?? null,
         input.receivedAt ?? null,
-        dueDate(input.deadlineRule, input.direction, input.sentAt ?? null, input.receivedAt ?? null),
+        dueDate(
+          input.deadlineRule,
+          input.direction,
+          input.sentAt ?? null,
+          input.receivedAt ?? null,
+          calendarForJurisdiction((outgoing ? counterpart : ours).jurisdiction),
+        ),
         input.estimatedResponseAt ?? null,
         at,
         at,
@@ -575,7 +606,13 @@ export function updateRequest(db: Db, input: UpdateInput, now: Date = new Date()
     const clockStart = incoming ? next.receivedAt : next.sentAt;
     if (row.acknowledged_at && clockStart && row.acknowledged_at < clockStart)
       throw invalid(incoming ? 'receivedAt' : 'sentAt', `the request was acknowledged on ${row.acknowledged_at}, before that date`);
-    const due = dueDate(input.deadlineRule ?? row.deadline_rule, row.direction, next.sentAt, next.receivedAt);
+    const due = dueDate(
+      input.deadlineRule ?? row.deadline_rule,
+      row.direction,
+      next.sentAt,
+      next.receivedAt,
+      calendarForJurisdiction(requestedId === row.requested_authority_id ? row.requested_jurisdiction : jurisdictionOf(db, requestedId)),
+    );
     if (due !== row.ack_due_at) set.ack_due_at = due;
 
     if (changes.length === 0) return;

@@ -13,7 +13,7 @@ import {
   type RequestType,
   type Urgency,
 } from '../../../../shared/contract';
-import { ackDeadline, deadlineRules, HOLIDAYS_NOTE, localToday } from '../../../../shared/domain/requestDeadlines';
+import { ackDeadline, deadlineRules, localToday } from '../../../../shared/domain/requestDeadlines';
 import type { FieldErrors, Outcome } from '../../stores/requests.store';
 import { useRequestsStore } from '../../stores/StoresContext';
 import { acfitLabels, directionLabels, typeLabels } from './requestLabels';
@@ -150,12 +150,32 @@ function updateInput(requestId: number, before: Draft, d: Draft): InputOf<'reque
   return input as InputOf<'requests.update'>;
 }
 
-/** The acknowledgement deadline the request will get, computed as the backend will (shared/domain/requestDeadlines.ts). */
-function DeadlinePreview({ d }: { d: Draft }) {
+/**
+ * The acknowledgement deadline the request will get. The backend counts working days on the
+ * requested authority's holiday calendar (shared/domain/requestDeadlines.ts), which the renderer
+ * does not hold: while the rule, dates and authorities are those saved, the saved deadline is
+ * shown as it is; otherwise the preview counts weekends only and says so.
+ */
+function DeadlinePreview({ d, saved, savedDraft }: { d: Draft; saved?: RequestDetail; savedDraft?: Draft }) {
   if (d.deadlineRule === '') return <p className="muted small">Choose the rule the acknowledgement deadline comes from.</p>;
   const rule = deadlineRules[d.deadlineRule];
+  const requested = (d.direction === 'incoming' ? d.ourAuthority : d.counterpartAuthority).trim();
+  const unchanged =
+    saved !== undefined &&
+    savedDraft !== undefined &&
+    (['deadlineRule', 'sentAt', 'receivedAt', 'ourAuthority', 'counterpartAuthority'] as const).every(
+      (k) => d[k].trim() === savedDraft[k].trim(),
+    );
+  if (unchanged && saved.deadline.ackDueAt) {
+    return (
+      <p className="muted small" data-testid="deadline-preview">
+        Acknowledgement due {saved.deadline.ackDueAt} ({rule.workingDays} working days, {rule.label}). {saved.deadline.calendar.note}
+      </p>
+    );
+  }
   const valid = (s: string) => (/^\d{4}-\d{2}-\d{2}$/.test(s) ? s : null);
   let text: string;
+  let counted = false;
   try {
     const preview = ackDeadline({
       rule: d.deadlineRule,
@@ -165,13 +185,16 @@ function DeadlinePreview({ d }: { d: Draft }) {
       acknowledgedAt: null,
       asOf: localToday(),
     });
+    counted = preview.ackDueAt !== null;
     text = preview.ackDueAt ? `Acknowledgement due ${preview.ackDueAt} (${rule.workingDays} working days, ${rule.label}).` : preview.note;
   } catch {
     text = 'Enter a valid date to see the acknowledgement deadline.';
   }
   return (
-    <p className="muted small" data-testid="deadline-preview" title={HOLIDAYS_NOTE}>
-      {text} {rule.workingDays !== null && HOLIDAYS_NOTE}
+    <p className="muted small" data-testid="deadline-preview">
+      {text}{' '}
+      {counted &&
+        `Counted here on weekends only: once saved, it is counted on the holiday calendar of ${requested || 'the requested authority'} where there is one, which can make it later.`}
     </p>
   );
 }
@@ -525,7 +548,7 @@ export function RequestForm({
           </button>
           {error('entities')}
         </fieldset>
-        <DeadlinePreview d={d} />
+        <DeadlinePreview d={d} saved={request} savedDraft={editing ? initial : undefined} />
         <div className="actions">
           <button type="submit" disabled={busy}>
             {editing ? 'Save changes' : 'Create request'}

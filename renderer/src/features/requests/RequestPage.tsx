@@ -8,7 +8,7 @@ import {
   type RequestDetail,
   type RequestEvent,
 } from '../../../../shared/contract';
-import { ackStateLabels, HOLIDAYS_NOTE, localToday } from '../../../../shared/domain/requestDeadlines';
+import { ackStateLabels, localToday } from '../../../../shared/domain/requestDeadlines';
 import type { FieldErrors } from '../../stores/requests.store';
 import { useRequestsStore } from '../../stores/StoresContext';
 import {
@@ -24,13 +24,17 @@ import {
 
 type EventKind = (typeof requestEventKinds)[number];
 
-/** The acknowledgement deadline: the date, its state in words, and the rule with its source. */
+/**
+ * The acknowledgement deadline: the date, its state in words, the rule with its source, and the
+ * holiday calendar the working days were counted on (or that there was none: weekends only).
+ */
 function DeadlineBox({ deadline }: { deadline: AckDeadline }) {
+  const cal = deadline.calendar;
   return (
     <div className={`deadline-box ack-${deadline.state}`} data-testid="ack-deadline">
       <div>
         <strong>Acknowledgement due: </strong>
-        <span data-testid="ack-due" title={HOLIDAYS_NOTE}>
+        <span data-testid="ack-due" title={cal.note}>
           {deadline.ackDueAt ?? '—'}
         </span>{' '}
         <span className={`ack-state ack-${deadline.state}`} data-testid="ack-state">
@@ -52,8 +56,27 @@ function DeadlineBox({ deadline }: { deadline: AckDeadline }) {
             <span className="mono">{deadline.sourceUrl}</span>
           </>
         )}
-        . {HOLIDAYS_NOTE}
+        .
       </p>
+      <p className={cal.basis === 'holiday_calendar' ? 'small' : 'small flag-warn'} data-testid="ack-calendar">
+        {cal.note}
+        {cal.basis !== 'holiday_calendar' &&
+          ' The due date may come earlier than the authority’s own count, when a holiday it observes falls in the period.'}
+      </p>
+      {cal.calendarName && (
+        <p className="muted small" data-testid="ack-calendar-source">
+          {cal.standsInFor && <>{cal.standsInFor} </>}
+          Holidays from{' '}
+          {cal.sourceUrls.map((url, i) => (
+            <span key={url}>
+              {i > 0 && ', '}
+              <span className="mono">{url}</span>
+            </span>
+          ))}
+          {cal.checkedOn && `, checked ${cal.checkedOn}`}
+          {cal.years && `; covers ${cal.years.from}–${cal.years.to}`}.
+        </p>
+      )}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { AgGridReact } from 'ag-grid-react';
 import type { CellKeyDownEvent, ColDef } from 'ag-grid-community';
 import { useEffect, useId, useState } from 'react';
 import { requestStatuses, type RequestDirection, type RequestStatus, type RequestSummary } from '../../../../shared/contract';
-import { ackStateLabels, HOLIDAYS_NOTE } from '../../../../shared/domain/requestDeadlines';
+import { ackStateLabels, countedOnLabel } from '../../../../shared/domain/requestDeadlines';
 import { gridTheme } from '../../components/gridTheme';
 import { useRequestsStore } from '../../stores/StoresContext';
 import { RequestForm } from './RequestForm';
@@ -29,14 +29,25 @@ const columns: ColDef<RequestSummary>[] = [
     headerName: 'Acknowledgement due',
     width: 220,
     valueGetter: (p) => (p.data ? ackText(p.data) : ''),
-    headerTooltip: `Computed from the request's deadline rule. ${HOLIDAYS_NOTE}`,
-    tooltipValueGetter: () => HOLIDAYS_NOTE,
+    headerTooltip:
+      "Computed from the request's deadline rule, in working days of the authority that must act (the requested one): " +
+      'weekends and the holidays of its calendar (see “Counted on”).',
+    tooltipValueGetter: (p) => p.data?.ackCalendar.note,
     cellClassRules: {
       'ack-overdue': (p) => p.data?.ackState === 'overdue',
       'ack-due_soon': (p) => p.data?.ackState === 'due_soon',
       'ack-late': (p) => p.data?.ackState === 'late',
       'ack-met': (p) => p.data?.ackState === 'met',
     },
+  },
+  {
+    colId: 'ackCalendar',
+    headerName: 'Counted on',
+    width: 230,
+    valueGetter: (p) => (p.data ? countedOnLabel(p.data.ackCalendar) : ''),
+    headerTooltip: 'The holiday calendar the working days are counted on, or “weekends only” when the requested authority has none',
+    tooltipValueGetter: (p) => p.data?.ackCalendar.note,
+    cellClassRules: { 'flag-warn': (p) => p.data !== undefined && p.data.ackCalendar.basis !== 'holiday_calendar' },
   },
   { field: 'requestType', headerName: 'Type', width: 180, valueFormatter: (p) => (p.data ? typeLabels[p.data.requestType] : '') },
   {
@@ -115,8 +126,8 @@ export function RequestsView() {
         </p>
       )}
       <p className="muted small">
-        Select a request (click, or Enter on a row) to open it. Due dates count working days, Monday to Friday; public holidays are not
-        taken into account.
+        Select a request (click, or Enter on a row) to open it. Due dates count working days on the holiday calendar of the authority that
+        must act (the requested one); “Counted on” names it, or says weekends only when that authority has none.
       </p>
       <div className="grid short requests-grid" data-testid="requests-grid">
         <AgGridReact<RequestSummary>

@@ -502,6 +502,79 @@ describe('updating', () => {
   });
 });
 
+describe('holiday calendars: the requested authority’s', () => {
+  /** Synthetic authorities in real jurisdictions (DE, US), so the shipped calendars apply whether or not the registry is loaded. */
+  const seedCalendared = () => {
+    backend.db
+      .prepare(
+        `INSERT OR IGNORE INTO coop_jurisdiction (code, name, kind) VALUES ('DE', 'Germany', 'country'), ('US', 'United States', 'country')`,
+      )
+      .run();
+    const authority = backend.db.prepare(
+      `INSERT INTO authority (short_name, full_name, jurisdiction, authority_type, is_regulator, iosco_membership, synthetic)
+         VALUES (?, ?, ?, 'securities', 1, 'unknown', 1) ON CONFLICT (short_name) DO NOTHING`,
+    );
+    authority.run('TEST-DE', 'Test authority in Germany', 'DE');
+    authority.run('TEST-US', 'Test authority in the United States', 'US');
+  };
+  const stored = (requestId: number) =>
+    (backend.db.prepare('SELECT ack_due_at FROM assistance_request WHERE request_id = ?').get(requestId) as { ack_due_at: string })
+      .ack_due_at;
+
+  it('incoming: our calendar counts. MiCA received Thursday 2025-04-17 in Germany is due Monday 2025-04-28', async () => {
+    seedCalendared();
+    const r = await create({ ourAuthority: 'TEST-DE', receivedAt: '2025-04-17' });
+    expect(r.ackDueAt).toBe('2025-04-28');
+    expect(stored(r.requestId)).toBe('2025-04-28');
+    expect(r.deadline.calendar).toMatchObject({ basis: 'holiday_calendar', calendarId: 'de', authority: 'TEST-DE' });
+    expect(r.deadline.calendar.holidaysSkipped.map((h) => h.date)).toEqual(['2025-04-18', '2025-04-21']);
+    expect(r.ackCalendar).toEqual({
+      basis: 'holiday_calendar',
+      authority: 'TEST-DE',
+      calendarName: 'German nationwide public holidays',
+      note: r.deadline.calendar.note,
+    });
+    // The same request received by an authority without a calendar: weekends only, and said.
+    const plain = await create({ receivedAt: '2025-04-17' });
+    expect(plain.ackDueAt).toBe('2025-04-24');
+    expect(plain.ackCalendar).toMatchObject({
+      basis: 'weekends_only',
+      note: 'Counted without a holiday calendar for TEST-A: weekends only.',
+    });
+  });
+
+  it('outgoing: the counterpart’s calendar counts, and a change of counterpart recounts the stored due date', async () => {
+    seedCalendared();
+    // Sent Wednesday 2025-11-26 to a US authority: Thanksgiving (Thu 27) skipped, due Thursday 2025-12-04.
+    const out = await create({ direction: 'outgoing', receivedAt: undefined, sentAt: '2025-11-26', counterpartAuthority: 'TEST-US' });
+    expect(out).toMatchObject({ requestedAuthority: 'TEST-US', ackDueAt: '2025-12-04' });
+    expect(out.deadline.calendar.calendarId).toBe('us-federal');
+    // To an authority without a calendar instead: Thursday 27 counts, due Wednesday 2025-12-03.
+    const moved = await call<RequestDetail>('requests.update', { requestId: out.requestId, counterpartAuthority: 'TEST-B' });
+    expect(moved).toMatchObject({ ackDueAt: '2025-12-03', ackCalendar: { basis: 'weekends_only', authority: 'TEST-B' } });
+    expect(stored(out.requestId)).toBe('2025-12-03');
+    // Our own calendar does not matter for an outgoing request: TEST-DE as ours changes nothing.
+    const ours = await call<RequestDetail>('requests.update', {
+      requestId: out.requestId,
+      ourAuthority: 'TEST-DE',
+      counterpartAuthority: 'TEST-US',
+    });
+    expect(ours.ackDueAt).toBe('2025-12-04');
+    expect(stored(out.requestId)).toBe('2025-12-04');
+  });
+
+  it('the list carries the calendar of each row', async () => {
+    seedCalendared();
+    await create({ ourAuthority: 'TEST-DE', receivedAt: '2025-04-17', ourRef: 'DE-1' });
+    await create({ receivedAt: '2025-04-17', ourRef: 'XA-1' });
+    const rows = await call<RequestSummary[]>('requests.list', { asOf: '2025-04-25' });
+    expect(rows.map((r) => [r.ourRef, r.ackDueAt, r.ackCalendar.basis, r.ackState])).toEqual([
+      ['XA-1', '2025-04-24', 'weekends_only', 'overdue'],
+      ['DE-1', '2025-04-28', 'holiday_calendar', 'due_soon'],
+    ]);
+  });
+});
+
 describe('bad input is rejected by the contract', () => {
   const base = incoming();
   const cases: Array<[string, unknown]> = [

@@ -1,21 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { shippedHolidayCalendars } from '../../../../electron/backend/cooperation/calendars';
 import { deadlineRuleKeys } from '../../../../shared/contract/requests';
 import {
   ackDeadline,
   addWorkingDays,
+  countedOnLabel,
   deadlineRules,
   isWorkingDay,
   localToday,
   workingDaysBetween,
   type AckDeadlineInput,
+  type HolidayCalendar,
 } from '../../../../shared/domain/requestDeadlines';
 
 // 2026-01-09 is a Friday; 2026-01-31 a Saturday; 2026-02-28 a Saturday; 2024-02-29 a Thursday.
 
-describe('working days (Monday to Friday, no holidays)', () => {
+describe('working days without a calendar (Monday to Friday)', () => {
   it('knows weekends', () => {
-    expect(['2026-01-09', '2026-01-12'].map(isWorkingDay)).toEqual([true, true]);
-    expect(['2026-01-10', '2026-01-11'].map(isWorkingDay)).toEqual([false, false]);
+    expect(['2026-01-09', '2026-01-12'].map((d) => isWorkingDay(d))).toEqual([true, true]);
+    expect(['2026-01-10', '2026-01-11'].map((d) => isWorkingDay(d))).toEqual([false, false]);
   });
 
   it('adds working days, skipping weekends, counting from the day after', () => {
@@ -32,7 +35,7 @@ describe('working days (Monday to Friday, no holidays)', () => {
     expect(addWorkingDays('2026-01-31', 5)).toBe('2026-02-06'); // Sat → Fri
     expect(addWorkingDays('2026-02-26', 5)).toBe('2026-03-05');
     expect(addWorkingDays('2024-02-27', 2)).toBe('2024-02-29');
-    expect(addWorkingDays('2025-12-29', 5)).toBe('2026-01-05'); // holidays (1 Jan) are not modelled
+    expect(addWorkingDays('2025-12-29', 5)).toBe('2026-01-05'); // without a calendar, 1 January is a working day
   });
 
   it('counts working days between two dates, signed', () => {
@@ -158,6 +161,176 @@ describe('ackDeadline', () => {
       const d = ackDeadline(incoming({ rule, asOf: '2027-01-01' }));
       expect(d).toMatchObject({ state: 'not_applicable', ackDueAt: null, workingDays: null });
     }
+  });
+});
+
+// The shipped calendars (resources/calendars), so each case checks the data and the counting
+// together. Every expected date below was counted by hand on a wall calendar, day by day.
+const calendar = (id: string): HolidayCalendar => {
+  const c = shippedHolidayCalendars().byId.get(id);
+  if (!c) throw new Error(`no shipped calendar ${id}`);
+  return c;
+};
+
+describe('working days on a holiday calendar', () => {
+  it('skips the calendar’s holidays as well as weekends', () => {
+    const de = calendar('de');
+    expect(isWorkingDay('2025-04-18', de)).toBe(false); // Good Friday
+    expect(isWorkingDay('2025-04-18')).toBe(true); // without a calendar
+    expect(isWorkingDay('2025-04-22', de)).toBe(true);
+    // Mon 29 Dec 2025 + 5 on TARGET2: Tue 30, Wed 31, (Thu 1 Jan closed), Fri 2, Mon 5, Tue 6.
+    expect(addWorkingDays('2025-12-29', 5, calendar('target2'))).toBe('2026-01-06');
+    // Thu 17 → Tue 22 April 2025 across Good Friday and Easter Monday: one working day.
+    expect(workingDaysBetween('2025-04-17', '2025-04-22', de)).toBe(1);
+    expect(workingDaysBetween('2025-04-22', '2025-04-17', de)).toBe(-1);
+  });
+
+  it('MiCA, BaFin received Thursday 2025-04-17: Good Friday and Easter Monday skipped, due Monday 2025-04-28', () => {
+    // Day 0 Thu 17; Fri 18 Good Friday; Mon 21 Easter Monday; then Tue 22 (1), Wed 23 (2), Thu 24 (3), Fri 25 (4), Mon 28 (5).
+    const input = incoming({ receivedAt: '2025-04-17', asOf: '2025-04-22', calendar: calendar('de'), actingAuthority: 'BaFin' });
+    const d = ackDeadline(input);
+    expect(d).toMatchObject({ ackDueAt: '2025-04-28', state: 'not_due', workingDaysLeft: 4 });
+    expect(d.calendar).toMatchObject({
+      basis: 'holiday_calendar',
+      authority: 'BaFin',
+      calendarId: 'de',
+      calendarName: 'German nationwide public holidays',
+      checkedOn: '2026-12-05',
+      years: { from: 2024, to: 2027 },
+      yearsWithoutCalendar: [],
+      holidaysSkipped: [
+        { date: '2025-04-18', name: 'Good Friday (Karfreitag)' },
+        { date: '2025-04-21', name: 'Easter Monday (Ostermontag)' },
+      ],
+    });
+    expect(d.calendar.sourceUrls.length).toBeGreaterThan(0);
+    expect(d.calendar.note).toBe(
+      'Counted on the German nationwide public holidays calendar, for BaFin. ' +
+        'Holidays skipped: Good Friday (Karfreitag) (2025-04-18), Easter Monday (Ostermontag) (2025-04-21).',
+    );
+    // Weekends only, the same request would have been due Thursday 2025-04-24.
+    expect(ackDeadline({ ...input, calendar: null }).ackDueAt).toBe('2025-04-24');
+    // Due soon from Thursday 24 (Fri 25 and Mon 28 left); met when acknowledged on Tue 22, 4 working days ahead.
+    expect(ackDeadline({ ...input, asOf: '2025-04-24' })).toMatchObject({ state: 'due_soon', workingDaysLeft: 2 });
+    expect(ackDeadline({ ...input, acknowledgedAt: '2025-04-22', asOf: '2025-05-30' }).note).toBe(
+      'Acknowledged on 2025-04-22, 4 working days before it was due.',
+    );
+    // Acknowledged on Tue 29: one working day late.
+    expect(ackDeadline({ ...input, acknowledgedAt: '2025-04-29', asOf: '2025-05-30' }).note).toBe(
+      'Acknowledged on 2025-04-29, 1 working day after it was due (2025-04-28).',
+    );
+  });
+
+  it('EU bodies count on TARGET2 closing days, which say what they stand in for', () => {
+    const d = ackDeadline(incoming({ receivedAt: '2025-04-17', calendar: calendar('target2'), actingAuthority: 'ESMA' }));
+    expect(d.ackDueAt).toBe('2025-04-28');
+    expect(d.calendar.calendarName).toBe('TARGET2 (T2) closing days');
+    expect(d.calendar.standsInFor).toMatch(/ESMA and EBA/);
+  });
+
+  it('US: an outgoing request to the SEC sent Wednesday 2025-11-26 skips Thanksgiving, due Thursday 2025-12-04', () => {
+    // Day 0 Wed 26; Thu 27 Thanksgiving; Fri 28 (1), Mon 1 Dec (2), Tue 2 (3), Wed 3 (4), Thu 4 (5).
+    const d = ackDeadline({
+      ...incoming(),
+      direction: 'outgoing',
+      sentAt: '2025-11-26',
+      receivedAt: null,
+      asOf: '2025-12-01',
+      calendar: calendar('us-federal'),
+      actingAuthority: 'SEC',
+    });
+    expect(d.ackDueAt).toBe('2025-12-04');
+    expect(d.calendar.holidaysSkipped).toEqual([{ date: '2025-11-27', name: 'Thanksgiving Day' }]);
+  });
+
+  it('UK: MAR, the FCA received Friday 2025-08-22, skips the summer bank holiday, due Monday 2025-09-08', () => {
+    // Day 0 Fri 22; Mon 25 summer bank holiday; Tue 26 (1) … Fri 29 (4), Mon 1 Sep (5) … Fri 5 (9), Mon 8 (10).
+    const d = ackDeadline(
+      incoming({
+        rule: 'MAR_ITS_2018_292',
+        receivedAt: '2025-08-22',
+        asOf: '2025-08-26',
+        calendar: calendar('gb-eaw'),
+        actingAuthority: 'FCA',
+      }),
+    );
+    expect(d.ackDueAt).toBe('2025-09-08');
+    expect(d.calendar.holidaysSkipped).toEqual([{ date: '2025-08-25', name: 'Summer bank holiday' }]);
+    expect(ackDeadline(incoming({ rule: 'MAR_ITS_2018_292', receivedAt: '2025-08-22' })).ackDueAt).toBe('2025-09-05');
+  });
+
+  it('Italy: 4 October is a holiday again from 2026 (Law 151/2025)', () => {
+    // CONSOB received Fri 1 Oct 2027; Mon 4 St Francis; Tue 5 (1) … Fri 8 (4), Mon 11 (5).
+    const d = ackDeadline(incoming({ receivedAt: '2027-10-01', calendar: calendar('it'), actingAuthority: 'CONSOB' }));
+    expect(d.ackDueAt).toBe('2027-10-11');
+  });
+
+  it('Japan: administrative organs close from 29 December to 3 January', () => {
+    // JFSA received Fri 25 Dec 2026; Mon 28 (1); 29 Dec–3 Jan closed; Mon 4 (2), Tue 5 (3), Wed 6 (4), Thu 7 (5).
+    const d = ackDeadline(incoming({ receivedAt: '2026-12-25', calendar: calendar('jp'), actingAuthority: 'JFSA' }));
+    expect(d.ackDueAt).toBe('2027-01-07');
+    expect(d.calendar.holidaysSkipped.map((h) => h.date)).toEqual(['2026-12-29', '2026-12-30', '2026-12-31', '2027-01-01']);
+  });
+
+  it('an authority without a calendar is counted on weekends only, and the deadline says so', () => {
+    const d = ackDeadline(incoming({ receivedAt: '2025-04-17', calendar: null, actingAuthority: 'VARA' }));
+    expect(d.ackDueAt).toBe('2025-04-24');
+    expect(d.calendar).toMatchObject({
+      basis: 'weekends_only',
+      authority: 'VARA',
+      calendarId: null,
+      calendarName: null,
+      holidaysSkipped: [],
+      note: 'Counted without a holiday calendar for VARA: weekends only.',
+    });
+    expect(countedOnLabel(d.calendar)).toBe('weekends only (no holiday calendar)');
+    // Without a calendar or an authority (older callers): still said.
+    expect(ackDeadline(incoming()).calendar.note).toBe('Counted without a holiday calendar: weekends only.');
+  });
+
+  it('a day outside the calendar’s years counts as “no calendar” for that day, and the deadline is flagged', () => {
+    // MAR, FCA received Mon 27 Dec 2027: Tue 28 substitute Boxing Day; Wed 29 (1), Thu 30 (2), Fri 31 (3);
+    // 2028 is not covered: Mon 3 Jan (4) though it is in fact a bank holiday, Tue 4 (5) … Fri 7 (8), Mon 10 (9), Tue 11 (10).
+    const d = ackDeadline(
+      incoming({ rule: 'MAR_ITS_2018_292', receivedAt: '2027-12-27', calendar: calendar('gb-eaw'), actingAuthority: 'FCA' }),
+    );
+    expect(d.ackDueAt).toBe('2028-01-11');
+    expect(d.calendar).toMatchObject({
+      basis: 'partly_weekends_only',
+      yearsWithoutCalendar: [2028],
+      holidaysSkipped: [{ date: '2027-12-28', name: 'Boxing Day (substitute day)' }],
+    });
+    expect(d.calendar.note).toBe(
+      'Counted on the England and Wales bank holidays calendar, for FCA, which covers 2024–2027 only: days in 2028 were counted ' +
+        'without it, weekends only. Holidays skipped: Boxing Day (substitute day) (2027-12-28).',
+    );
+    expect(countedOnLabel(d.calendar)).toBe('England and Wales bank holidays (partly weekends only)');
+    // A small calendar of one year: a holiday listed outside it would not count, a weekday outside it is a working day.
+    const tiny: HolidayCalendar = {
+      id: 'tiny',
+      name: 'Tiny',
+      sourceUrls: ['https://example.org'],
+      checkedOn: '2026-12-05',
+      years: { from: 2026, to: 2026 },
+      holidays: new Map([['2026-12-31', 'Last day']]),
+    };
+    expect(isWorkingDay('2026-12-31', tiny)).toBe(false);
+    expect(isWorkingDay('2025-12-31', tiny)).toBe(true);
+    expect(addWorkingDays('2026-12-30', 1, tiny)).toBe('2027-01-01');
+  });
+
+  it('names the calendar even before the clock starts', () => {
+    const draft = ackDeadline({
+      ...incoming(),
+      direction: 'outgoing',
+      sentAt: null,
+      receivedAt: null,
+      calendar: calendar('us-federal'),
+      actingAuthority: 'CFTC',
+    });
+    expect(draft.ackDueAt).toBeNull();
+    expect(draft.calendar).toMatchObject({ basis: 'holiday_calendar', calendarId: 'us-federal', holidaysSkipped: [] });
+    expect(draft.calendar.note).toBe('Counted on the US federal holidays calendar, for CFTC.');
   });
 });
 
