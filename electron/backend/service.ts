@@ -8,7 +8,7 @@ import { exposureSeries } from './exposure/series';
 import { tradesBehind } from './exposure/trades';
 import { createFeedHandlers } from './feeds/feeds.service';
 import type { JobManager } from './jobs/jobManager';
-import { exportIssuesCsv, getRejectedRow, listIssues, listSnapshotFiles, summariseIssues } from './snapshots/issues.repo';
+import { exportIssuesCsv, getRejectedRow, listIssues, listSnapshotFiles, snapshotBasis, summariseIssues } from './snapshots/issues.repo';
 import { listSnapshots } from './snapshots/snapshots.repo';
 import { startImport } from './snapshots/startImport';
 import { getColumns, listViews, removeView, saveView, setColumns } from './views/views.repo';
@@ -31,6 +31,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     'app.info': () => ctx.info(),
     'snapshots.list': () => listSnapshots(ctx.db),
     'snapshots.files': (input) => listSnapshotFiles(ctx.db, input.snapshotId),
+    'snapshots.basis': (input) => snapshotBasis(ctx.db, input.snapshotId),
     'snapshots.import': (input) => startImport(ctx, input),
     'snapshots.issues': ({ startRow, endRow, ...filter }) => listIssues(ctx.db, filter, startRow, endRow),
     'snapshots.issueSummary': (input) => summariseIssues(ctx.db, input.snapshotId),

@@ -90,11 +90,17 @@ export interface ExposureMetrics {
   imCollectedUsd: number | null;
   vmCollectedUsd: number | null;
   excessCollateralUsd: number | null;
+  /** Positions (a holder's side of a trade) whose holder reported no margin for them; null where margin is not shown. */
+  positionsWithoutMarginCount: number | null;
+  /** IM posted ÷ notional of the positions with margin reported: unreported margin is left out, never read as zero. */
   marginCoverage: number | null;
   effectiveLeverage: number | null;
   /** Gross notional ÷ the level total's (the parent row's) gross notional. */
   shareOfParent: number | null;
-  /** HHI of this row's children along the next dimension of the path (of the level's rows, for the totals). */
+  /**
+   * HHI of this row's children along the next dimension of the path (of the level's rows, for
+   * the totals), from shares of the children's summed gross, so the shares add up to 1.
+   */
   concentrationHhi: number | null;
   crossBorderShare: number | null;
   /** Reports whose amounts could not be converted to USD (missing FX rate). */
@@ -123,7 +129,12 @@ export interface DrillResult {
   rows: DrillRow[];
   /** Rows at this level (matching the search): more than rows.length when the limit cut the list. */
   rowCount: number;
+  /**
+   * The figures of the rows in view: the whole level, or with a search only the rows matching it
+   * (`totalsOf: 'matching'`), each trade counted once. Counts every matching row, also those past the limit.
+   */
   totals: ExposureMetrics;
+  totalsOf: 'level' | 'matching';
   /** With compareTo: the other snapshot and its totals. */
   compare?: { snapshotId: number; totals: ExposureMetrics };
 }

@@ -11,6 +11,7 @@ export const metricIds = [
   'imCollectedUsd',
   'vmCollectedUsd',
   'excessCollateralUsd',
+  'positionsWithoutMarginCount',
   'marginCoverage',
   'effectiveLeverage',
   'shareOfParent',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from './calendarDate';
 import { method } from './method';
 import type { JobStarted } from './jobs';
 
@@ -21,7 +22,10 @@ export interface SnapshotSummary {
 }
 
 export const snapshotIdSchema = z.number().int().positive();
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || isCalendarDate(s), 'a date that exists (no 30 February)');
 const lei = z.string().regex(/^[A-Z0-9]{18}[0-9]{2}$/, 'a 20-character LEI');
 
 /** A file to import: an upload (browser mode) or a path chosen in a file dialog / on the command line. */
@@ -99,6 +103,29 @@ export interface SnapshotFile {
   rowsRejected: number;
 }
 
+/** The rate a currency's amounts were converted with: the as-of day's, or the latest earlier one (stale). */
+export interface FxRateApplied {
+  ccy: string;
+  usdPerUnit: number;
+  rateDate: string;
+  /** Days between the rate's date and the snapshot's as-of date (0: the as-of rate). */
+  daysStale: number;
+}
+
+/** How many reports and trades are outstanding and why the others carry no exposure (shared/domain/lifecycle.ts). */
+export interface TradeStateCount {
+  state: 'outstanding' | 'terminated' | 'error' | 'in-position' | 'ported-out' | 'matured';
+  reports: number;
+  trades: number;
+}
+
+/** What a snapshot's figures rest on: the FX rates applied and the trades counted. */
+export interface SnapshotBasis {
+  asOfDate: string;
+  fxRates: FxRateApplied[];
+  tradeStates: TradeStateCount[];
+}
+
 export interface RejectedRow {
   file: string;
   line: number;
@@ -109,6 +136,7 @@ export interface RejectedRow {
 export const snapshotsMethods = {
   'snapshots.list': method<SnapshotSummary[]>()(z.object({}).strict()),
   'snapshots.files': method<SnapshotFile[]>()(z.object({ snapshotId: snapshotIdSchema }).strict()),
+  'snapshots.basis': method<SnapshotBasis>()(z.object({ snapshotId: snapshotIdSchema }).strict()),
   /** Starts an import job; its progress arrives as job.progress events. */
   'snapshots.import': method<JobStarted>()(importInput),
   'snapshots.issues': method<IssuesPage>()(issuesPageInput.strict()),

@@ -4,7 +4,7 @@ import type { SnapshotSummary } from '../contract/snapshots';
 import { csvLine } from './csv';
 import { dimensionNames } from './dimensionNames';
 import { defaultExposureColumns, exposureColumns } from './exposureColumns';
-import { metricChange } from './metricChange';
+import { hasDeltaPct, metricChange } from './metricChange';
 import { metricDefinitions } from './metrics';
 
 type SnapshotNaming = Pick<SnapshotSummary, 'snapshotId' | 'sourceName' | 'regime' | 'asOfDate' | 'version'>;
@@ -72,7 +72,8 @@ export function drillToCsv({ result, snapshot, compareSnapshot, crumbs, columns,
     metrics.flatMap((id) => {
       if (!compare) return [plain(id, row[id])];
       const change = metricChange(id, current, previous ?? null);
-      return [plain(id, row[id]), plain(id, change.delta), change.deltaPct === null ? '' : decimals(change.deltaPct, 6)];
+      const pct = hasDeltaPct(id) ? [change.deltaPct === null ? '' : decimals(change.deltaPct, 6)] : [];
+      return [plain(id, row[id]), plain(id, change.delta), ...pct];
     });
   const rowLine = (r: DrillRow) => {
     const status = r.compare?.status;
@@ -103,17 +104,24 @@ export function drillToCsv({ result, snapshot, compareSnapshot, crumbs, columns,
     '# Money in USD; shares and ratios as fractions (0.125 = 12.5%); an empty cell is a figure that cannot be computed.',
     ...(compare
       ? [
-          '# Δ = this snapshot minus the one compared with; Δ% = Δ as a fraction of that one; "new"/"gone": the row is only in this / that one.',
+          '# Δ = this snapshot minus the one compared with (shares and ratios: a difference of fractions); Δ% = Δ as a fraction of that one, only for counts and amounts that cannot be negative; "new"/"gone": the row is only in this / that one.',
         ]
       : []),
     csvLine([
       dimensionNames[result.dimension],
       'key',
       ...(compare ? ['Change'] : []),
-      ...metrics.flatMap((id) => (compare ? [headers.get(id)!, `Δ ${headers.get(id)!}`, `Δ% ${headers.get(id)!}`] : [headers.get(id)!])),
+      ...metrics.flatMap((id) =>
+        compare ? [headers.get(id)!, `Δ ${headers.get(id)!}`, ...(hasDeltaPct(id) ? [`Δ% ${headers.get(id)!}`] : [])] : [headers.get(id)!],
+      ),
     ]),
     ...result.rows.map(rowLine),
-    csvLine(['Total (each trade once)', '', ...(compare ? [''] : []), ...figures(result.totals, compare?.totals, result.totals)]),
+    csvLine([
+      result.totalsOf === 'matching' ? `Total of the ${result.rowCount} matching rows (each trade once)` : 'Total (each trade once)',
+      '',
+      ...(compare ? [''] : []),
+      ...figures(result.totals, compare?.totals, result.totals),
+    ]),
   ];
   return `${lines.join('\n')}\n`;
 }

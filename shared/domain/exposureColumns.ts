@@ -1,5 +1,5 @@
 import type { MetricId } from '../contract/metricIds';
-import { formatMetric, metricDefinitions, NOT_COMPUTABLE } from './metrics';
+import { formatMetric, metricDefinitions, NOT_COMPUTABLE, type MetricUnit } from './metrics';
 
 /** Shown where a figure cannot be computed at this level (never as zero). */
 export const notComputable = NOT_COMPUTABLE;
@@ -10,6 +10,7 @@ export interface MetricColumn {
   /** The formula, shown as the column's tooltip: every figure says how it was computed. */
   description: string;
   format: (n: number | null) => string;
+  unit: MetricUnit;
   /** Shown unless the user hides it; the others can be shown from the column chooser. */
   shownByDefault: boolean;
 }
@@ -22,6 +23,7 @@ const columnOrder: readonly MetricId[] = [
   'counterpartyCount',
   'mtmValuationUsd',
   'imPostedUsd',
+  'positionsWithoutMarginCount',
   'shareOfParent',
   'deltaAdjustedNotionalUsd',
   'vmPostedUsd',
@@ -41,6 +43,7 @@ const shownByDefault: ReadonlySet<MetricId> = new Set([
   'counterpartyCount',
   'mtmValuationUsd',
   'imPostedUsd',
+  'positionsWithoutMarginCount',
   'shareOfParent',
   'unconvertedCount',
 ]);
@@ -49,8 +52,9 @@ const shownByDefault: ReadonlySet<MetricId> = new Set([
 export const exposureColumns: readonly MetricColumn[] = columnOrder.map((id) => ({
   field: id,
   header: metricDefinitions[id].label,
-  description: metricDefinitions[id].formula,
+  description: `${metricDefinitions[id].formula} ${metricDefinitions[id].unknowns}`,
   format: (n: number | null) => formatMetric(id, n),
+  unit: metricDefinitions[id].unit,
   shownByDefault: shownByDefault.has(id),
 }));
 

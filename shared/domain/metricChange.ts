@@ -1,7 +1,10 @@
 /**
  * Snapshot-to-snapshot change of one metric (the Δ and Δ% columns of a compared drill). A change
  * needs both figures: where either is missing (a row that appeared or vanished, a figure not
- * computable) the change is null and shows as "—", never as a change from or to zero.
+ * computable) the change is null and shows as "—", never as a change from or to zero. Δ% exists
+ * only for non-negative magnitudes (metricDefinitions[id].change === 'relative'): for a signed
+ * figure that sits at or crosses zero (net notional, MTM) it would be meaningless, and shares and
+ * ratios change in percentage points.
  */
 import type { ExposureMetrics } from '../contract/exposure';
 import type { MetricId } from '../contract/metricIds';
@@ -10,7 +13,7 @@ import { formatMetric, metricDefinitions, NOT_COMPUTABLE } from './metrics';
 export interface MetricChange {
   /** current − previous, in the metric's unit (a fraction for shares and ratios). */
   delta: number | null;
-  /** delta ÷ |previous|, as a fraction; null when previous is zero or missing. */
+  /** delta ÷ previous, as a fraction; null for metrics without a Δ% and when previous is zero or missing. */
   deltaPct: number | null;
 }
 
@@ -19,7 +22,8 @@ export function metricChange(id: MetricId, current: ExposureMetrics | null, prev
   const before = previous?.[id] ?? null;
   if (now === null || before === null || !Number.isFinite(now) || !Number.isFinite(before)) return { delta: null, deltaPct: null };
   const delta = now - before;
-  return { delta, deltaPct: before === 0 ? null : delta / Math.abs(before) };
+  const relative = metricDefinitions[id].change === 'relative';
+  return { delta, deltaPct: relative && before > 0 ? delta / before : null };
 }
 
 const MINUS = '\u2212';
@@ -30,10 +34,16 @@ const points = pct;
 export function formatDelta(id: MetricId, delta: number | null): string {
   if (delta === null) return NOT_COMPUTABLE;
   const unit = metricDefinitions[id].unit;
-  if (unit === 'percent' || unit === 'ratio') return `${points.format(delta * 100).replace('-', MINUS)} pp`;
+  if (metricDefinitions[id].change === 'points' || unit === 'percent' || unit === 'ratio')
+    return `${points.format(delta * 100).replace('-', MINUS)} pp`;
   const text = formatMetric(id, Math.abs(delta));
   if (text === formatMetric(id, 0)) return text;
   return (delta < 0 ? MINUS : '+') + text;
+}
+
+/** Whether a metric has a Δ% column at all (non-negative magnitudes only). */
+export function hasDeltaPct(id: MetricId): boolean {
+  return metricDefinitions[id].change === 'relative';
 }
 
 /** "+12.3%" / "−4.0%"; "—" when there is no base to compare with. */

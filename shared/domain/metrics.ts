@@ -20,43 +20,67 @@ export { metricIds, type MetricId };
  */
 export type MetricUnit = 'count' | 'usd' | 'ratio' | 'percent' | 'hhi' | 'multiple';
 
+/**
+ * How a change between two snapshots is shown (the Δ and Δ% columns of a compared drill):
+ * - `relative`: a non-negative magnitude (counts, gross notional, margin amounts): Δ and Δ%;
+ * - `absolute`: a signed figure (net notional, MTM) or an index (HHI, leverage): Δ only, since a
+ *   percentage change of a figure that sits at or crosses zero means nothing;
+ * - `points`: a share or ratio: Δ in percentage points, no Δ%.
+ */
+export type MetricChangeKind = 'relative' | 'absolute' | 'points';
+
 export interface MetricDefinition<Id extends MetricId = MetricId> {
   id: Id;
   /** Column header and CLI label. */
   label: string;
   unit: MetricUnit;
-  /** The formula in plain English, shown as the column tooltip (at most two sentences). */
+  /** The formula in plain English, shown as the column tooltip (at most three sentences). */
   formula: string;
+  change: MetricChangeKind;
+  /** What the metric does with what is not known (no FX rate, no margin report, no delta): README's metric table. */
+  unknowns: string;
   /** True when a higher value signals more risk, false when less; absent when neither. */
   higherIsRiskier?: boolean;
 }
+
+const NO_RATE =
+  'An amount without an FX rate for the snapshot date (or an earlier day) is left out of the sum and counted in "Not converted", never taken as zero.';
 
 export const metricDefinitions: { readonly [K in MetricId]: MetricDefinition<K> } = {
   tradeCount: {
     id: 'tradeCount',
     label: 'Trades',
     unit: 'count',
-    formula: 'Number of distinct UTIs with a side in this row. A trade reported by both counterparties counts once.',
+    formula:
+      'Number of distinct outstanding UTIs with a side in this row. A trade reported by both counterparties counts once; terminated, erroneous, matured, ported trades and position components do not count.',
+    change: 'relative',
+    unknowns: 'Every outstanding trade counts, whatever else is missing from its report.',
   },
   counterpartyCount: {
     id: 'counterpartyCount',
     label: 'Counterparties',
     unit: 'count',
     formula: 'Number of distinct counterparties (LEI, or natural-person identifier) holding a side of a trade in this row.',
+    change: 'relative',
+    unknowns: 'A counterparty without entity data still counts (under an unknown jurisdiction or group).',
   },
   grossNotionalUsd: {
     id: 'grossNotionalUsd',
     label: 'Gross notional (USD)',
     unit: 'usd',
     formula:
-      'Sum of notional × FX rate to USD over the distinct UTIs with a side in this row. A trade reported by both counterparties counts once.',
+      'Sum of notional × FX rate to USD (the rate of the snapshot date, else the latest earlier one) over the distinct UTIs with a side in this row. A trade reported by both counterparties counts once.',
     higherIsRiskier: true,
+    change: 'relative',
+    unknowns: NO_RATE,
   },
   netNotionalUsd: {
     id: 'netNotionalUsd',
     label: 'Net notional (USD)',
     unit: 'usd',
     formula: 'Sum of notional in USD over the sides held in this row, positive for the buyer (BYER) and negative for the seller (SLLR).',
+    change: 'absolute',
+    unknowns: NO_RATE,
   },
   deltaAdjustedNotionalUsd: {
     id: 'deltaAdjustedNotionalUsd',
@@ -64,6 +88,8 @@ export const metricDefinitions: { readonly [K in MetricId]: MetricDefinition<K> 
     unit: 'usd',
     formula:
       'Net notional in USD with each option weighted by its reported delta (other contracts by 1). An option reported without a delta uses a Black–Scholes delta from its price, strike, expiry and the snapshot’s volatility, and is marked as modelled.',
+    change: 'absolute',
+    unknowns: `An option with neither a reported nor a computable delta is left out and counted as "no delta". ${NO_RATE}`,
   },
   mtmValuationUsd: {
     id: 'mtmValuationUsd',
@@ -71,84 +97,122 @@ export const metricDefinitions: { readonly [K in MetricId]: MetricDefinition<K> 
     unit: 'usd',
     formula:
       'Sum of the reported valuation amounts (any sign, before CVA and similar adjustments) of the sides held in this row, converted to USD.',
+    change: 'absolute',
+    unknowns: `A trade without a valuation adds nothing (flagged CNC_VALUATION_MISSING after 14 days). ${NO_RATE}`,
   },
   imPostedUsd: {
     id: 'imPostedUsd',
     label: 'Initial margin posted (USD)',
     unit: 'usd',
     formula:
-      'Sum of initial margin posted, converted to USD, from the latest margin report of each collateral portfolio of the counterparties in this row. Default-fund contributions are excluded.',
+      'Sum of initial margin posted, converted to USD, from the latest margin report as of the snapshot date of each collateral portfolio (and side) of the counterparties in this row. Default-fund contributions are excluded.',
+    change: 'relative',
+    unknowns:
+      'Shown only where the row is a set of counterparties. "—" when none of them reported the amount (not reported is not zero); the positions without any margin report are counted beside it.',
   },
   vmPostedUsd: {
     id: 'vmPostedUsd',
     label: 'Variation margin posted (USD)',
     unit: 'usd',
     formula:
-      'Sum of variation margin posted, cumulative since first reported and converted to USD, from the latest margin report of each collateral portfolio of the counterparties in this row.',
+      'Sum of variation margin posted, cumulative since first reported and converted to USD, from the latest margin report as of the snapshot date of each collateral portfolio (and side) of the counterparties in this row.',
+    change: 'relative',
+    unknowns: 'As initial margin posted: "—" when nobody in the row reported it.',
   },
   imCollectedUsd: {
     id: 'imCollectedUsd',
     label: 'Initial margin collected (USD)',
     unit: 'usd',
     formula:
-      'Sum of initial margin collected, converted to USD, from the latest margin report of each collateral portfolio of the counterparties in this row. Default-fund contributions are excluded.',
+      'Sum of initial margin collected, converted to USD, from the latest margin report as of the snapshot date of each collateral portfolio (and side) of the counterparties in this row. Default-fund contributions are excluded.',
+    change: 'relative',
+    unknowns: 'As initial margin posted: "—" when nobody in the row reported it.',
   },
   vmCollectedUsd: {
     id: 'vmCollectedUsd',
     label: 'Variation margin collected (USD)',
     unit: 'usd',
     formula:
-      'Sum of variation margin collected, cumulative since first reported and converted to USD, from the latest margin report of each collateral portfolio of the counterparties in this row.',
+      'Sum of variation margin collected, cumulative since first reported and converted to USD, from the latest margin report as of the snapshot date of each collateral portfolio (and side) of the counterparties in this row.',
+    change: 'relative',
+    unknowns: 'As initial margin posted: "—" when nobody in the row reported it.',
   },
   excessCollateralUsd: {
     id: 'excessCollateralUsd',
     label: 'Excess collateral posted (USD)',
     unit: 'usd',
     formula:
-      'Sum of collateral posted beyond the margin required, converted to USD, from the latest margin report of each collateral portfolio of the counterparties in this row.',
+      'Sum of collateral posted beyond the margin required, converted to USD, from the latest margin report as of the snapshot date of each collateral portfolio (and side) of the counterparties in this row.',
     higherIsRiskier: false,
+    change: 'relative',
+    unknowns: 'As initial margin posted: "—" when nobody in the row reported it.',
+  },
+  positionsWithoutMarginCount: {
+    id: 'positionsWithoutMarginCount',
+    label: 'Positions without margin',
+    unit: 'count',
+    formula:
+      'Number of positions (a counterparty’s side of a trade) in this row for which that counterparty reported no margin: neither for the trade nor for the collateral portfolio its own report names.',
+    higherIsRiskier: true,
+    change: 'relative',
+    unknowns: 'Shown only where margin is; the other side of a one-sided report has reported nothing and counts here.',
   },
   marginCoverage: {
     id: 'marginCoverage',
     label: 'Margin coverage',
     unit: 'ratio',
-    formula: 'Initial margin posted ÷ gross notional, both in USD. Not computable when gross notional is zero.',
+    formula:
+      'Initial margin posted ÷ the notional of the positions whose margin was reported (each side counted, as each side posts its own), both in USD. Positions without a margin report are left out of both.',
     higherIsRiskier: false,
+    change: 'points',
+    unknowns: '"—" when no initial margin was reported in the row or the reported positions have no notional in USD.',
   },
   effectiveLeverage: {
     id: 'effectiveLeverage',
     label: 'Effective leverage',
     unit: 'multiple',
-    formula: 'Gross notional ÷ (initial margin posted + excess collateral posted), all in USD. Not computable when nothing is posted.',
+    formula:
+      'Notional of the positions whose margin was reported ÷ (initial margin posted + excess collateral posted where reported), all in USD.',
     higherIsRiskier: true,
+    change: 'absolute',
+    unknowns: '"—" when no initial margin was reported in the row or nothing is posted.',
   },
   shareOfParent: {
     id: 'shareOfParent',
     label: 'Share of parent',
     unit: 'percent',
-    formula: 'This row’s gross notional ÷ the gross notional of the row it was drilled from (the grand total at the top level).',
+    formula:
+      'This row’s gross notional ÷ the gross notional of the row it was drilled from (the grand total at the top level). Rows cut by a counterparty dimension can add up to more than 100 %: a trade between two rows counts in both.',
+    change: 'points',
+    unknowns: 'Gross notional only, so amounts without an FX rate are left out of both.',
   },
   concentrationHhi: {
     id: 'concentrationHhi',
     label: 'Concentration (HHI)',
     unit: 'hhi',
     formula:
-      'Sum of the squared percentage shares of this row’s children in its gross notional (Herfindahl–Hirschman index). It runs from near 0 (widely spread) to 10,000 (a single child).',
+      'Sum of the squared percentage shares of this row’s children (of the level’s rows, on the Total row), each share its gross notional ÷ the sum of the children’s gross notional, so the shares add up to 100 %. From near 0 (widely spread) to 10,000 (a single child).',
     higherIsRiskier: true,
+    change: 'absolute',
+    unknowns: '"—" when the children have no gross notional in USD; amounts without an FX rate are left out.',
   },
   crossBorderShare: {
     id: 'crossBorderShare',
     label: 'Cross-border share',
     unit: 'percent',
     formula: 'Gross notional of the trades whose two sides are in different jurisdictions ÷ this row’s gross notional.',
+    change: 'points',
+    unknowns: 'A trade with a side of unknown jurisdiction is not cross-border (it is "unknown" in the cross-border dimension).',
   },
   unconvertedCount: {
     id: 'unconvertedCount',
     label: 'Not converted',
     unit: 'count',
     formula:
-      'Number of trade and margin amounts in this row that could not be converted to USD (no FX rate in the snapshot). They are left out of the USD sums, never counted as zero.',
+      'Number of trade and margin amounts in this row that could not be converted to USD (no FX rate on or before the snapshot date). They are left out of the USD sums, never counted as zero.',
     higherIsRiskier: true,
+    change: 'relative',
+    unknowns: 'Counts what the USD sums leave out.',
   },
 };
 

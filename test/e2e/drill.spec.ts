@@ -97,13 +97,17 @@ test('a supervisor drills three levels down a path, goes back up, and the CLI pr
   await page.getByRole('button', { name: 'Export CSV' }).click();
   const csv = fs.readFileSync(await (await download).path(), 'utf8');
   expect(csv).toContain(`# Position: All > ${jurisdiction} > ${group} > ${counterparty}`);
-  const exported = csv
+  const table = csv
     .trimEnd()
     .split('\n')
-    .filter((l) => !l.startsWith('#'))
-    .slice(1, -1);
-  // The eight numeric fields shown by default end each line (a label may itself contain commas).
-  const figures = exported.map((l) => l.split(',').slice(-8)).map((t) => ({ gross: Number(t[0]), trades: Number(t[2]) }));
+    .filter((l) => !l.startsWith('#'));
+  const header = table[0]!.split(',');
+  const exported = table.slice(1, -1);
+  // The numeric fields shown by default end each line (a label may itself contain commas): count from the end.
+  const fromEnd = (name: string) => header.length - header.indexOf(name);
+  const figures = exported
+    .map((l) => l.split(','))
+    .map((t) => ({ gross: Number(t[t.length - fromEnd('Gross notional (USD)')]), trades: Number(t[t.length - fromEnd('Trades')]) }));
   expect(figures).toEqual(shown.map((r) => ({ gross: parseFormattedNumber(r.gross), trades: parseFormattedNumber(r.trades) })));
 
   // Backspace goes up one level; the breadcrumb goes back to the top.

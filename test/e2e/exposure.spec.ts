@@ -24,24 +24,35 @@ async function demoSnapshot(app: ServedApp): Promise<SnapshotSummary> {
 function directTotals(dbFile: string, snapshotId: number) {
   const db = new Database(dbFile, { readonly: true });
   try {
+    const { asOf } = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { asOf: string };
+    // Outstanding: not terminated, erroneous, a position component or ported out, and not matured.
+    const outstanding = `snapshot_id = :s AND coalesce(action_type, '') NOT IN ('TERM', 'EROR', 'POSC', 'PRTO')
+                         AND NOT coalesce(substr(expiration_date, 1, 10) < :asOf, 0)`;
     const trades = db
       .prepare(
         `SELECT count(*) AS trades, total(notional_usd) AS gross FROM (
            SELECT notional_usd, row_number() OVER (PARTITION BY uti ORDER BY reporting_lei) AS n
-             FROM trade_state WHERE snapshot_id = ? AND coalesce(action_type, '') NOT IN ('TERM', 'EROR')
+             FROM trade_state WHERE ${outstanding}
          ) WHERE n = 1`,
       )
-      .get(snapshotId) as { trades: number; gross: number };
+      .get({ s: snapshotId, asOf }) as { trades: number; gross: number };
     const counterparties = db
       .prepare(
         `SELECT count(*) AS n FROM (
-           SELECT reporting_lei FROM trade_state WHERE snapshot_id = ? AND coalesce(action_type, '') NOT IN ('TERM', 'EROR')
-           UNION SELECT other_cpty_id FROM trade_state WHERE snapshot_id = ? AND coalesce(action_type, '') NOT IN ('TERM', 'EROR'))`,
+           SELECT reporting_lei FROM trade_state WHERE ${outstanding}
+           UNION SELECT other_cpty_id FROM trade_state WHERE ${outstanding})`,
       )
-      .get(snapshotId, snapshotId) as { n: number };
-    const margin = db.prepare(`SELECT total(im_posted_usd) AS im FROM margin_state WHERE snapshot_id = ?`).get(snapshotId) as {
-      im: number;
-    };
+      .get({ s: snapshotId, asOf }) as { n: number };
+    // Margin is a stock: the latest report per portfolio (or trade) and side, on or before the as-of date.
+    const margin = db
+      .prepare(
+        `SELECT total(im_posted_usd) AS im FROM (
+           SELECT im_posted_usd, row_number() OVER (PARTITION BY reporting_lei, other_cpty_id, collateral_portfolio_code, uti
+                                                    ORDER BY collateral_ts DESC NULLS LAST, rowid DESC) AS n
+             FROM margin_state WHERE snapshot_id = :s AND (collateral_ts IS NULL OR substr(collateral_ts, 1, 10) <= :asOf)
+         ) WHERE n = 1`,
+      )
+      .get({ s: snapshotId, asOf }) as { im: number };
     return { trades: trades.trades, gross: trades.gross, counterparties: counterparties.n, im: margin.im };
   } finally {
     db.close();

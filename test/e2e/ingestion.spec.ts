@@ -22,7 +22,7 @@ test('a supervisor imports files, reads the findings, filters, exports them and 
   const dialog = page.getByRole('dialog', { name: 'Import TR files' });
   await dialog.getByLabel('Files').setInputFiles(['trades.csv', 'margins.csv', 'entities.csv', 'fx.csv'].map(fixture));
   await dialog.getByLabel('Source TR').fill('E2E TR');
-  await dialog.getByLabel('As of').fill('2026-06-29');
+  await dialog.getByLabel('As of').fill('2026-06-30');
   await dialog.getByRole('button', { name: 'Import' }).click();
   await expect(dialog).toBeHidden({ timeout: 30_000 });
 
@@ -32,8 +32,11 @@ test('a supervisor imports files, reads the findings, filters, exports them and 
   await row.click();
 
   const detail = page.getByTestId('snapshot-detail');
-  await expect(detail.locator('table.files')).toContainText('trades.csv');
-  await expect(detail.getByTestId('issues-total')).toContainText('2 findings');
+  await expect(detail.getByRole('table', { name: 'Source files' })).toContainText('trades.csv');
+  // 2 rejected rows, and the 7 trade reports without a valuation weeks after execution (WARN).
+  await expect(detail.getByTestId('issues-total')).toContainText('9 findings');
+  await expect(detail.getByRole('table', { name: 'Trades counted' })).toContainText('Terminated (TERM)');
+  await expect(detail.getByRole('table', { name: 'FX rates applied' })).toContainText('EUR');
   await detail.getByTestId('rule-filter').selectOption('CNC_LEI');
   await expect(detail.getByTestId('issues-total')).toContainText('1 findings');
 
@@ -48,4 +51,49 @@ test('a supervisor imports files, reads the findings, filters, exports them and 
   const raw = page.getByRole('dialog', { name: 'Rejected row' });
   await expect(raw).toContainText('5493001USDEALERA0096');
   await expect(raw).toContainText('7000000');
+});
+
+test('the findings grid shows the rules that compare a delivery with the previous one', async ({ page, served }, testInfo) => {
+  // Two deliveries of one TR (their own bytes: the fixture as imported above would be a no-op):
+  // the next day's lacks trade T0004, outstanding the day before and never terminated.
+  const dir = testInfo.outputPath('deliveries');
+  const write = (name: string, text: string) => {
+    fs.mkdirSync(path.join(dir, name), { recursive: true });
+    fs.writeFileSync(path.join(dir, name, 'trades.csv'), text);
+    return path.join(dir, name, 'trades.csv');
+  };
+  const first = fs.readFileSync(fixture('trades.csv'), 'utf8').replaceAll(',1000000,USD,', ',1000001,USD,');
+  const firstFile = write('first', first);
+  const secondFile = write(
+    'second',
+    first
+      .split('\n')
+      .filter((l) => !l.startsWith('5493001USDEALERA0095T0004,'))
+      .join('\n'),
+  );
+  const importAs = async (asOf: string, files: string[]) => {
+    await page.getByRole('button', { name: 'Import file…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import TR files' });
+    await dialog.getByLabel('Files').setInputFiles(files);
+    await dialog.getByLabel('Source TR').fill('Next-day TR');
+    await dialog.getByLabel('As of').fill(asOf);
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await expect(dialog).toBeHidden({ timeout: 30_000 });
+  };
+  await page.goto(served.url);
+  await page.getByRole('button', { name: 'Feeds & snapshots' }).click();
+  const others = ['margins.csv', 'entities.csv', 'fx.csv'].map(fixture);
+  await importAs('2026-06-30', [firstFile, ...others]);
+  await expect(page.getByTestId('snapshots-grid').locator('.ag-row', { hasText: 'Next-day TR' })).toHaveCount(1, { timeout: 30_000 });
+  await importAs('2026-07-01', [secondFile, ...others]);
+  const rows = page.getByTestId('snapshots-grid').locator('.ag-row', { hasText: 'Next-day TR' });
+  await expect(rows).toHaveCount(2, { timeout: 30_000 });
+  await rows.filter({ hasText: '2026-07-01' }).click();
+
+  const detail = page.getByTestId('snapshot-detail');
+  await detail.getByTestId('rule-filter').selectOption('CNC_XS_VANISHED');
+  await expect(detail.getByTestId('issues-total')).toContainText('1 findings');
+  const finding = detail.getByTestId('issues-grid').locator('.ag-row', { hasText: 'CNC_XS_VANISHED' });
+  await expect(finding).toContainText('5493001USDEALERA0095T0004');
+  await expect(finding).toContainText('cross-snapshot checks');
 });

@@ -22,6 +22,7 @@ const result: DrillResult = {
   rowCount: 3,
   rows: [drillRow('A', 'Alpha Group', 250_000), drillRow('B', 'Bravo Group', 600_000), drillRow('C', 'Charlie Group', 150_000)],
   totals: metrics({ grossNotionalUsd: 1_000_000 }),
+  totalsOf: 'level',
 };
 
 const series: Series = {

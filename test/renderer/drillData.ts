@@ -17,6 +17,7 @@ export function plainMetrics(over: Partial<ExposureMetrics> = {}): ExposureMetri
     imCollectedUsd: null,
     vmCollectedUsd: null,
     excessCollateralUsd: null,
+    positionsWithoutMarginCount: null,
     marginCoverage: null,
     effectiveLeverage: null,
     shareOfParent: null,
@@ -42,6 +43,7 @@ export function metrics(over: Partial<ExposureMetrics> = {}): ExposureMetrics {
     imCollectedUsd: 0,
     vmCollectedUsd: 0,
     excessCollateralUsd: 0,
+    positionsWithoutMarginCount: 0,
     marginCoverage: 0.0004,
     effectiveLeverage: 2500,
     shareOfParent: 1,
@@ -91,6 +93,7 @@ export function drillResult(over: Partial<DrillResult> = {}): DrillResult {
     rows: [{ key: 'US', label: 'United States (US)', ...metrics() }],
     rowCount: 1,
     totals: metrics({ unconvertedCount: 2 }),
+    totalsOf: 'level',
     ...over,
   };
 }

@@ -1398,16 +1398,18 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
     ['PRCL', 10],
     ['UNCL', 5],
   ]);
+  // POSC marks a trade (level TCTN) included the same day in a separately reported position
+  // (EMIR Refit); a position report itself is never POSC.
   const actionsTctn = table([
     ['NEWT', 30],
     ['MODI', 12],
     ['CORR', 4],
     ['VALU', 50],
     ['TERM', 4],
+    ['POSC', 2],
   ]);
   const actionsPstn = table([
-    ['POSC', 15],
-    ['NEWT', 10],
+    ['NEWT', 25],
     ['MODI', 10],
     ['CORR', 3],
     ['VALU', 60],
@@ -1970,7 +1972,7 @@ export async function generateDemoData(opts: DemoOptions): Promise<DemoResult> {
       }
     }
 
-    tradesOut.buf += `${uti},${repLei},${otherId},${otherIsLei ? 'true' : 'false'},${otherCountry},${sgn > 0 ? 'BYER' : 'SLLR'},${upi},${t.ct},OTHR,${dti},${und.sym},${t.perpetual ? 'true' : 'false'},${t.optType},${t.optStyle},${strike},${strikeCcy},${t.cleared},${ccpLei},${platform},${t.venueId},${execTs},${effective},${expiration},${notional},${notionalCcy},${dec5(t.qty)},${price},${priceCcy},${valuation},${t.ccy},${clock.ts(valT)},${method},${delta},${code},${action},${t.level},${repTs}\n`;
+    tradesOut.buf += `${uti},${repLei},${otherId},${otherIsLei ? 'true' : 'false'},${otherCountry},${sgn > 0 ? 'BYER' : 'SLLR'},${upi},${t.ct},OTHR,${dti},${und.sym},${t.perpetual ? 'true' : 'false'},${t.optType},${t.optStyle},${strike},${strikeCcy},${t.cleared},${ccpLei},${platform},${t.venueId},${execTs},${effective},${expiration},${notional},${notionalCcy},${dec5(t.qty)},${price},${priceCcy},${valuation},${t.ccy},${clock.ts(valT)},${method},${delta},${code},${action},${t.level},${repTs},\n`;
     row++;
 
     if (t.perTradeMargin) {

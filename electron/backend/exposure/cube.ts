@@ -44,6 +44,9 @@ export interface Cube {
   delta: Float64Array;
   deltaModelled: Float64Array;
   deltaMissing: Float64Array;
+  /** Positions whose holder reported margin for them, and their notional in USD. */
+  marginedPositions: Float64Array;
+  marginedNotional: Float64Array;
   /** 1 where the cell's trades are cross-border. */
   crossBorderCell: Uint8Array;
   /** Reported margin per holder code (counterparty dimension), in USD. */
@@ -51,6 +54,7 @@ export interface Cube {
   postings: Map<Dimension, Int32Array[]>;
 }
 
+/** Per holder (counterparty code): reported margin in USD; NaN where no report in effect gives the amount. */
 export interface HolderMargin {
   known: Uint8Array;
   imPosted: Float64Array;
@@ -74,12 +78,18 @@ export interface CellSums {
   deltaMissing: number;
   unconverted: number;
   crossBorderGross: number;
-  imPosted: number;
-  vmPosted: number;
-  excessPosted: number;
-  imCollected: number;
-  vmCollected: number;
-  excessCollected: number;
+  /** Positions (one holder's side of a trade; both sides of a trade within the row count) and those with margin reported. */
+  positions: number;
+  marginedPositions: number;
+  /** Notional in USD of the positions with margin reported (each side counted: margin is posted per side). */
+  marginedNotional: number;
+  /** Margin amounts in USD; null when no holder of the row reported the amount. */
+  imPosted: number | null;
+  vmPosted: number | null;
+  excessPosted: number | null;
+  imCollected: number | null;
+  vmCollected: number | null;
+  excessCollected: number | null;
   marginUnconverted: number;
 }
 
@@ -127,6 +137,8 @@ function loadCube(db: Db, snapshotId: number): Cube {
     delta: f64(),
     deltaModelled: f64(),
     deltaMissing: f64(),
+    marginedPositions: f64(),
+    marginedNotional: f64(),
     crossBorderCell: new Uint8Array(count),
     margin: undefined as unknown as HolderMargin,
     postings: new Map(),
@@ -143,7 +155,8 @@ function loadCube(db: Db, snapshotId: number): Cube {
   const columns = dimensions.map((d) => dimensionColumn[d]).join(', ');
   const rows = db
     .prepare(
-      `SELECT ${columns}, same_side_flags, positions, unconverted, notional_usd, net_usd, valuation_usd, delta_usd, delta_modelled, delta_missing
+      `SELECT ${columns}, same_side_flags, positions, unconverted, notional_usd, net_usd, valuation_usd, delta_usd, delta_modelled, delta_missing,
+              margined_positions, margined_notional_usd
          FROM exposure_cell WHERE snapshot_id = ? ORDER BY holder`,
     )
     .raw()
@@ -162,6 +175,8 @@ function loadCube(db: Db, snapshotId: number): Cube {
     cube.delta[i] = row[nDims + 6] as number;
     cube.deltaModelled[i] = row[nDims + 7] as number;
     cube.deltaMissing[i] = row[nDims + 8] as number;
+    cube.marginedPositions[i] = row[nDims + 9] as number;
+    cube.marginedNotional[i] = row[nDims + 10] as number;
     i++;
   }
   const crossBorder = codeOf.crossBorder.get('cross-border');
@@ -188,18 +203,20 @@ function loadMargin(db: Db, snapshotId: number, holderCode: Map<string | null, n
          FROM holder_margin WHERE snapshot_id = ?`,
     )
     .raw()
-    .iterate(snapshotId) as IterableIterator<[string, number, number, number, number, number, number, number]>;
+    .iterate(snapshotId) as IterableIterator<
+    [string, number | null, number | null, number | null, number | null, number | null, number | null, number]
+  >;
   for (const [holder, imP, vmP, exP, imC, vmC, exC, lost] of rows) {
     // Margin of a counterparty that holds no live position has no row to appear in.
     const h = holderCode.get(holder);
     if (h === undefined) continue;
     m.known[h] = 1;
-    m.imPosted[h] = imP;
-    m.vmPosted[h] = vmP;
-    m.excessPosted[h] = exP;
-    m.imCollected[h] = imC;
-    m.vmCollected[h] = vmC;
-    m.excessCollected[h] = exC;
+    m.imPosted[h] = imP ?? NaN;
+    m.vmPosted[h] = vmP ?? NaN;
+    m.excessPosted[h] = exP ?? NaN;
+    m.imCollected[h] = imC ?? NaN;
+    m.vmCollected[h] = vmC ?? NaN;
+    m.excessCollected[h] = exC ?? NaN;
     m.unconverted[h] = lost;
   }
   return m;
@@ -219,7 +236,13 @@ function levelKeys(cube: Cube, groupBy: Dimension | null): Pick<LevelResult, 'ke
 }
 
 function emptyLevel(cube: Cube, groupBy: Dimension | null): LevelResult {
-  return { ...levelKeys(cube, groupBy), codes: [], acc: new Accumulators(0), childSquares: new Float64Array(0) };
+  return {
+    ...levelKeys(cube, groupBy),
+    codes: [],
+    acc: new Accumulators(0),
+    childSquares: new Float64Array(0),
+    childSums: new Float64Array(0),
+  };
 }
 
 /** A scratch table for children's sums, reused between levels (only touched slots are reset). */
@@ -261,7 +284,12 @@ export class Accumulators {
   readonly deltaMissing: Float64Array;
   readonly unconverted: Float64Array;
   readonly crossBorderGross: Float64Array;
+  readonly positions: Float64Array;
+  readonly marginedPositions: Float64Array;
+  readonly marginedNotional: Float64Array;
+  /** Per margin field: the sum over the row's holders that reported it, and how many did. */
   readonly margin: Float64Array[];
+  readonly marginReported: Float64Array[];
   readonly seen: Uint8Array;
   readonly lastHolder: Int32Array;
   constructor(size: number) {
@@ -276,7 +304,11 @@ export class Accumulators {
     this.deltaMissing = f();
     this.unconverted = f();
     this.crossBorderGross = f();
+    this.positions = f();
+    this.marginedPositions = f();
+    this.marginedNotional = f();
     this.margin = marginFields.map(f);
+    this.marginReported = marginFields.map(f);
     this.seen = new Uint8Array(size);
     this.lastHolder = new Int32Array(size).fill(-1);
   }
@@ -288,7 +320,7 @@ export class Accumulators {
       for (let k = 0; k < a.length; k++) t += a[k]!;
       return t;
     };
-    const m = this.margin;
+    const margin = marginFields.map((_, m) => (sum(this.marginReported[m]!) > 0 ? sum(this.margin[m]!) : null));
     return {
       trades: sum(this.trades),
       holders: sum(this.holders),
@@ -300,18 +332,15 @@ export class Accumulators {
       deltaMissing: sum(this.deltaMissing),
       unconverted: sum(this.unconverted),
       crossBorderGross: sum(this.crossBorderGross),
-      imPosted: sum(m[0]!),
-      vmPosted: sum(m[1]!),
-      excessPosted: sum(m[2]!),
-      imCollected: sum(m[3]!),
-      vmCollected: sum(m[4]!),
-      excessCollected: sum(m[5]!),
-      marginUnconverted: sum(m[6]!),
+      positions: sum(this.positions),
+      marginedPositions: sum(this.marginedPositions),
+      marginedNotional: sum(this.marginedNotional),
+      ...marginSums(margin),
     };
   }
 
   sums(key: number): CellSums {
-    const m = this.margin;
+    const margin = marginFields.map((_, m) => (this.marginReported[m]![key]! > 0 ? this.margin[m]![key]! : null));
     return {
       trades: this.trades[key]!,
       holders: this.holders[key]!,
@@ -323,15 +352,25 @@ export class Accumulators {
       deltaMissing: this.deltaMissing[key]!,
       unconverted: this.unconverted[key]!,
       crossBorderGross: this.crossBorderGross[key]!,
-      imPosted: m[0]![key]!,
-      vmPosted: m[1]![key]!,
-      excessPosted: m[2]![key]!,
-      imCollected: m[3]![key]!,
-      vmCollected: m[4]![key]!,
-      excessCollected: m[5]![key]!,
-      marginUnconverted: m[6]![key]!,
+      positions: this.positions[key]!,
+      marginedPositions: this.marginedPositions[key]!,
+      marginedNotional: this.marginedNotional[key]!,
+      ...marginSums(margin),
     };
   }
+}
+
+/** The margin fields of CellSums from values in marginFields order (the unconverted count is never null). */
+function marginSums(values: (number | null)[]): Pick<CellSums, (typeof marginFields)[number]> {
+  return {
+    imPosted: values[0]!,
+    vmPosted: values[1]!,
+    excessPosted: values[2]!,
+    imCollected: values[3]!,
+    vmCollected: values[4]!,
+    excessCollected: values[5]!,
+    marginUnconverted: values[6] ?? 0,
+  };
 }
 
 const marginFields = [
@@ -357,6 +396,8 @@ function holderMarginColumns(m: HolderMargin): Float64Array[] {
  */
 class ChildSquares {
   readonly squares: Float64Array;
+  /** Per row: Σ child gross, the denominator of the children's shares (see finish). */
+  readonly sums: Float64Array;
   private readonly runGross: Float64Array | null;
   private readonly runKeys: Int32Array | null;
   private readonly inRun: Uint8Array | null;
@@ -371,6 +412,7 @@ class ChildSquares {
     keyCount: number,
   ) {
     this.squares = new Float64Array(keyCount);
+    this.sums = new Float64Array(keyCount);
     const childCount = cube.values[child].length;
     if (child === 'counterparty') {
       this.runGross = new Float64Array(keyCount);
@@ -386,6 +428,7 @@ class ChildSquares {
   }
 
   add(i: number, key: number, gross: number): void {
+    this.sums[key]! += gross;
     if (this.runGross) {
       const holder = this.cube.codes.counterparty[i]!;
       if (holder !== this.runHolder) {
@@ -437,6 +480,8 @@ class ChildSquares {
 export interface LevelOptions {
   /** Also sum everything matching as one total (its own twin weighting). */
   total?: boolean;
+  /** Only the keys (codes of the groupBy dimension) flagged 1 here: rows, total and children. */
+  onlyKeys?: Uint8Array;
   /** Also compute, per row, Σ (child gross)² along this dimension. */
   childDimension?: Dimension | null;
 }
@@ -450,8 +495,9 @@ export interface LevelResult {
   /** Per code: the figures (typed arrays, so large levels need no object per row). */
   acc: Accumulators;
   total?: CellSums;
-  /** Per code: Σ over the row's children of (child gross)². */
+  /** Per code: Σ over the row's children of (child gross)², and Σ child gross. */
   childSquares?: Float64Array;
+  childSums?: Float64Array;
 }
 
 /**
@@ -485,6 +531,8 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
   const nFilters = filterCodes.length;
   const count = walk ? walk.length : cube.cells;
   const { flags, positions, notional, unconverted, net, valuation, delta, deltaModelled, deltaMissing, crossBorderCell } = cube;
+  const { marginedPositions, marginedNotional } = cube;
+  const onlyKeys = options.onlyKeys;
   const holderCodes = cube.codes.counterparty;
   const marginKnown = cube.margin.known;
   const marginColumns = holderMarginColumns(cube.margin);
@@ -500,13 +548,17 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
   let tHolders = 0;
   let tLastHolder = -1;
   const tMargin = new Float64Array(marginFields.length);
+  const tMarginReported = new Float64Array(marginFields.length);
   const { trades, gross, net: aNet, mtm, delta: aDelta, deltaModelled: aModelled, deltaMissing: aMissing } = acc;
-  const { unconverted: aUnconverted, crossBorderGross, holders, lastHolder, seen, margin: aMargin } = acc;
+  const { unconverted: aUnconverted, crossBorderGross, holders, lastHolder, seen, margin: aMargin, marginReported: aReported } = acc;
+  const { positions: aPositions, marginedPositions: aMarginedPositions, marginedNotional: aMarginedNotional } = acc;
+  const nMargin = marginColumns.length;
 
   cells: for (let n = 0; n < count; n++) {
     const i = walk ? walk[n]! : n;
     for (let f = 0; f < nFilters; f++) if (filterCodes[f]![i] !== filterWanted[f]) continue cells;
     const key = keyCodes ? keyCodes[i]! : 0;
+    if (onlyKeys && !onlyKeys[key]) continue;
     const flag = flags[i]!;
     const w = mask === 0 || (flag & mask) === mask ? 0.5 : 1;
     const cellNotional = notional[i]!;
@@ -520,17 +572,35 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
     aModelled[key]! += deltaModelled[i]! * w;
     aMissing[key]! += deltaMissing[i]! * w;
     if (crossBorderCell[i]) crossBorderGross[key]! += cellNotional * w;
+    aPositions[key]! += positions[i]!;
+    aMarginedPositions[key]! += marginedPositions[i]!;
+    aMarginedNotional[key]! += marginedNotional[i]!;
     const holder = holderCodes[i]!;
     if (lastHolder[key] !== holder) {
       lastHolder[key] = holder;
       holders[key]!++;
-      if (marginKnown[holder]) for (let m = 0; m < marginColumns.length; m++) aMargin[m]![key]! += marginColumns[m]![holder]!;
+      if (marginKnown[holder])
+        for (let m = 0; m < nMargin; m++) {
+          const v = marginColumns[m]![holder]!;
+          // NaN: this holder's reports in effect do not give the amount (not reported, not zero).
+          if (v === v) {
+            aMargin[m]![key]! += v;
+            aReported[m]![key]!++;
+          }
+        }
     }
     if (options.total) {
       if (tLastHolder !== holder) {
         tLastHolder = holder;
         tHolders++;
-        if (marginKnown[holder]) for (let m = 0; m < marginColumns.length; m++) tMargin[m]! += marginColumns[m]![holder]!;
+        if (marginKnown[holder])
+          for (let m = 0; m < nMargin; m++) {
+            const v = marginColumns[m]![holder]!;
+            if (v === v) {
+              tMargin[m]! += v;
+              tMarginReported[m]!++;
+            }
+          }
       }
       if (totalWeighsApart) {
         const tw = totalMask === 0 || (flag & totalMask) === totalMask ? 0.5 : 1;
@@ -548,11 +618,14 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
   const codes: number[] = [];
   for (let k = 0; k < keyCount; k++) if (seen[k]) codes.push(k);
   const result: LevelResult = { ...levelKeys(cube, groupBy), codes, acc };
-  if (squares) result.childSquares = squares.finish();
+  if (squares) {
+    result.childSquares = squares.finish();
+    result.childSums = squares.sums;
+  }
   if (options.total && tHolders > 0) {
     const total = acc.sumAll();
     total.holders = tHolders;
-    marginFields.forEach((f, m) => (total[f] = tMargin[m]!));
+    Object.assign(total, marginSums(marginFields.map((_, m) => (tMarginReported[m]! > 0 ? tMargin[m]! : null))));
     if (totalWeighsApart)
       Object.assign(total, {
         trades: tTrades,

@@ -11,7 +11,7 @@ import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/openDatabase';
 import { LruMap } from '../db/perDatabase';
 import { cubeOf, sumLevel, type Accumulators, type CellSums, type Condition, type Cube, type LevelResult } from './cube';
-import { holderDimensions } from './dimensionColumns';
+import { dimensionColumn, holderDimensions } from './dimensionColumns';
 import { labelKeys } from './dimensionLabels';
 
 export interface DrillQuery {
@@ -43,7 +43,8 @@ interface Level {
  * the snapshot's rollup cube (exposure/cube.ts); margin is shown only where every dimension in
  * play describes the holder (it is reported per counterparty and netting set, not per trade).
  * Rows are sorted and cut to `limit` before they become objects, so a level of fifty thousand
- * counterparties costs little more than one of fifty.
+ * counterparties costs little more than one of fifty. With a search, the totals are those of
+ * the matching rows (each trade once), so the Total row always describes the rows in view.
  */
 export function drill(db: Db, query: DrillQuery): DrillResult {
   assertActive(db, query.snapshotId);
@@ -64,15 +65,19 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
     const totalGross = result.total?.gross ?? 0;
     rememberTotalGross(cube, conditions, totalGross);
     const parentGross = chosen.length === 0 && query.filters.length === 0 ? totalGross : levelTotalGross(cube, parentConditions);
-    let squares = 0;
-    for (const code of result.codes) squares += result.acc.gross[code]! ** 2;
-    const totals = metricsOf(result.total, marginShown, share(totalGross, parentGross), hhi(squares, totalGross));
+    const totals = metricsOf(result.total, marginShown, share(totalGross, parentGross), rowsHhi(result, result.codes));
     return { result, totals, totalGross };
   };
   const rowMetrics = (l: Level, code: number): ExposureMetrics => {
     const gross = l.result.acc.gross[code]!;
     const squares = l.result.childSquares?.[code];
-    return metricsOf(l.result.acc.sums(code), marginShown, share(gross, l.totalGross), squares === undefined ? null : hhi(squares, gross));
+    const childSum = l.result.childSums?.[code];
+    return metricsOf(
+      l.result.acc.sums(code),
+      marginShown,
+      share(gross, l.totalGross),
+      squares === undefined || childSum === undefined ? null : hhi(squares, childSum),
+    );
   };
 
   const current = level(query.snapshotId);
@@ -128,6 +133,16 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
     }
     return row;
   });
+
+  // A search narrows the rows: the totals become those of the matching rows, in both snapshots.
+  let totals = current.totals;
+  let previousTotals = previous?.totals;
+  if (query.search !== undefined) {
+    const keys = matching.map((c) => c.key);
+    totals = matchingTotals(db, query.snapshotId, conditions, parentConditions, dimension, child, keys, marginShown);
+    if (query.compareTo !== undefined)
+      previousTotals = matchingTotals(db, query.compareTo, conditions, parentConditions, dimension, child, keys, marginShown);
+  }
   return {
     snapshotId: query.snapshotId,
     path: query.path,
@@ -137,9 +152,104 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
     sort,
     rows,
     rowCount: matching.length,
-    totals: current.totals,
-    ...(previous && query.compareTo !== undefined ? { compare: { snapshotId: query.compareTo, totals: previous.totals } } : {}),
+    totals,
+    totalsOf: query.search === undefined ? 'level' : 'matching',
+    ...(previousTotals && query.compareTo !== undefined ? { compare: { snapshotId: query.compareTo, totals: previousTotals } } : {}),
   };
+}
+
+/**
+ * The totals of some rows of a level (those a search kept): one more pass over the cells,
+ * restricted to those keys, so a trade between two matching rows still counts once.
+ */
+function matchingTotals(
+  db: Db,
+  snapshotId: number,
+  conditions: Condition[],
+  parentConditions: Condition[],
+  dimension: Dimension,
+  child: Dimension | null,
+  keys: (string | null)[],
+  marginShown: boolean,
+): ExposureMetrics {
+  const cube = cubeOf(db, snapshotId);
+  const only = new Uint8Array(cube.values[dimension].length);
+  for (const key of keys) {
+    const code = cube.codeOf[dimension].get(key);
+    if (code !== undefined) only[code] = 1;
+  }
+  const result = sumLevel(cube, conditions, dimension, { total: true, onlyKeys: only, childDimension: child });
+  // Rows cut by a holder dimension: a trade's two sides may be in one matching row, two, or only
+  // one of its sides may match; the cells cannot tell (they do not know the other side's key), so
+  // the figures that count a trade once are read from the positions themselves.
+  if (result.total && sidesSplitAcrossRows.has(dimension))
+    Object.assign(result.total, tradesOnce(db, snapshotId, conditions, dimension, keys));
+  const gross = result.total?.gross ?? 0;
+  const parentGross = levelTotalGross(cube, parentConditions.length === 0 && conditions.length === 0 ? [] : parentConditions);
+  return metricsOf(result.total, marginShown, share(gross, parentGross), rowsHhi(result, result.codes));
+}
+
+/** Dimensions under which a trade's two sides can fall in different rows. */
+const sidesSplitAcrossRows: ReadonlySet<Dimension> = new Set(['jurisdiction', 'otherJurisdiction', 'group', 'counterparty']);
+
+/**
+ * Each trade once over the positions matching the conditions whose `dimension` is one of `keys`:
+ * trades, gross, cross-border gross and the counts weighted per trade. One grouped pass over the
+ * positions (bound values only; the keys travel as one JSON array).
+ */
+function tradesOnce(
+  db: Db,
+  snapshotId: number,
+  conditions: Condition[],
+  dimension: Dimension,
+  keys: (string | null)[],
+): Pick<CellSums, 'trades' | 'gross' | 'crossBorderGross' | 'unconverted' | 'deltaModelled' | 'deltaMissing'> {
+  const where = conditions.map((c) => `AND ${dimensionColumn[c.dimension]} IS ?`).join(' ');
+  const column = dimensionColumn[dimension];
+  const hasNull = keys.includes(null);
+  const row = db
+    .prepare(
+      `SELECT count(*) AS trades, total(n) AS gross, total(CASE WHEN xb = 'cross-border' THEN n END) AS crossBorder,
+              sum(n IS NULL) AS unconverted, sum(ds = 1) AS modelled, sum(ds = 2) AS missing
+         FROM (SELECT trade_row, max(notional_usd) AS n, max(cross_border) AS xb, max(delta_source) AS ds
+                 FROM exposure_position
+                WHERE snapshot_id = ? ${where}
+                  AND (${column} IN (SELECT value FROM json_each(?))${hasNull ? ` OR ${column} IS NULL` : ''})
+                GROUP BY trade_row)`,
+    )
+    .get(snapshotId, ...conditions.map((c) => c.value), JSON.stringify(keys.filter((k) => k !== null))) as {
+    trades: number;
+    gross: number;
+    crossBorder: number;
+    unconverted: number | null;
+    modelled: number | null;
+    missing: number | null;
+  };
+  return {
+    trades: row.trades,
+    gross: row.gross,
+    crossBorderGross: row.crossBorder,
+    unconverted: row.unconverted ?? 0,
+    deltaModelled: row.modelled ?? 0,
+    deltaMissing: row.missing ?? 0,
+  };
+}
+
+/**
+ * HHI of a level's rows: each row's share is its gross over the sum of the rows' gross, so the
+ * shares add up to 1 even where a trade between two rows (a cross-border trade cut by
+ * jurisdiction) counts in both. Dividing by the total instead, which counts such a trade once,
+ * gave shares summing past 1 and an HHI above 10,000.
+ */
+function rowsHhi(result: LevelResult, codes: readonly number[]): number | null {
+  let squares = 0;
+  let sum = 0;
+  for (const code of codes) {
+    const g = result.acc.gross[code]!;
+    squares += g * g;
+    sum += g;
+  }
+  return hhi(squares, sum);
 }
 
 function labelsFor(db: Db, query: DrillQuery, dimension: Dimension, keys: (string | null)[]): Map<string | null, string> {
@@ -202,8 +312,13 @@ function sortValue(level: Level, code: number, metric: DrillSort['by'], marginSh
     default: {
       // The rarer sorts (margin, ratios, concentration): the row's metrics, computed once.
       const squares = level.result.childSquares?.[code];
-      const gross = acc.gross[code]!;
-      const m = metricsOf(acc.sums(code), marginShown, null, squares === undefined ? null : hhi(squares, gross));
+      const childSum = level.result.childSums?.[code];
+      const m = metricsOf(
+        acc.sums(code),
+        marginShown,
+        null,
+        squares === undefined || childSum === undefined ? null : hhi(squares, childSum),
+      );
       return m[metric as Exclude<DrillSort['by'], 'label'>];
     }
   }
@@ -219,10 +334,13 @@ function share(part: number, whole: number): number | null {
   return whole > 0 ? part / whole : null;
 }
 
-/** Herfindahl–Hirschman index (0–10,000) of parts' shares in a whole, from Σ part². */
-function hhi(sumOfSquares: number, whole: number): number | null {
-  if (!(whole > 0)) return null;
-  return (sumOfSquares / (whole * whole)) * 10_000;
+/**
+ * Herfindahl–Hirschman index (0–10,000) of parts' shares, from Σ part² and Σ part: the shares
+ * are of the parts' own sum, so they add up to 1 and the index never exceeds 10,000.
+ */
+function hhi(sumOfSquares: number, sumOfParts: number): number | null {
+  if (!(sumOfParts > 0)) return null;
+  return Math.min(10_000, (sumOfSquares / (sumOfParts * sumOfParts)) * 10_000);
 }
 
 /**
@@ -249,7 +367,12 @@ function levelTotalGross(cube: Cube, conditions: readonly Condition[]): number {
   return gross;
 }
 
-/** The metrics of a row from its sums; an empty row (a vanished one) has zero counts and no ratios. */
+/**
+ * The metrics of a row from its sums; an empty row (a vanished one) has zero counts and no ratios.
+ * Margin (shown only where the row is a set of counterparties): an amount no holder of the row
+ * reported is null, never zero; coverage and leverage are computed over the positions whose
+ * margin was reported, and the others are counted.
+ */
 function metricsOf(
   s: CellSums | undefined,
   marginShown: boolean,
@@ -257,9 +380,12 @@ function metricsOf(
   concentration: number | null,
 ): ExposureMetrics {
   const gross = s?.gross ?? 0;
-  const imPosted = marginShown ? (s?.imPosted ?? 0) : null;
-  const excessPosted = marginShown ? (s?.excessPosted ?? 0) : null;
-  const posted = imPosted === null || excessPosted === null ? null : imPosted + excessPosted;
+  const margin = (v: number | null | undefined) => (marginShown ? (v ?? null) : null);
+  const imPosted = margin(s?.imPosted);
+  const excessPosted = margin(s?.excessPosted);
+  const marginedNotional = s?.marginedNotional ?? 0;
+  // Excess collateral counts where reported; IM is required for a leverage figure.
+  const posted = imPosted === null ? null : imPosted + (excessPosted ?? 0);
   return {
     tradeCount: Math.round(s?.trades ?? 0),
     counterpartyCount: s?.holders ?? 0,
@@ -270,12 +396,13 @@ function metricsOf(
     deltaMissingCount: Math.round(s?.deltaMissing ?? 0),
     mtmValuationUsd: s?.mtm ?? 0,
     imPostedUsd: imPosted,
-    vmPostedUsd: marginShown ? (s?.vmPosted ?? 0) : null,
-    imCollectedUsd: marginShown ? (s?.imCollected ?? 0) : null,
-    vmCollectedUsd: marginShown ? (s?.vmCollected ?? 0) : null,
+    vmPostedUsd: margin(s?.vmPosted),
+    imCollectedUsd: margin(s?.imCollected),
+    vmCollectedUsd: margin(s?.vmCollected),
     excessCollateralUsd: excessPosted,
-    marginCoverage: imPosted === null ? null : share(imPosted, gross),
-    effectiveLeverage: posted === null || !(posted > 0) ? null : gross / posted,
+    positionsWithoutMarginCount: marginShown ? Math.round((s?.positions ?? 0) - (s?.marginedPositions ?? 0)) : null,
+    marginCoverage: imPosted === null ? null : share(imPosted, marginedNotional),
+    effectiveLeverage: posted === null || !(posted > 0) || !(marginedNotional > 0) ? null : marginedNotional / posted,
     shareOfParent: s ? shareOfParent : null,
     concentrationHhi: concentration,
     crossBorderShare: share(s?.crossBorderGross ?? 0, gross),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Metadata, MetaFile, Root, Snapshot, TargetFile, Targets, Timestamp, MetadataKind } from '@tufjs/models';
 import { z } from 'zod';
 import { ContractError } from '../../../shared/contract/errors';
+import { isCalendarDate } from '../../../shared/contract/calendarDate';
 import { regimes, type Regime } from '../../../shared/contract/snapshots';
 import { tufKey, tufSigner, type FeedSigningKey } from './keys';
 
@@ -82,7 +83,7 @@ const snapshotJsonSchema = z
       .regex(/^[A-Z0-9]{20}$/)
       .optional(),
     regime: z.enum(regimes).optional(),
-    asOfDate: z.string().regex(DATE).optional(),
+    asOfDate: z.string().regex(DATE).refine(isCalendarDate, 'a date that exists').optional(),
   })
   .strict();
 
@@ -99,7 +100,7 @@ export const targetCustomSchema = z.discriminatedUnion('kind', [
             .regex(/^[A-Z0-9]{20}$/)
             .optional(),
           regime: z.enum(regimes),
-          asOfDate: z.string().regex(DATE),
+          asOfDate: z.string().regex(DATE).refine(isCalendarDate, 'a date that exists'),
         })
         .strict(),
     })
@@ -432,7 +433,7 @@ function scanSnapshot(
     );
   }
   const asOfDate = meta.asOfDate ?? asOfFolder;
-  if (!DATE.test(asOfDate) || Number.isNaN(Date.parse(asOfDate))) {
+  if (!isCalendarDate(asOfDate)) {
     throw new ContractError(
       'INVALID_INPUT',
       `${dir}: "${asOfFolder}" is not an as-of date YYYY-MM-DD; rename the folder or set "asOfDate" in snapshot.json.`,

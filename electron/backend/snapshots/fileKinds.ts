@@ -38,6 +38,8 @@ export const csvColumns = {
     'action_type',
     'level',
     'reporting_ts',
+    // CDE 2.96 / EMIR 2.3: the UTI this trade replaces (novation, clearing); optional.
+    'prior_uti',
   ],
   margins: [
     'reporting_lei',

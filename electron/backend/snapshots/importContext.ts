@@ -5,6 +5,8 @@ export interface ImportContext {
   regime: Regime;
   /** YYYY-MM-DD */
   asOfDate: string;
+  /** GLEIF registration status by LEI, from the snapshot's entity data (read before the trades). */
+  entityStatus?: ReadonlyMap<string, string>;
 }
 
 /** EMIR-style regimes, where some codes allowed elsewhere are errors (BILT, cleared I, …). */

@@ -5,6 +5,7 @@ import type { Regime } from '../../../shared/contract/snapshots';
 import type { Db } from '../db/openDatabase';
 import type { CsvKind } from './fileKinds';
 import { openRecordSource, type RecordSource } from './recordSources';
+import { runCrossSnapshotRules } from './crossSnapshotRules';
 import { computeRollups } from './rollups';
 import { SnapshotLoader, type FileCounts } from './snapshotLoader';
 
@@ -135,6 +136,14 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
       );
       bytesBefore += size;
     }
+    throwIfCancelled(control.signal);
+    control.onProgress?.({
+      phase: 'rollups',
+      message: 'Comparing with the previous snapshot of this source',
+      done: totalBytes,
+      total: totalBytes,
+    });
+    runCrossSnapshotRules(db, snapshotId);
     throwIfCancelled(control.signal);
     control.onProgress?.({ phase: 'rollups', message: 'Computing exposure rollups', done: totalBytes, total: totalBytes });
     // Rollups sort millions of positions; SQLite's sorters may each use up to cache_size of

@@ -1,4 +1,13 @@
-import type { IssueSummaryRow, IssuesPage, RejectedRow, SnapshotFile, ValidationIssueRow } from '../../../shared/contract/snapshots';
+import type {
+  FxRateApplied,
+  IssueSummaryRow,
+  IssuesPage,
+  RejectedRow,
+  SnapshotBasis,
+  SnapshotFile,
+  TradeStateCount,
+  ValidationIssueRow,
+} from '../../../shared/contract/snapshots';
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/openDatabase';
 import { csvCell } from '../../../shared/domain/csv';
@@ -114,4 +123,23 @@ export function getRejectedRow(db: Db, snapshotId: number, file: string, line: n
     .get(snapshotId, file, line) as { file: string; line: number; location: string | null; raw_json: string } | undefined;
   if (!row) throw new ContractError('NOT_FOUND', `No rejected row at ${file} line ${line} in snapshot ${snapshotId}.`);
   return { file: row.file, line: row.line, location: row.location, values: JSON.parse(row.raw_json) as Record<string, string> };
+}
+
+/** The FX rates a snapshot's amounts were converted with, and how many of its trades are outstanding and why not. */
+export function snapshotBasis(db: Db, snapshotId: number): SnapshotBasis {
+  const snapshot = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ? AND status = 'active'`).get(snapshotId) as
+    { asOf: string } | undefined;
+  if (!snapshot) throw new ContractError('NOT_FOUND', `Snapshot ${snapshotId} does not exist.`, { snapshotId });
+  const fxRates = (
+    db
+      .prepare(`SELECT ccy, usd_per_unit AS usdPerUnit, rate_date AS rateDate FROM snapshot_fx WHERE snapshot_id = ? ORDER BY ccy`)
+      .all(snapshotId) as Array<Omit<FxRateApplied, 'daysStale'>>
+  ).map((r) => ({ ...r, daysStale: Math.round((Date.parse(snapshot.asOf) - Date.parse(r.rateDate)) / 86_400_000) }));
+  const tradeStates = db
+    .prepare(
+      `SELECT state, reports, trades FROM trade_state_count WHERE snapshot_id = ?
+        ORDER BY CASE state WHEN 'outstanding' THEN 0 ELSE 1 END, state`,
+    )
+    .all(snapshotId) as TradeStateCount[];
+  return { asOfDate: snapshot.asOf, fxRates, tradeStates };
 }

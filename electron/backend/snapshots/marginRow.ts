@@ -36,6 +36,14 @@ export function checkMarginRow(row: Row, context: ImportContext): CheckedRow<Mar
   ) {
     c.finding('WARN', 'collateral_ts', 'CNC_STALE_MARGIN', `The margin report is more than 14 days older than the snapshot (${ts}).`);
   }
+  if (ts !== undefined && /^\d{4}-\d{2}-\d{2}T/.test(ts) && ts.slice(0, 10) > context.asOfDate) {
+    c.finding(
+      'WARN',
+      'collateral_ts',
+      'CNC_MARGIN_AFTER_AS_OF',
+      `The margin report is dated after the snapshot date ${context.asOfDate} (${ts}): it is kept but not used for the snapshot's margin.`,
+    );
+  }
   const hasPortfolio = row.collateral_portfolio_code !== undefined;
   const hasUti = row.uti !== undefined;
   if (hasPortfolio === hasUti) {

@@ -20,7 +20,42 @@ export function checkEntityRow(row: Row): CheckedRow<Values> {
   c.oneOf('nature', ['F', 'N', 'C', 'O']);
   c.lei('parent_lei', false);
   c.lei('ultimate_parent_lei', false);
+  checkRegistrationStatus(c, row.registration_status);
   return { value: c.hasError ? undefined : pick(row, entityColumns), issues: c.issues };
+}
+
+/** GLEIF Level-1 `Registration.RegistrationStatus` values. */
+const REGISTRATION_STATUSES = ['ISSUED', 'LAPSED', 'PENDING_TRANSFER', 'PENDING_ARCHIVAL', 'RETIRED', 'ANNULLED', 'MERGED', 'DUPLICATE'];
+
+/**
+ * The LEI's GLEIF registration status. LAPSED: the entity did not renew, so its reference data
+ * (name, country, parent) may be out of date; still accepted as a counterparty under EMIR
+ * (EMIR_VR_1009_02). RETIRED, ANNULLED, MERGED, DUPLICATE: not accepted for a counterparty.
+ */
+function checkRegistrationStatus(c: RowChecker, value: string | undefined): void {
+  if (value === undefined) return;
+  const status = value.toUpperCase();
+  if (!REGISTRATION_STATUSES.includes(status))
+    c.finding(
+      'WARN',
+      'registration_status',
+      'CNC_CODE',
+      `registration_status "${value}" is not a GLEIF registration status (${REGISTRATION_STATUSES.join(', ')}).`,
+    );
+  else if (status === 'LAPSED')
+    c.finding(
+      'WARN',
+      'registration_status',
+      'CNC_LEI_LAPSED',
+      'The LEI registration has lapsed: its reference data (name, country, parents) may be out of date.',
+    );
+  else if (['RETIRED', 'ANNULLED', 'MERGED', 'DUPLICATE'].includes(status))
+    c.finding(
+      'WARN',
+      'registration_status',
+      'EMIR_VR_1009',
+      `The LEI is ${status}: not accepted for a counterparty (issued, lapsed, pending transfer or pending archival are).`,
+    );
 }
 
 /** The venue table's columns: venues.csv's own. */

@@ -1,27 +1,36 @@
 import { blackScholesDelta, yearsBetween } from '../../../shared/domain/blackScholes';
+import { actionTypeRules, actionTypes, notOutstandingActionTypes } from '../../../shared/domain/lifecycle';
 import type { Db } from '../db/openDatabase';
 
 /**
  * Builds the drill-down data of one snapshot (before it becomes visible): the position fact
  * table every drill level is read from.
  *
- * Unit of exposure: a counterparty's side of a trade. Each live UTI counts once (its
+ * Unit of exposure: a counterparty's side of a trade. Each outstanding UTI counts once (its
  * "canonical" report: the one from the lowest reporting LEI, so two-sided EMIR reports are
  * not summed twice) and yields two positions: the reporting side with its direction, the
  * other side with the opposite one. A position's jurisdiction is the holder's legal country
  * from the snapshot's entity data, or for a natural person the reported country; its group is
- * the holder's ultimate parent (itself when none is known). Terminated and erroneous reports
- * (TERM, EROR) carry no exposure and are left out.
+ * the holder's ultimate parent (itself when none is known).
+ *
+ * Outstanding: the report's action type leaves the trade live (shared/domain/lifecycle.ts:
+ * not TERM, EROR, POSC or PRTO) and the trade has not matured (expiration before the as-of
+ * date). Margin is a stock: only the latest report of each collateral portfolio (or trade) and
+ * side, as of the snapshot date, is in effect.
  */
 export function computeRollups(db: Db, snapshotId: number): void {
-  buildPositions(db, snapshotId);
+  const { asOf } = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { asOf: string };
+  selectMarginInEffect(db, snapshotId, asOf);
+  countTradeStates(db, snapshotId, asOf);
+  buildPositions(db, snapshotId, asOf);
   buildCells(db, snapshotId);
   buildHolderMargin(db, snapshotId);
+  db.exec(`DROP TABLE temp.margin_used`);
 }
 
 /** Recomputes a snapshot's drill data from its stored reports (after a schema change). */
 export function rebuildDrillData(db: Db, snapshotId: number): void {
-  for (const table of ['exposure_position', 'exposure_cell', 'holder_margin'])
+  for (const table of ['exposure_position', 'exposure_cell', 'holder_margin', 'trade_state_count'])
     db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(snapshotId);
   computeRollups(db, snapshotId);
 }
@@ -55,37 +64,98 @@ function registerModelledDelta(db: Db): void {
   );
 }
 
-function buildPositions(db: Db, snapshotId: number): void {
+/** SQL list of the action types whose reports carry no exposure. */
+const notOutstandingSql = notOutstandingActionTypes.map((a) => `'${a}'`).join(', ');
+
+/** SQL: the report is of an outstanding trade as of :asOf (alias t). */
+const outstandingSql = (t: string) =>
+  `(${t}.action_type IS NULL OR ${t}.action_type NOT IN (${notOutstandingSql}))
+   AND NOT (${t}.expiration_date IS NOT NULL AND substr(${t}.expiration_date, 1, 10) < :asOf)`;
+
+/**
+ * The margin reports in effect as of the snapshot: per reporting side and collateral portfolio
+ * (reporting LEI, other counterparty, portfolio code) or per trade (reporting LEI, UTI), the
+ * latest by collateral timestamp (a report without one is older than any dated one; ties go to
+ * the report read last). Reports dated after the as-of date are not in effect. Margin amounts
+ * are totals, not changes (CDE 2.31–2.46), so summing several reports of one portfolio would
+ * count the same collateral several times.
+ */
+function selectMarginInEffect(db: Db, snapshotId: number, asOf: string): void {
+  db.exec(`DROP TABLE IF EXISTS temp.margin_used; CREATE TEMP TABLE margin_used (row INTEGER PRIMARY KEY)`);
+  db.prepare(
+    `INSERT INTO temp.margin_used (row)
+     SELECT rowid FROM (
+       SELECT rowid, row_number() OVER (
+                PARTITION BY reporting_lei, other_cpty_id, collateral_portfolio_code, uti
+                ORDER BY collateral_ts DESC NULLS LAST, rowid DESC) AS n
+         FROM margin_state
+        WHERE snapshot_id = :s AND (collateral_ts IS NULL OR substr(collateral_ts, 1, 10) <= :asOf)
+     ) WHERE n = 1`,
+  ).run({ s: snapshotId, asOf });
+}
+
+/** How many reports and distinct trades of the snapshot are outstanding, and why the others are not. */
+function countTradeStates(db: Db, snapshotId: number, asOf: string): void {
+  const byAction = actionTypes
+    .filter((a) => actionTypeRules[a].effect !== 'outstanding')
+    .map((a) => `WHEN '${a}' THEN '${actionTypeRules[a].effect}'`)
+    .join(' ');
+  db.prepare(
+    `INSERT INTO trade_state_count (snapshot_id, state, reports, trades)
+     SELECT :s, state, count(*), count(DISTINCT uti) FROM (
+       SELECT uti, CASE action_type ${byAction}
+                   ELSE CASE WHEN expiration_date IS NOT NULL AND substr(expiration_date, 1, 10) < :asOf THEN 'matured'
+                             ELSE 'outstanding' END END AS state
+         FROM trade_state WHERE snapshot_id = :s)
+      GROUP BY state`,
+  ).run({ s: snapshotId, asOf });
+}
+
+function buildPositions(db: Db, snapshotId: number, asOf: string): void {
   const s = { s: snapshotId };
-  db.exec(`DROP TABLE IF EXISTS temp.canon; DROP TABLE IF EXISTS temp.netting; DROP TABLE IF EXISTS temp.trade_margin`);
-  // The canonical report of each live UTI: one grouped pass, kept as the rowid to read back.
+  db.exec(
+    `DROP TABLE IF EXISTS temp.canon; DROP TABLE IF EXISTS temp.netting; DROP TABLE IF EXISTS temp.trade_margin; DROP TABLE IF EXISTS temp.margined`,
+  );
+  // The canonical report of each outstanding UTI: one grouped pass, kept as the rowid to read back.
   db.exec(`CREATE TEMP TABLE canon (row INTEGER PRIMARY KEY)`);
   db.prepare(
     `INSERT INTO temp.canon (row)
      SELECT rowid FROM (
        SELECT rowid, row_number() OVER (PARTITION BY uti ORDER BY reporting_lei) AS n
-         FROM trade_state
-        WHERE snapshot_id = :s AND (action_type IS NULL OR action_type NOT IN ('TERM', 'EROR'))
+         FROM trade_state t
+        WHERE snapshot_id = :s AND ${outstandingSql('t')}
      ) WHERE n = 1`,
-  ).run(s);
-  // Collateralisation category by netting set and by per-trade margin: small keyed tables,
-  // so each position finds its category with one lookup.
+  ).run({ ...s, asOf });
+  // Collateralisation category by netting set and by per-trade margin, from the reports in
+  // effect: small keyed tables, so each position finds its category with one lookup.
   db.exec(
     `CREATE TEMP TABLE netting (reporting_lei TEXT, other_cpty_id TEXT, code TEXT, cat TEXT, PRIMARY KEY (reporting_lei, other_cpty_id, code))`,
   );
   db.prepare(
-    `INSERT INTO temp.netting SELECT reporting_lei, other_cpty_id, collateral_portfolio_code, min(collateralisation_cat)
-       FROM margin_state WHERE snapshot_id = :s AND collateral_portfolio_code IS NOT NULL
-      GROUP BY reporting_lei, other_cpty_id, collateral_portfolio_code`,
-  ).run(s);
+    `INSERT INTO temp.netting SELECT m.reporting_lei, m.other_cpty_id, m.collateral_portfolio_code, min(m.collateralisation_cat)
+       FROM temp.margin_used u JOIN margin_state m ON m.rowid = u.row
+      WHERE m.collateral_portfolio_code IS NOT NULL
+      GROUP BY m.reporting_lei, m.other_cpty_id, m.collateral_portfolio_code`,
+  ).run();
   db.exec(`CREATE TEMP TABLE trade_margin (uti TEXT, reporting_lei TEXT, cat TEXT, PRIMARY KEY (uti, reporting_lei))`);
   db.prepare(
-    `INSERT INTO temp.trade_margin SELECT uti, reporting_lei, min(collateralisation_cat)
-       FROM margin_state WHERE snapshot_id = :s AND uti IS NOT NULL GROUP BY uti, reporting_lei`,
+    `INSERT INTO temp.trade_margin SELECT m.uti, m.reporting_lei, min(m.collateralisation_cat)
+       FROM temp.margin_used u JOIN margin_state m ON m.rowid = u.row
+      WHERE m.uti IS NOT NULL GROUP BY m.uti, m.reporting_lei`,
+  ).run();
+  // Which side of which trade has margin reported: the side's own report of the trade names a
+  // netting set its reporter has a margin report for, or the side reported margin for the trade
+  // itself. A side that reported nothing (the other side under one-sided reporting) has none.
+  db.exec(`CREATE TEMP TABLE margined (uti TEXT, holder TEXT, PRIMARY KEY (uti, holder)) WITHOUT ROWID`);
+  db.prepare(`INSERT OR IGNORE INTO temp.margined SELECT uti, reporting_lei FROM temp.trade_margin`).run();
+  db.prepare(
+    `INSERT OR IGNORE INTO temp.margined
+     SELECT t.uti, t.reporting_lei FROM trade_state t
+       JOIN temp.netting n ON n.reporting_lei = t.reporting_lei AND n.other_cpty_id = t.other_cpty_id AND n.code = t.collateral_portfolio_code
+      WHERE t.snapshot_id = :s`,
   ).run(s);
 
   registerModelledDelta(db);
-  const { asOf } = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { asOf: string };
   db.prepare(
     `WITH c AS (
        SELECT t.rowid AS trade_row, t.*,
@@ -101,6 +171,8 @@ function buildPositions(db: Db, snapshotId: number): void {
               CASE t.cleared WHEN 'Y' THEN 'cleared' ELSE 'uncleared' END AS clr,
               coalesce(t.ccp_lei, 'NONE') AS ccpv,
               coalesce(tm.cat, n.cat, 'NONE') AS coll,
+              (mr1.uti IS NOT NULL) AS mr1,
+              (mr2.uti IS NOT NULL) AS mr2,
               -- An option's delta: as reported (from the reporting side), else modelled from the
               -- snapshot's price and volatility, signed by direction; other contracts move one for one.
               CASE WHEN t.contract_type IS NOT 'OPTN' THEN NULL
@@ -115,8 +187,10 @@ function buildPositions(db: Db, snapshotId: number): void {
          LEFT JOIN entity e2 ON e2.snapshot_id = :s AND e2.lei = t.other_cpty_id AND t.other_cpty_is_lei = 1
          LEFT JOIN temp.netting n ON n.reporting_lei = t.reporting_lei AND n.other_cpty_id = t.other_cpty_id AND n.code = t.collateral_portfolio_code
          LEFT JOIN temp.trade_margin tm ON tm.uti = t.uti AND tm.reporting_lei = t.reporting_lei
+         LEFT JOIN temp.margined mr1 ON mr1.uti = t.uti AND mr1.holder = t.reporting_lei
+         LEFT JOIN temp.margined mr2 ON mr2.uti = t.uti AND mr2.holder = t.other_cpty_id
          LEFT JOIN underlier_price pr ON pr.snapshot_id = :s AND pr.underlier_dti = t.underlier_dti
-         LEFT JOIN fx_rate sfx ON sfx.snapshot_id = :s AND sfx.ccy = t.strike_ccy
+         LEFT JOIN snapshot_fx sfx ON sfx.snapshot_id = :s AND sfx.ccy = t.strike_ccy
      ),
      x AS (SELECT c.*, CASE WHEN j1 IS NULL OR j2 IS NULL THEN 'unknown' WHEN j1 <> j2 THEN 'cross-border' ELSE 'domestic' END AS xb,
                   (j1 IS j2) | ((g1 IS g2) << 1) | ((reporting_lei = other_cpty_id) << 2) AS flags,
@@ -127,14 +201,14 @@ function buildPositions(db: Db, snapshotId: number): void {
              FROM c)
      INSERT INTO exposure_position (snapshot_id, trade_row, uti, side, holder, jurisdiction, other_jurisdiction, group_id, underlier,
                                     contract_kind, venue, cleared, ccp, collateralisation, cross_border, sign, notional_usd, valuation_usd,
-                                    delta_usd, delta_source, same_side_flags)
+                                    delta_usd, delta_source, same_side_flags, margin_reported)
      SELECT :s, trade_row, uti, 1, reporting_lei, j1, j2, g1, und, kind, ven, clr, ccpv, coll, xb, s1, notional_usd, valuation_usd,
-            d1, dsrc, flags FROM x
+            d1, dsrc, flags, mr1 FROM x
      UNION ALL
      SELECT :s, trade_row, uti, 2, other_cpty_id, j2, j1, g2, und, kind, ven, clr, ccpv, coll, xb, -s1, notional_usd, -valuation_usd,
-            -d1, dsrc, flags FROM x`,
+            -d1, dsrc, flags, mr2 FROM x`,
   ).run({ ...s, asOf });
-  db.exec(`DROP TABLE temp.canon; DROP TABLE temp.netting; DROP TABLE temp.trade_margin`);
+  db.exec(`DROP TABLE temp.canon; DROP TABLE temp.netting; DROP TABLE temp.trade_margin; DROP TABLE temp.margined`);
 }
 
 /**
@@ -148,9 +222,9 @@ function buildCells(db: Db, snapshotId: number): void {
                 cross_border, same_side_flags`;
   db.prepare(
     `INSERT INTO exposure_cell (snapshot_id, ${dims}, positions, unconverted, notional_usd, net_usd, valuation_usd, delta_usd,
-                                delta_modelled, delta_missing)
+                                delta_modelled, delta_missing, margined_positions, margined_notional_usd)
      SELECT :s, ${dims}, count(*), sum(notional_usd IS NULL), total(notional_usd), total(sign * notional_usd), total(valuation_usd),
-            total(delta_usd), sum(delta_source = 1), sum(delta_source = 2)
+            total(delta_usd), sum(delta_source = 1), sum(delta_source = 2), sum(margin_reported), total(CASE WHEN margin_reported = 1 THEN notional_usd END)
        FROM exposure_position WHERE snapshot_id = :s
       GROUP BY ${dims}
       ORDER BY holder`,
@@ -158,17 +232,18 @@ function buildCells(db: Db, snapshotId: number): void {
 }
 
 /**
- * Each holder's reported margin in USD: every amount converted with the snapshot's FX rate of
- * its own currency; an amount without a rate is counted as unconverted, never as zero.
+ * Each holder's reported margin in USD, from the reports in effect: every amount converted with
+ * the snapshot's rate of its own currency (snapshot_fx); an amount without a rate is counted as
+ * unconverted, never as zero, and an amount nobody reported stays NULL (not zero).
  */
 function buildHolderMargin(db: Db, snapshotId: number): void {
   const amounts = ['im_posted', 'vm_posted', 'excess_posted', 'im_collected', 'vm_collected', 'excess_collected'];
-  const usd = (a: string) => `CAST(m.${a} AS REAL) * (SELECT usd_per_unit FROM fx_rate WHERE snapshot_id = :s AND ccy = m.${a}_ccy)`;
-  const lost = (a: string) => `(m.${a} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fx_rate WHERE snapshot_id = :s AND ccy = m.${a}_ccy))`;
+  const usd = (a: string) => `CAST(m.${a} AS REAL) * (SELECT usd_per_unit FROM snapshot_fx WHERE snapshot_id = :s AND ccy = m.${a}_ccy)`;
+  const lost = (a: string) => `(m.${a} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM snapshot_fx WHERE snapshot_id = :s AND ccy = m.${a}_ccy))`;
   db.prepare(
     `INSERT INTO holder_margin (snapshot_id, holder, ${amounts.map((a) => `${a}_usd`).join(', ')}, unconverted)
-     SELECT :s, m.reporting_lei, ${amounts.map((a) => `total(${usd(a)})`).join(', ')}, ${amounts.map((a) => `sum(${lost(a)})`).join(' + ')}
-       FROM margin_state m WHERE m.snapshot_id = :s
+     SELECT :s, m.reporting_lei, ${amounts.map((a) => `sum(${usd(a)})`).join(', ')}, ${amounts.map((a) => `sum(${lost(a)})`).join(' + ')}
+       FROM temp.margin_used u JOIN margin_state m ON m.rowid = u.row
       GROUP BY m.reporting_lei`,
   ).run({ s: snapshotId });
 }

@@ -1,3 +1,4 @@
+import { isCalendarDate, isUtcTimestamp } from '../../../shared/contract/calendarDate';
 import { countryIssues, currencyIssues, isValidLei, utiIssues, type IdIssue } from '../../../shared/domain/identifiers';
 
 export type Severity = 'ERROR' | 'WARN';
@@ -12,8 +13,6 @@ export interface RowIssue {
 export type Row = Record<string, string | undefined>;
 
 const DECIMAL = /^-?\d{1,25}(\.\d{1,20})?$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Field checks shared by the row validators. Each pushes at most one finding, with a
@@ -110,15 +109,15 @@ export class RowChecker {
 
   timestamp(field: string, required = false): void {
     const v = required ? this.required(field) : this.row[field];
-    if (v !== undefined && (!TIMESTAMP.test(v) || Number.isNaN(Date.parse(v)))) {
-      this.add(field, 'CNC_TIMESTAMP', `${field} "${v}" is not a UTC timestamp YYYY-MM-DDThh:mm:ssZ.`);
+    if (v !== undefined && !isUtcTimestamp(v)) {
+      this.add(field, 'CNC_TIMESTAMP', `${field} "${v}" is not a UTC timestamp YYYY-MM-DDThh:mm:ssZ that exists.`);
     }
   }
 
   date(field: string, required = false): void {
     const v = required ? this.required(field) : this.row[field];
-    if (v !== undefined && (!DATE.test(v) || Number.isNaN(Date.parse(v)))) {
-      this.add(field, 'CNC_DATE', `${field} "${v}" is not a date YYYY-MM-DD.`);
+    if (v !== undefined && !isCalendarDate(v)) {
+      this.add(field, 'CNC_DATE', `${field} "${v}" is not a date YYYY-MM-DD that exists.`);
     }
   }
 

@@ -26,15 +26,22 @@ export interface FileCounts {
  */
 export class SnapshotLoader {
   readonly totals: FileCounts & { tradesLoaded: number } = { read: 0, loaded: 0, rejected: 0, warnings: 0, tradesLoaded: 0 };
+  /** The rate each currency's amounts are converted with (see resolveRates). */
   private readonly usdPerUnit = new Map<string, number>();
+  /** Every rate of the fx file, by currency: the day's rate and the line it came from. */
+  private readonly ratesRead = new Map<string, Array<{ date: string; rate: number; line: number }>>();
+  private ratesResolved = false;
+  private readonly entityStatus = new Map<string, string>();
+  private readonly context: ImportContext;
   private readonly insertIssue;
   private readonly insertRejected;
 
   constructor(
     private readonly db: Db,
     private readonly snapshotId: number,
-    private readonly context: ImportContext,
+    context: ImportContext,
   ) {
+    this.context = { ...context, entityStatus: this.entityStatus };
     this.insertIssue = db.prepare(
       `INSERT INTO validation_issue (snapshot_id, file, line, location, field, rule_id, severity, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -50,6 +57,9 @@ export class SnapshotLoader {
     options: { signal?: AbortSignal; onBytes?: (bytes: number) => void; afterBatch?: (counts: FileCounts) => void },
   ): Promise<FileCounts> {
     const counts: FileCounts = { read: 0, loaded: 0, rejected: 0, warnings: 0 };
+    // Amounts are converted as they are read: the rates must be settled first (without an fx
+    // file, only USD converts).
+    if ((source.kind === 'trades' || source.kind === 'margins') && !this.ratesResolved) this.resolveRates(undefined);
     const writer = this.writerFor(source.kind);
     const flush = this.db.transaction((records: SourceRecord[]) => {
       for (const record of records) this.store(source.fileName, record, writer, counts);
@@ -83,7 +93,55 @@ export class SnapshotLoader {
     }
     flush(batch);
     options.afterBatch?.(counts);
+    if (source.kind === 'fx') this.resolveRates(source.fileName);
     return counts;
+  }
+
+  /**
+   * Settles the one rate per currency that the snapshot's amounts are converted with: the rate
+   * of the as-of date, else the latest earlier one (flagged with its date, since amounts then
+   * carry a stale rate), never a later one (that would use information from after the snapshot).
+   * USD is 1 by definition when the file gives no USD rate. Recorded in snapshot_fx.
+   */
+  private resolveRates(fxFile: string | undefined): void {
+    this.ratesResolved = true;
+    const asOf = this.context.asOfDate;
+    const insert = this.db.prepare(`INSERT INTO snapshot_fx (snapshot_id, ccy, usd_per_unit, rate_date) VALUES (?, ?, ?, ?)`);
+    this.db.transaction(() => {
+      for (const [ccy, rates] of this.ratesRead) {
+        const usable = rates.filter((r) => r.date <= asOf).sort((a, b) => (a.date < b.date ? 1 : -1));
+        const chosen = usable[0];
+        if (!chosen) {
+          const first = rates.map((r) => r.date).sort()[0]!;
+          this.recordIssues(fxFile!, rates[0]!.line, `line ${rates[0]!.line}`, [
+            {
+              field: 'as_of_date',
+              ruleId: 'CNC_FX_AFTER_AS_OF',
+              severity: 'WARN',
+              message: `${ccy} has rates only after the snapshot date ${asOf} (the first on ${first}): ${ccy} amounts are left unconverted.`,
+            },
+          ]);
+          continue;
+        }
+        this.usdPerUnit.set(ccy, chosen.rate);
+        insert.run(this.snapshotId, ccy, chosen.rate, chosen.date);
+        if (chosen.date !== asOf) {
+          const days = Math.round((Date.parse(asOf) - Date.parse(chosen.date)) / 86_400_000);
+          this.recordIssues(fxFile!, chosen.line, `line ${chosen.line}`, [
+            {
+              field: 'as_of_date',
+              ruleId: 'CNC_FX_STALE',
+              severity: 'WARN',
+              message: `No ${ccy} rate for the snapshot date ${asOf}: ${ccy} amounts are converted at the rate of ${chosen.date} (${days} day${days === 1 ? '' : 's'} earlier).`,
+            },
+          ]);
+        }
+      }
+      if (!this.usdPerUnit.has('USD') && !this.ratesRead.has('USD')) {
+        this.usdPerUnit.set('USD', 1);
+        insert.run(this.snapshotId, 'USD', 1, asOf);
+      }
+    })();
   }
 
   private store(file: string, record: SourceRecord, writer: RowWriter, counts: FileCounts): void {
@@ -161,13 +219,22 @@ export class SnapshotLoader {
       };
     };
     switch (kind) {
-      case 'fx':
-        return insertWith(
-          `INSERT OR IGNORE INTO fx_rate (snapshot_id, as_of_date, ccy, usd_per_unit) VALUES (?, ?, ?, ?)`,
-          checkFxRow,
-          (v) => [s, v.as_of_date, v.ccy, v.usd_per_unit],
-          (v) => this.usdPerUnit.set(String(v.ccy), Number(v.usd_per_unit)),
-        );
+      case 'fx': {
+        // Keyed by (currency, day): a file may carry several days; the same day twice is a duplicate.
+        const statement = db.prepare(`INSERT OR IGNORE INTO fx_rate (snapshot_id, as_of_date, ccy, usd_per_unit) VALUES (?, ?, ?, ?)`);
+        return (row, line) => {
+          const checked = checkFxRow(row);
+          if (!checked.value) return checked;
+          const v = checked.value;
+          const inserted = statement.run(s, v.as_of_date, v.ccy, v.usd_per_unit).changes > 0;
+          if (inserted) {
+            const list = this.ratesRead.get(String(v.ccy)) ?? [];
+            list.push({ date: String(v.as_of_date), rate: Number(v.usd_per_unit), line });
+            this.ratesRead.set(String(v.ccy), list);
+          }
+          return { ...checked, inserted };
+        };
+      }
       case 'prices':
         return insertWith(
           `INSERT OR IGNORE INTO underlier_price (snapshot_id, as_of_date, underlier_dti, price_usd, volatility) VALUES (?, ?, ?, ?, ?)`,
@@ -179,6 +246,9 @@ export class SnapshotLoader {
           `INSERT OR IGNORE INTO entity (snapshot_id, ${entityColumns.join(', ')}) VALUES (?, ${entityColumns.map(() => '?').join(', ')})`,
           checkEntityRow,
           (v) => [s, ...entityColumns.map((c) => v[c] ?? null)],
+          (v) => {
+            if (v.registration_status != null) this.entityStatus.set(String(v.lei), String(v.registration_status).toUpperCase());
+          },
         );
       case 'venues':
         return insertWith(

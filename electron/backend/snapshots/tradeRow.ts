@@ -1,5 +1,7 @@
+import { isCalendarDate, isUtcTimestamp } from '../../../shared/contract/calendarDate';
 import { dtiIssues, upiIssues } from '../../../shared/domain/identifiers';
 import { knownMics, MIC_RE } from '../../../shared/domain/micCodes';
+import { actionTypeRules, actionTypes, actionTypesOf, type ActionType } from '../../../shared/domain/lifecycle';
 import { csvColumns } from './fileKinds';
 import { isEmirLike, type ImportContext } from './importContext';
 import { RowChecker, type Row, type RowIssue } from './rowChecks';
@@ -15,7 +17,6 @@ export const tradeStateColumns = csvColumns.trades;
 export type TradeStateValues = Record<(typeof tradeStateColumns)[number], string | number | null>;
 
 const CONTRACT_TYPES = ['CFDS', 'FRAS', 'FUTR', 'FORW', 'OPTN', 'SPDB', 'SWAP', 'SWPT', 'OTHR'] as const;
-const ACTION_TYPES = ['NEWT', 'MODI', 'CORR', 'EROR', 'TERM', 'REVI', 'PRTO', 'VALU', 'MARU', 'POSC'] as const;
 const STALE_AFTER_DAYS = 14;
 
 /**
@@ -62,7 +63,7 @@ export function checkTradeRow(row: Row, context: ImportContext): CheckedRow<Trad
   c.timestamp('valuation_ts');
   const method = c.oneOf('valuation_method', ['MTMA', 'MTMO', 'CCPV']);
   c.decimal('delta');
-  c.oneOf('action_type', ACTION_TYPES);
+  checkActionType(c, row.action_type, context);
   c.oneOf('level', ['TCTN', 'PSTN']);
   c.timestamp('reporting_ts', true);
   checkPlatform(c, row.platform_mic, emir);
@@ -114,6 +115,11 @@ export function checkTradeRow(row: Row, context: ImportContext): CheckedRow<Trad
       `The valuation is more than ${STALE_AFTER_DAYS} days older than the snapshot (${row.valuation_ts}).`,
     );
   }
+  checkMissingValuation(c, row, context);
+  if (row.prior_uti !== undefined && row.prior_uti === row.uti)
+    c.error('prior_uti', 'EMIR_VR_2001', 'prior_uti must differ from uti: a UTI never changes, and a trade is not its own predecessor.');
+  checkCounterpartyStatus(c, 'reporting_lei', row.reporting_lei, context);
+  if (otherIsLei === true) checkCounterpartyStatus(c, 'other_cpty_id', row.other_cpty_id, context);
   if (c.hasError) return { value: undefined, issues: c.issues };
 
   const value = {} as TradeStateValues;
@@ -122,6 +128,72 @@ export function checkTradeRow(row: Row, context: ImportContext): CheckedRow<Trad
   value.perpetual = perpetual === undefined ? null : perpetual ? 1 : 0;
   return { value, issues: c.issues };
 }
+
+/**
+ * Action type: a code the regime's validation rules list (EMIR VR2151 has POSC but neither PRTO
+ * nor MARU; CDE 2.107 and CFTC element 26 have PRTO and MARU but not POSC). A code of another
+ * regime is refused: the TR would have rejected the report, so its effect cannot be known.
+ */
+function checkActionType(c: RowChecker, action: string | undefined, context: ImportContext): void {
+  if (action === undefined) return;
+  if (!(actionTypes as readonly string[]).includes(action)) {
+    c.error('action_type', 'CNC_CODE', `action_type "${action}" is not one of ${actionTypes.join(', ')}.`);
+    return;
+  }
+  const allowed = actionTypesOf(context.regime);
+  if (!allowed.includes(action as ActionType)) {
+    const rule = actionTypeRules[action as ActionType];
+    c.error(
+      'action_type',
+      isEmirLike(context.regime) ? 'EMIR_VR_2151' : 'CDE_2_107',
+      `action_type ${action} (${rule.name}) is not an action type under ${context.regime}; it accepts ${allowed.join(', ')}.`,
+    );
+  }
+}
+
+/**
+ * A live trade without any valuation more than 14 days after its execution: the TR's auth.106
+ * warning ("valuation missing", KDPW), reproduced as a WARN. Trades that are not outstanding
+ * (terminated, erroneous, in a position, ported) need no valuation.
+ */
+function checkMissingValuation(c: RowChecker, row: Row, context: ImportContext): void {
+  if (row.valuation_amount !== undefined || !isTimestamp(row.execution_ts)) return;
+  const action = row.action_type as ActionType | undefined;
+  if (action !== undefined && actionTypeRules[action]?.effect !== 'outstanding') return;
+  const days = daysBetween(row.execution_ts!.slice(0, 10), context.asOfDate);
+  if (days > STALE_AFTER_DAYS)
+    c.finding(
+      'WARN',
+      'valuation_amount',
+      'CNC_VALUATION_MISSING',
+      `No valuation is reported, ${Math.floor(days)} days after execution (more than ${STALE_AFTER_DAYS}): the trade's MTM counts as unknown.`,
+    );
+}
+
+/**
+ * GLEIF registration status of a counterparty (from the snapshot's entity data). EMIR accepts
+ * LEIs that are issued, lapsed, pending transfer or pending archival (EMIR_VR_1009_02); a lapsed
+ * one is accepted but flagged (its reference data are no longer kept up to date); any other status
+ * (retired, annulled, merged, duplicate) is not accepted and is a warning here, since the entity
+ * data may be older than the report.
+ */
+function checkCounterpartyStatus(c: RowChecker, field: string, lei: string | undefined, context: ImportContext): void {
+  if (lei === undefined) return;
+  const status = context.entityStatus?.get(lei);
+  if (status === undefined) return;
+  if (status === 'LAPSED')
+    c.finding('WARN', field, 'CNC_LEI_LAPSED', `${field} ${lei}: its LEI registration has lapsed (GLEIF status LAPSED).`);
+  else if (!ACCEPTED_LEI_STATUSES.has(status))
+    c.finding(
+      'WARN',
+      field,
+      'EMIR_VR_1009',
+      `${field} ${lei}: GLEIF registration status ${status} is not accepted for a counterparty (issued, lapsed, pending transfer or pending archival are).`,
+    );
+}
+
+/** GLEIF registration statuses accepted for a counterparty LEI (EMIR_VR_1009_02). */
+export const ACCEPTED_LEI_STATUSES: ReadonlySet<string> = new Set(['ISSUED', 'LAPSED', 'PENDING_TRANSFER', 'PENDING_ARCHIVAL']);
 
 /** Platform identifier: a MIC or a sentinel; BILT is refused under EMIR (VR2041). */
 function checkPlatform(c: RowChecker, mic: string | undefined, emir: boolean): void {
@@ -139,7 +211,6 @@ function checkPlatform(c: RowChecker, mic: string | undefined, emir: boolean): v
     c.finding('WARN', 'platform_mic', 'CNC_MIC_EXPIRED', `platform_mic ${mic} (${known.name}) is an expired MIC.`);
 }
 
-const isDate = (v: string | undefined) => v !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v));
-const isTimestamp = (v: string | undefined) =>
-  v !== undefined && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v) && !Number.isNaN(Date.parse(v));
+const isDate = (v: string | undefined) => v !== undefined && isCalendarDate(v);
+const isTimestamp = (v: string | undefined) => v !== undefined && isUtcTimestamp(v);
 const daysBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;

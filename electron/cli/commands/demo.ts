@@ -4,6 +4,7 @@ import type { Command } from '../command';
 import { createOutput } from '../output';
 import { generateDemoData } from '../../backend/demo/generateDemo';
 import { withCancelOnSignal } from '../cancel';
+import { isCalendarDate } from '../../../shared/contract/calendarDate';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -23,7 +24,7 @@ The same N, seed and date always give byte-identical files. Ctrl-C cancels.`,
     const seed = Number(values.seed ?? 1);
     if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not "${values.seed}".`);
     const asOf = values['as-of'];
-    if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError(`--as-of must be a date YYYY-MM-DD, not "${asOf}".`);
+    if (asOf !== undefined && !isCalendarDate(asOf)) throw new UsageError(`--as-of must be a date YYYY-MM-DD, not "${asOf}".`);
     const out = createOutput(values.json);
     const trades = positiveInt('trades', values.trades);
     const started = performance.now();

@@ -125,7 +125,10 @@ function renderDrill(result: DrillResult, columns: readonly MetricColumn[]): str
     const mark = r.compare ? compareMarks[r.compare.status] : '';
     return [mark ? `${r.label} (${mark})` : r.label, ...cells(r, r.compare?.previous ?? null)];
   });
-  rows.push(['Total', ...cells(result.totals, result.compare?.totals ?? null)]);
+  rows.push([
+    result.totalsOf === 'matching' ? `Total of the ${result.rowCount.toLocaleString('en-US')} matching rows` : 'Total',
+    ...cells(result.totals, result.compare?.totals ?? null),
+  ]);
   const table = renderTable(header, rows, [false, ...header.slice(1).map(() => true)]);
   if (result.rowCount <= result.rows.length) return table;
   return `${table}\nThe first ${result.rows.length.toLocaleString('en-US')} of ${result.rowCount.toLocaleString('en-US')} rows; the total covers them all (--limit, --search).`;

@@ -7,6 +7,7 @@ import { withBackend } from '../openBackend';
 import { createOutput } from '../output';
 import { regimes, type Regime } from '../../../shared/contract/snapshots';
 import { isValidLei } from '../../../shared/domain/identifiers';
+import { isCalendarDate } from '../../../shared/contract/calendarDate';
 import { defaultMaxErrorRatio, importSnapshot } from '../../backend/snapshots/importSnapshot';
 import { formatCount } from '../../../shared/domain/format';
 
@@ -48,8 +49,7 @@ Ctrl-C cancels: the database is left as it was.`,
       throw new UsageError(`--max-error-ratio must be between 0 and 1, not "${values['max-error-ratio']}".`);
     const asOfDate = values['as-of'] ?? asOfFromReferenceFiles(files);
     if (!asOfDate) throw new UsageError('--as-of is needed: no fx.csv or prices.csv gives the snapshot date.');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOfDate) || Number.isNaN(Date.parse(asOfDate)))
-      throw new UsageError(`--as-of must be a date YYYY-MM-DD, not "${asOfDate}".`);
+    if (!isCalendarDate(asOfDate)) throw new UsageError(`--as-of must be a date YYYY-MM-DD, not "${asOfDate}".`);
 
     const out = createOutput(values.json);
     return withBackend(
@@ -90,19 +90,29 @@ Ctrl-C cancels: the database is left as it was.`,
   },
 };
 
-/** The as_of_date in the first data row of fx.csv or prices.csv, if one was given. */
+/**
+ * The snapshot date when --as-of is not given: the latest as_of_date of fx.csv or prices.csv
+ * (a rate file may hold several days of rates; the snapshot is as of the newest). Small files
+ * only: a reference file of more than a few megabytes is not read for this.
+ */
 function asOfFromReferenceFiles(files: string[]): string | undefined {
+  let latest: string | undefined;
   for (const file of files) {
     if (!/(^|[-_])(fx|prices)\.csv$/i.test(path.basename(file)) || !fs.existsSync(file)) continue;
-    const head = fs
+    if (fs.statSync(file).size > 8 * 1024 * 1024) continue;
+    const lines = fs
       .readFileSync(file, 'utf8')
-      .slice(0, 4096)
       .replace(/^\uFEFF/, '')
       .split(/\r?\n/);
-    const columns = (head[0] ?? '').split(',').map((c) => c.trim());
-    const index = columns.indexOf('as_of_date');
-    const value = index >= 0 ? (head[1] ?? '').split(',')[index]?.trim() : undefined;
-    if (value) return value;
+    const index = (lines[0] ?? '')
+      .split(',')
+      .map((c) => c.trim())
+      .indexOf('as_of_date');
+    if (index < 0) continue;
+    for (const line of lines.slice(1)) {
+      const value = line.split(',')[index]?.trim();
+      if (value && isCalendarDate(value) && (latest === undefined || value > latest)) latest = value;
+    }
   }
-  return undefined;
+  return latest;
 }

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { IssueSummaryRow, SnapshotFile } from '../../../shared/contract';
+import type { IssueSummaryRow, SnapshotBasis, SnapshotFile } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 
 export interface IssueFilters {
@@ -12,6 +12,8 @@ export interface SnapshotsState {
   /** The snapshot whose details (files, findings) are shown. */
   detailId?: number;
   files: SnapshotFile[];
+  /** The FX rates applied and the trades counted (absent until loaded). */
+  basis?: SnapshotBasis;
   summary: IssueSummaryRow[];
   filters: IssueFilters;
   error?: string;
@@ -26,13 +28,14 @@ export function createSnapshotsStore(api: ApiClient) {
     summary: [],
     filters: {},
     async showDetail(snapshotId) {
-      set({ detailId: snapshotId, files: [], summary: [], filters: {}, error: undefined });
+      set({ detailId: snapshotId, files: [], basis: undefined, summary: [], filters: {}, error: undefined });
       try {
-        const [files, summary] = await Promise.all([
+        const [files, summary, basis] = await Promise.all([
           api.call('snapshots.files', { snapshotId }),
           api.call('snapshots.issueSummary', { snapshotId }),
+          api.call('snapshots.basis', { snapshotId }),
         ]);
-        set({ files, summary });
+        set({ files, summary, basis });
       } catch (error) {
         set({ error: error instanceof Error ? error.message : String(error) });
       }

@@ -56,7 +56,12 @@ describe('concordat CLI', () => {
     expect(result.rows.length).toBeGreaterThan(5);
     const db = new Database(path.join(dataDir, 'concordat.db'), { readonly: true });
     const distinct = db
-      .prepare(`SELECT count(DISTINCT uti) AS n FROM trade_state WHERE coalesce(action_type, '') NOT IN ('TERM', 'EROR')`)
+      // Outstanding: not terminated, erroneous, a position component or ported out, and not matured by the as-of date.
+      .prepare(
+        `SELECT count(DISTINCT t.uti) AS n FROM trade_state t JOIN snapshot s USING (snapshot_id)
+          WHERE coalesce(t.action_type, '') NOT IN ('TERM', 'EROR', 'POSC', 'PRTO')
+            AND NOT coalesce(substr(t.expiration_date, 1, 10) < s.as_of_date, 0)`,
+      )
       .get() as { n: number };
     db.close();
     expect(result.totals.tradeCount).toBe(distinct.n);

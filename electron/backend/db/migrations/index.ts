@@ -7,6 +7,7 @@ import { exposurePositions } from './0005-exposure-positions';
 import { exposureCells } from './0006-exposure-cells';
 import { savedViews } from './0007-saved-views';
 import { cooperation } from './0008-cooperation';
+import { figuresAsOf } from './0009-figures-as-of';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: readonly Migration[] = [
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   exposureCells,
   savedViews,
   cooperation,
+  figuresAsOf,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -14,7 +14,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { ColumnState, DrillResult, DrillRow, DrillSort, ExposureMetrics, MetricId } from '../../../../shared/contract';
 import { dimensionNames } from '../../../../shared/domain/dimensionNames';
 import type { MetricColumn } from '../../../../shared/domain/exposureColumns';
-import { formatDelta, formatDeltaPct, metricChange } from '../../../../shared/domain/metricChange';
+import { formatDelta, formatDeltaPct, hasDeltaPct, metricChange } from '../../../../shared/domain/metricChange';
 import { gridTheme } from '../../components/gridTheme';
 import { deltaColId, labelColId, layoutFromGrid, metricColumn, tradesColId, widthOf, type DeltaKind } from './drillColumns';
 
@@ -59,6 +59,13 @@ const rowClassRules = {
   'row-appeared': (p: RowClassParams<GridRow>) => statusOf(p) === 'appeared',
   'row-vanished': (p: RowClassParams<GridRow>) => statusOf(p) === 'vanished',
 };
+
+/** The Total row's label: whether it covers the level or only the rows a search kept. */
+export function totalLabel(result: DrillResult): string {
+  if (result.totalsOf === 'matching')
+    return `Total of the ${result.rowCount.toLocaleString('en-US')} matching row${result.rowCount === 1 ? '' : 's'} (each trade once)`;
+  return 'Total (each trade once)';
+}
 
 /** The change of a metric against the other snapshot; none for a row that appeared or vanished. */
 function changeOf(id: MetricId, row: GridRow | undefined) {
@@ -137,7 +144,7 @@ export function DrillGrid(props: DrillGridProps) {
         headerName: head,
         headerTooltip:
           kind === 'delta'
-            ? `${head}: this snapshot’s figure minus ${compareName}’s. “—” where either is missing (a row that appeared or vanished).`
+            ? `${head}: this snapshot’s figure minus ${compareName}’s${c.unit === 'percent' || c.unit === 'ratio' ? ', in percentage points' : ''}. “—” where either is missing (a row that appeared or vanished).`
             : `${head}: the change as a percentage of ${compareName}’s figure. “—” where that is zero or missing.`,
         headerClass: 'delta-header',
         type: 'numericColumn',
@@ -183,7 +190,8 @@ export function DrillGrid(props: DrillGridProps) {
       const c = metricColumn(entry.colId);
       if (!c) continue;
       defs.push(metricDef(entry, c));
-      if (comparing) defs.push(deltaDef(entry, c, 'delta'), deltaDef(entry, c, 'deltaPct'));
+      // Δ% only for non-negative magnitudes: of a signed figure or a share it means nothing.
+      if (comparing) defs.push(deltaDef(entry, c, 'delta'), ...(hasDeltaPct(c.field) ? [deltaDef(entry, c, 'deltaPct')] : []));
     }
     defs.push({
       colId: tradesColId,
@@ -204,7 +212,7 @@ export function DrillGrid(props: DrillGridProps) {
     () => [
       {
         key: '__total__',
-        label: 'Total (each trade once)',
+        label: totalLabel(result),
         ...result.totals,
         ...(result.compare ? { compare: { status: 'both' as const, previous: result.compare.totals } } : {}),
       },

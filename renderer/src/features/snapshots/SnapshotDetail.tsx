@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { SnapshotBasis, TradeStateCount } from '../../../../shared/contract';
 import { formatCount } from '../../../../shared/domain/format';
 import { useApi, useSnapshotsStore } from '../../stores/StoresContext';
 import { IssuesGrid } from './IssuesGrid';
@@ -7,7 +8,7 @@ import { saveTextFile } from '../../components/saveTextFile';
 /** One snapshot: the files it came from, its findings by rule, and the findings themselves. */
 export function SnapshotDetail({ snapshotId }: { snapshotId: number }) {
   const api = useApi();
-  const { files, summary, filters, setFilters, error } = useSnapshotsStore((s) => s);
+  const { files, basis, summary, filters, setFilters, error } = useSnapshotsStore((s) => s);
   const [exporting, setExporting] = useState(false);
   const exportCsv = async () => {
     setExporting(true);
@@ -25,7 +26,7 @@ export function SnapshotDetail({ snapshotId }: { snapshotId: number }) {
     <section className="detail" data-testid="snapshot-detail">
       <h2>Snapshot {snapshotId}</h2>
       {error && <p className="error">{error}</p>}
-      <table className="files">
+      <table className="files" aria-label="Source files">
         <thead>
           <tr>
             <th>File</th>
@@ -51,6 +52,7 @@ export function SnapshotDetail({ snapshotId }: { snapshotId: number }) {
           ))}
         </tbody>
       </table>
+      {basis && <SnapshotBasisTables basis={basis} />}
       <div className="filters">
         <label>
           Severity{' '}
@@ -88,5 +90,65 @@ export function SnapshotDetail({ snapshotId }: { snapshotId: number }) {
       </div>
       <IssuesGrid key={JSON.stringify([snapshotId, filters])} snapshotId={snapshotId} filters={filters} />
     </section>
+  );
+}
+
+const stateNames: Record<TradeStateCount['state'], string> = {
+  outstanding: 'Outstanding: counted in every figure',
+  terminated: 'Terminated (TERM)',
+  error: 'Reported in error (EROR)',
+  'in-position': 'In a position reported separately (POSC)',
+  'ported-out': 'Ported to another repository (PRTO)',
+  matured: 'Matured before the as-of date',
+};
+
+/** What the snapshot's figures rest on: which trades count, and the FX rate of each currency with its date. */
+function SnapshotBasisTables({ basis }: { basis: SnapshotBasis }) {
+  return (
+    <div className="basis">
+      <table className="files" aria-label="Trades counted">
+        <thead>
+          <tr>
+            <th>Trade state as of {basis.asOfDate}</th>
+            <th className="num">Trades</th>
+            <th className="num">Reports</th>
+          </tr>
+        </thead>
+        <tbody>
+          {basis.tradeStates.map((t) => (
+            <tr key={t.state}>
+              <td>{stateNames[t.state]}</td>
+              <td className="num">{formatCount(t.trades)}</td>
+              <td className="num">{formatCount(t.reports)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table className="files" aria-label="FX rates applied">
+        <thead>
+          <tr>
+            <th>Currency</th>
+            <th className="num">USD per unit</th>
+            <th>Rate of</th>
+          </tr>
+        </thead>
+        <tbody>
+          {basis.fxRates.map((r) => (
+            <tr key={r.ccy} className={r.daysStale > 0 ? 'stale' : undefined}>
+              <td>{r.ccy}</td>
+              <td className="num">{r.usdPerUnit}</td>
+              <td>
+                {r.rateDate}
+                {r.daysStale > 0 && (
+                  <span className="badge badge-warn" title={`No ${r.ccy} rate for ${basis.asOfDate}: the latest earlier one was used`}>
+                    {r.daysStale} day{r.daysStale === 1 ? '' : 's'} before the as-of date
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

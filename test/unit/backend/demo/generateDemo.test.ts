@@ -157,7 +157,7 @@ describe('generateDemoData', () => {
       expect(path.dirname(resA.files[k])).toBe(dirA);
     }
     expect(readCsv(resA.files.trades).raw.split('\n')[0]).toBe(
-      'uti,reporting_lei,other_cpty_id,other_cpty_is_lei,other_cpty_country,direction,upi,contract_type,asset_class,underlier_dti,underlier_symbol,perpetual,option_type,option_style,strike,strike_ccy,cleared,ccp_lei,platform_mic,venue_id,execution_ts,effective_date,expiration_date,notional,notional_ccy,quantity,price,price_ccy,valuation_amount,valuation_ccy,valuation_ts,valuation_method,delta,collateral_portfolio_code,action_type,level,reporting_ts',
+      'uti,reporting_lei,other_cpty_id,other_cpty_is_lei,other_cpty_country,direction,upi,contract_type,asset_class,underlier_dti,underlier_symbol,perpetual,option_type,option_style,strike,strike_ccy,cleared,ccp_lei,platform_mic,venue_id,execution_ts,effective_date,expiration_date,notional,notional_ccy,quantity,price,price_ccy,valuation_amount,valuation_ccy,valuation_ts,valuation_method,delta,collateral_portfolio_code,action_type,level,reporting_ts,prior_uti',
     );
     expect(trades).toHaveLength(N);
     expect(resA.counts.tradeRows).toBe(N);
@@ -428,7 +428,8 @@ describe('generateDemoData', () => {
       check(oneOf(at('cleared'), ['Y', 'N', 'I']), 'cleared', r);
       check(oneOf(at('level'), ['TCTN', 'PSTN']), 'level', r);
       check(oneOf(at('action_type'), ['NEWT', 'MODI', 'CORR', 'VALU', 'POSC', 'TERM']), 'action_type', r);
-      check(at('action_type') !== 'POSC' || at('level') === 'PSTN', 'POSC needs PSTN', r);
+      // EMIR Refit: POSC is a trade (level TCTN) included in a separately reported position.
+      check(at('action_type') !== 'POSC' || at('level') === 'TCTN', 'POSC needs TCTN', r);
       check(oneOf(at('valuation_method'), ['MTMA', 'MTMO', 'CCPV']), 'valuation_method', r);
       if (at('other_cpty_is_lei') === 'true') {
         check(isValidLei(at('other_cpty_id')), 'other_cpty_id', r);

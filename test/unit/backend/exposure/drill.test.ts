@@ -22,47 +22,71 @@ interface Position {
   /** Delta-adjusted notional from this holder's side; null when no delta can be had. */
   delta: number | null;
   deltaModelled: boolean;
+  /** The holder reported margin for this side. */
+  margined: boolean;
   dims: Record<Dimension, string | null>;
 }
 
 interface HolderMargin {
-  imPosted: number;
-  vmPosted: number;
-  excessPosted: number;
-  imCollected: number;
-  vmCollected: number;
-  excessCollected: number;
+  imPosted: number | null;
+  vmPosted: number | null;
+  excessPosted: number | null;
+  imCollected: number | null;
+  vmCollected: number | null;
+  excessCollected: number | null;
   unconverted: number;
 }
 let holderMargins: Map<string, HolderMargin>;
+/** The (UTI, holder) pairs whose holder reported margin for them. */
+let marginedSides: Set<string>;
 
-/** Each reporting counterparty's margin in USD, every amount with its own currency's rate. */
-function marginModel(db: Db, snapshotId: number): Map<string, HolderMargin> {
-  const fx = new Map(
-    (
-      db.prepare(`SELECT ccy, usd_per_unit FROM fx_rate WHERE snapshot_id = ?`).all(snapshotId) as Array<{
-        ccy: string;
-        usd_per_unit: number;
-      }>
-    ).map((r) => [r.ccy, r.usd_per_unit]),
-  );
+/** Rates as of a date: per currency the rate of that day, else the latest earlier one (never a later one). */
+function ratesAsOf(db: Db, snapshotId: number, asOf: string): Map<string, number> {
+  const rows = db
+    .prepare(`SELECT ccy, as_of_date, usd_per_unit FROM fx_rate WHERE snapshot_id = ? ORDER BY as_of_date`)
+    .all(snapshotId) as Array<{ ccy: string; as_of_date: string; usd_per_unit: number }>;
+  const rates = new Map<string, number>([['USD', 1]]);
+  for (const r of rows) if (r.as_of_date <= asOf) rates.set(r.ccy, r.usd_per_unit);
+  return rates;
+}
+
+/**
+ * The margin reports in effect: per (reporter, other counterparty, portfolio, UTI) the latest by
+ * collateral timestamp on or before the as-of date (undated ones oldest; ties: the later row).
+ */
+function marginInEffect(db: Db, snapshotId: number, asOf: string): Array<Record<string, string | null>> {
+  const all = db.prepare(`SELECT rowid AS r, * FROM margin_state WHERE snapshot_id = ? ORDER BY rowid`).all(snapshotId) as Array<
+    Record<string, string | null>
+  >;
+  const latest = new Map<string, Record<string, string | null>>();
+  for (const m of all) {
+    if (m.collateral_ts !== null && m.collateral_ts!.slice(0, 10) > asOf) continue;
+    const key = JSON.stringify([m.reporting_lei, m.other_cpty_id, m.collateral_portfolio_code, m.uti]);
+    const seen = latest.get(key);
+    if (!seen || (m.collateral_ts ?? '') >= (seen.collateral_ts ?? '')) latest.set(key, m);
+  }
+  return [...latest.values()];
+}
+
+/** Each reporting counterparty's margin in USD: every amount with its own currency's rate; null where nobody reported it. */
+function marginModel(reports: Array<Record<string, string | null>>, fx: Map<string, number>): Map<string, HolderMargin> {
   const out = new Map<string, HolderMargin>();
-  for (const m of db.prepare(`SELECT * FROM margin_state WHERE snapshot_id = ?`).all(snapshotId) as Array<Record<string, string | null>>) {
+  for (const m of reports) {
     const h = out.get(m.reporting_lei!) ?? {
-      imPosted: 0,
-      vmPosted: 0,
-      excessPosted: 0,
-      imCollected: 0,
-      vmCollected: 0,
-      excessCollected: 0,
+      imPosted: null,
+      vmPosted: null,
+      excessPosted: null,
+      imCollected: null,
+      vmCollected: null,
+      excessCollected: null,
       unconverted: 0,
     };
-    const add = (field: keyof HolderMargin, column: string) => {
+    const add = (field: Exclude<keyof HolderMargin, 'unconverted'>, column: string) => {
       const amount = m[column];
       if (amount === null || amount === undefined) return;
       const rate = fx.get(m[`${column}_ccy`] ?? '');
       if (rate === undefined) h.unconverted++;
-      else h[field] += Number(amount) * rate;
+      else h[field] = (h[field] ?? 0) + Number(amount) * rate;
     };
     add('imPosted', 'im_posted');
     add('vmPosted', 'vm_posted');
@@ -76,9 +100,16 @@ function marginModel(db: Db, snapshotId: number): Map<string, HolderMargin> {
 }
 
 function model(db: Db, snapshotId: number): Position[] {
-  const trades = db
-    .prepare(`SELECT * FROM trade_state WHERE snapshot_id = ? AND coalesce(action_type, '') NOT IN ('TERM', 'EROR')`)
-    .all(snapshotId) as Array<Record<string, string | number | null>>;
+  const asOf = (db.prepare(`SELECT as_of_date FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { as_of_date: string }).as_of_date;
+  // Outstanding: not terminated, erroneous, a position component or ported out, and not matured.
+  const allReports = db.prepare(`SELECT * FROM trade_state WHERE snapshot_id = ?`).all(snapshotId) as Array<
+    Record<string, string | number | null>
+  >;
+  const trades = allReports.filter(
+    (t) =>
+      !['TERM', 'EROR', 'POSC', 'PRTO'].includes(String(t.action_type)) &&
+      !(t.expiration_date !== null && String(t.expiration_date).slice(0, 10) < asOf),
+  );
   const entities = new Map(
     (
       db.prepare(`SELECT lei, legal_country, ultimate_parent_lei FROM entity WHERE snapshot_id = ?`).all(snapshotId) as Array<{
@@ -97,20 +128,21 @@ function model(db: Db, snapshotId: number): Position[] {
       }>
     ).map((p) => [p.underlier_dti, p]),
   );
-  const fx = new Map(
-    (
-      db.prepare(`SELECT ccy, usd_per_unit FROM fx_rate WHERE snapshot_id = ?`).all(snapshotId) as Array<{
-        ccy: string;
-        usd_per_unit: number;
-      }>
-    ).map((r) => [r.ccy, r.usd_per_unit]),
+  const fx = ratesAsOf(db, snapshotId, asOf);
+  const margins = marginInEffect(db, snapshotId, asOf);
+  holderMargins = marginModel(margins, fx);
+  // A side has margin reported when its reporter's margin covers the trade, or the netting set
+  // its own report of the trade names.
+  marginedSides = new Set();
+  const portfolios = new Set(
+    margins
+      .filter((m) => m.collateral_portfolio_code !== null)
+      .map((m) => `${m.reporting_lei}|${m.other_cpty_id}|${m.collateral_portfolio_code}`),
   );
-  const asOf = (db.prepare(`SELECT as_of_date FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { as_of_date: string }).as_of_date;
-  const margins = db
-    .prepare(
-      `SELECT reporting_lei, other_cpty_id, collateral_portfolio_code, uti, collateralisation_cat FROM margin_state WHERE snapshot_id = ?`,
-    )
-    .all(snapshotId) as Array<Record<string, string | null>>;
+  for (const t of allReports)
+    if (portfolios.has(`${t.reporting_lei}|${t.other_cpty_id}|${t.collateral_portfolio_code}`))
+      marginedSides.add(`${t.uti}|${t.reporting_lei}`);
+  for (const m of margins) if (m.uti !== null) marginedSides.add(`${m.uti}|${m.reporting_lei}`);
   const canonical = new Map<string, Record<string, string | number | null>>();
   for (const t of trades) {
     const seen = canonical.get(t.uti as string);
@@ -181,6 +213,7 @@ function model(db: Db, snapshotId: number): Position[] {
       valuation: v,
       delta: d,
       deltaModelled,
+      margined: marginedSides.has(`${t.uti}|${rep}`),
       dims: { ...common, jurisdiction: j1, otherJurisdiction: j2, group: g1, counterparty: rep },
     });
     positions.push({
@@ -191,6 +224,7 @@ function model(db: Db, snapshotId: number): Position[] {
       valuation: v === null ? null : -v,
       delta: d === null ? null : -d,
       deltaModelled,
+      margined: marginedSides.has(`${t.uti}|${other}`),
       dims: { ...common, jurisdiction: j2, otherJurisdiction: j1, group: g2, counterparty: other },
     });
   }
@@ -204,8 +238,17 @@ function aggregate(positions: Position[], marginShown = false) {
   const holders = new Set(positions.map((p) => p.holder));
   const gross = trades.reduce<number>((a, p) => a + (p.notional ?? 0), 0);
   const crossBorder = trades.filter((p) => p.dims.crossBorder === 'cross-border').reduce<number>((a, p) => a + (p.notional ?? 0), 0);
-  const margin = (field: keyof HolderMargin) =>
-    marginShown ? [...holders].reduce((a, h) => a + (holderMargins.get(h)?.[field] ?? 0), 0) : null;
+  // Reported margin: null unless some holder of the row reported the amount.
+  const margin = (field: Exclude<keyof HolderMargin, 'unconverted'>) => {
+    if (!marginShown) return null;
+    const reported = [...holders].map((h) => holderMargins.get(h)?.[field] ?? null).filter((v): v is number => v !== null);
+    return reported.length === 0 ? null : reported.reduce((a, v) => a + v, 0);
+  };
+  const margined = positions.filter((p) => p.margined);
+  const marginedNotional = margined.reduce<number>((a, p) => a + (p.notional ?? 0), 0);
+  const im = margin('imPosted');
+  const excess = margin('excessPosted');
+  const posted = im === null ? null : im + (excess ?? 0);
   return {
     tradeCount: utis.size,
     counterpartyCount: holders.size,
@@ -215,25 +258,32 @@ function aggregate(positions: Position[], marginShown = false) {
     deltaAdjustedNotionalUsd: positions.reduce((a, p) => a + (p.delta ?? 0), 0),
     modelledDeltaCount: trades.filter((p) => p.deltaModelled).length,
     crossBorderShare: gross > 0 ? crossBorder / gross : null,
-    imPostedUsd: margin('imPosted'),
+    imPostedUsd: im,
     vmPostedUsd: margin('vmPosted'),
     imCollectedUsd: margin('imCollected'),
     vmCollectedUsd: margin('vmCollected'),
-    excessCollateralUsd: margin('excessPosted'),
-    unconvertedCount: trades.filter((p) => p.notional === null).length + (marginShown ? (margin('unconverted') ?? 0) : 0),
+    excessCollateralUsd: excess,
+    positionsWithoutMarginCount: marginShown ? positions.length - margined.length : null,
+    marginCoverage: im === null || !(marginedNotional > 0) ? null : im / marginedNotional,
+    effectiveLeverage: posted === null || !(posted > 0) || !(marginedNotional > 0) ? null : marginedNotional / posted,
+    unconvertedCount:
+      trades.filter((p) => p.notional === null).length +
+      (marginShown ? [...holders].reduce((a, h) => a + (holderMargins.get(h)?.unconverted ?? 0), 0) : 0),
   };
 }
 
 const holderDims = new Set<Dimension>(['jurisdiction', 'group', 'counterparty']);
 
-/** HHI (0–10,000) of the children of a set of positions along a dimension, from the model. */
+/**
+ * HHI (0–10,000) of the children of a set of positions along a dimension, from the model: each
+ * child's share is its gross over the sum of the children's gross (shares add up to 1).
+ */
 function childHhi(scope: Position[], dim: Dimension): number | null {
-  const whole = aggregate(scope).grossNotionalUsd;
-  if (!(whole > 0)) return null;
   const keys = new Set(scope.map((p) => p.dims[dim]));
-  let sum = 0;
-  for (const k of keys) sum += ((aggregate(scope.filter((p) => p.dims[dim] === k)).grossNotionalUsd / whole) * 100) ** 2;
-  return sum;
+  const grosses = [...keys].map((k) => aggregate(scope.filter((p) => p.dims[dim] === k)).grossNotionalUsd);
+  const sum = grosses.reduce((a, g) => a + g, 0);
+  if (!(sum > 0)) return null;
+  return grosses.reduce((a, g) => a + ((g / sum) * 100) ** 2, 0);
 }
 
 function expectMetrics(actual: Record<string, unknown>, expected: Record<string, number | null>, where: string) {
@@ -256,7 +306,6 @@ beforeAll(async () => {
     await importSnapshot(db, { files: Object.values(demo.files), sourceName: 'Drill TR', regime: 'EMIR', asOfDate: '2026-06-30' })
   ).snapshotId;
   positions = model(db, snapshotId);
-  holderMargins = marginModel(db, snapshotId);
 }, 60_000);
 
 function expectLevel(path: Dimension[], at: (string | null)[], filters: Array<{ dimension: Dimension; value: string | null }> = []) {
@@ -294,7 +343,9 @@ describe('drill-down levels equal an independent computation over the raw report
     // Two-sided reports: the market has as many trades as distinct live UTIs, not report rows.
     const reports = (
       db
-        .prepare(`SELECT count(*) AS n FROM trade_state WHERE snapshot_id = ? AND coalesce(action_type, '') NOT IN ('TERM', 'EROR')`)
+        .prepare(
+          `SELECT count(*) AS n FROM trade_state WHERE snapshot_id = ? AND coalesce(action_type, '') NOT IN ('TERM', 'EROR', 'POSC')`,
+        )
         .get(snapshotId) as { n: number }
     ).n;
     expect(market.tradeCount).toBeLessThan(reports);
@@ -398,13 +449,15 @@ describe('every metric, sorting and comparing two snapshots', () => {
     // One side of the market (the two sides cancel in the whole): options' delta-adjusted notional is not their net notional.
     const options = expectLevel(['jurisdiction', 'contractType'], [level.rows[0]!.key]).rows.find((r) => r.key === 'OPTN')!;
     expect(options.deltaAdjustedNotionalUsd).not.toBeCloseTo(options.netNotionalUsd, 0);
+    // Both ratios share the notional of the margined positions: coverage × leverage = IM ÷ (IM + excess).
+    let checked = 0;
     for (const row of level.rows) {
-      if (row.imPostedUsd !== null && row.grossNotionalUsd > 0)
-        expect(row.marginCoverage).toBeCloseTo(row.imPostedUsd / row.grossNotionalUsd, 12);
-      const posted = (row.imPostedUsd ?? 0) + (row.excessCollateralUsd ?? 0);
-      if (posted > 0) expect(row.effectiveLeverage).toBeCloseTo(row.grossNotionalUsd / posted, 9);
-      else expect(row.effectiveLeverage).toBeNull();
+      if (row.imPostedUsd === null || row.marginCoverage === null || row.effectiveLeverage === null) continue;
+      const posted = row.imPostedUsd + (row.excessCollateralUsd ?? 0);
+      expect(row.marginCoverage * row.effectiveLeverage).toBeCloseTo(row.imPostedUsd / posted, 9);
+      checked++;
     }
+    expect(checked).toBeGreaterThan(0);
     // Shares of the parent: the top level's total is the whole market.
     expect(level.totals.shareOfParent).toBe(1);
     const l2 = drill(db, { snapshotId, path: ['jurisdiction', 'venue'], at: [level.rows[0]!.key], filters: [] });
@@ -465,6 +518,17 @@ describe('large levels', () => {
     const expected = all.rows.filter((r) => r.label.toLowerCase().includes(word) || (r.key ?? '').toLowerCase().includes(word));
     expect(found.rows.map((r) => r.key).sort()).toEqual(expected.map((r) => r.key).sort());
     expect(found.rowCount).toBe(expected.length);
+    // The totals are those of the matching rows, each trade once (a trade between two of them too).
+    const keys = new Set(expected.map((r) => r.key));
+    expect(found.totalsOf).toBe('matching');
+    expectMetrics(
+      found.totals as unknown as Record<string, unknown>,
+      aggregate(
+        positions.filter((p) => keys.has(p.dims.counterparty)),
+        true,
+      ),
+      'matching totals',
+    );
     expect(drill(db, { snapshotId, path: ['counterparty'], at: [], filters: [], search: named.key! }).rows.map((r) => r.key)).toContain(
       named.key,
     );
@@ -483,7 +547,9 @@ describe('two databases in one process', () => {
       const live = (
         own
           .prepare(
-            `SELECT count(DISTINCT uti) AS n FROM trade_state WHERE snapshot_id = ? AND coalesce(action_type, '') NOT IN ('TERM', 'EROR')`,
+            `SELECT count(DISTINCT uti) AS n FROM trade_state WHERE snapshot_id = ?
+                AND coalesce(action_type, '') NOT IN ('TERM', 'EROR', 'POSC', 'PRTO')
+                AND NOT coalesce(substr(expiration_date, 1, 10) < '2026-06-30', 0)`,
           )
           .get(id) as { n: number }
       ).n;

@@ -39,7 +39,10 @@ async function importVariant(
     .filter((f) => f.endsWith('.csv'))
     .map((f) => {
       const text = fs.readFileSync(path.join(src, f), 'utf8');
-      fs.writeFileSync(path.join(dir, f), f === 'trades.csv' ? edit(text) : text);
+      // Rates and margin of the snapshot's own day: a rate or margin report dated after the
+      // as-of date is never used.
+      const dated = f === 'fx.csv' || f === 'margins.csv' ? text.replaceAll('2026-06-30', asOfDate) : text;
+      fs.writeFileSync(path.join(dir, f), f === 'trades.csv' ? edit(text) : dated);
       return path.join(dir, f);
     });
   const summary = await importSnapshot(db, { files, sourceName, trLei: '9845005CCPXXXXXX0005', regime, asOfDate });

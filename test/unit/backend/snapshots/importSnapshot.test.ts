@@ -88,7 +88,9 @@ describe('importSnapshot on the hand-made fixture', () => {
       counterpartyCount: 1,
       grossNotionalUsd: 550_000,
       netNotionalUsd: 550_000,
-      imPostedUsd: 0,
+      // Its only valid margin report is 1,000 CHF and the snapshot has no CHF rate: the amount
+      // cannot be shown in USD (null, "—", never 0) and is counted among the unconverted.
+      imPostedUsd: null,
       unconvertedCount: 2,
     });
     expect(byKey.FR).toMatchObject({ tradeCount: 1, counterpartyCount: 1, grossNotionalUsd: 200_000, netNotionalUsd: -200_000 });

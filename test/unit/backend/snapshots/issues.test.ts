@@ -29,7 +29,11 @@ async function importedFixture() {
 describe('validation findings', () => {
   it('are listed with their location and whether the row was rejected, filtered and paged', async () => {
     const { db, snapshotId } = await importedFixture();
-    const all = listIssues(db, { snapshotId }, 0, 100);
+    // The fixture reports no valuations: each of its 7 outstanding trade rows executed weeks
+    // before the as-of date is warned about (CNC_VALUATION_MISSING); the 2 errors are the test.
+    expect(listIssues(db, { snapshotId }, 0, 100).total).toBe(9);
+    expect(listIssues(db, { snapshotId, ruleId: 'CNC_VALUATION_MISSING', severity: 'WARN' }, 0, 100).total).toBe(7);
+    const all = listIssues(db, { snapshotId, severity: 'ERROR' }, 0, 100);
     expect(all.total).toBe(2);
     expect(all.rows).toEqual([
       {
@@ -53,14 +57,18 @@ describe('validation findings', () => {
         rejected: true,
       },
     ]);
-    expect(listIssues(db, { snapshotId, file: 'trades.csv' }, 0, 100).total).toBe(1);
+    expect(listIssues(db, { snapshotId, file: 'trades.csv', severity: 'ERROR' }, 0, 100).total).toBe(1);
     expect(listIssues(db, { snapshotId, ruleId: 'CNC_LEI', severity: 'ERROR' }, 0, 100).rows).toHaveLength(1);
     expect(listIssues(db, { snapshotId, text: 'XYZ' }, 0, 100).total).toBe(1);
-    expect(listIssues(db, { snapshotId }, 1, 2).rows.map((r) => r.file)).toEqual(['trades.csv']);
-    expect(summariseIssues(db, snapshotId)).toEqual([
-      { ruleId: 'CNC_CURRENCY', severity: 'ERROR', count: 1, example: expect.any(String) },
-      { ruleId: 'CNC_LEI', severity: 'ERROR', count: 1, example: expect.any(String) },
-    ]);
+    expect(listIssues(db, { snapshotId, severity: 'ERROR' }, 1, 2).rows.map((r) => r.file)).toEqual(['trades.csv']);
+    expect(summariseIssues(db, snapshotId)).toEqual(
+      expect.arrayContaining([
+        { ruleId: 'CNC_CURRENCY', severity: 'ERROR', count: 1, example: expect.any(String) },
+        { ruleId: 'CNC_LEI', severity: 'ERROR', count: 1, example: expect.any(String) },
+        { ruleId: 'CNC_VALUATION_MISSING', severity: 'WARN', count: 7, example: expect.any(String) },
+      ]),
+    );
+    expect(summariseIssues(db, snapshotId)).toHaveLength(3);
   });
 
   it('treat filter values as data, never as SQL or wildcards', async () => {
@@ -70,7 +78,7 @@ describe('validation findings', () => {
     expect(listIssues(db, { snapshotId, text: 'd_l' }, 0, 100).total).toBe(0);
     expect(listIssues(db, { snapshotId, text: 'g_lei' }, 0, 100).total).toBe(1);
     expect(listIssues(db, { snapshotId, ruleId: "CNC_LEI' OR '1'='1" }, 0, 100).total).toBe(0);
-    expect((db.prepare('SELECT count(*) AS n FROM validation_issue').get() as { n: number }).n).toBe(2);
+    expect((db.prepare('SELECT count(*) AS n FROM validation_issue').get() as { n: number }).n).toBe(9);
   });
 
   it('keep the raw row a TR sent, readable again', async () => {

@@ -16,6 +16,7 @@ const m: ExposureMetrics = {
   imCollectedUsd: null,
   vmCollectedUsd: null,
   excessCollateralUsd: null,
+  positionsWithoutMarginCount: null,
   marginCoverage: null,
   effectiveLeverage: null,
   shareOfParent: 0.5,
@@ -36,6 +37,7 @@ const result: DrillResult = {
   ],
   rowCount: 2,
   totals: { ...m, tradeCount: 4, shareOfParent: 1 },
+  totalsOf: 'level',
 };
 const snapshot = { snapshotId: 3, sourceName: 'TR', regime: 'EMIR' as const, asOfDate: '2026-06-30', version: 2 };
 
@@ -58,11 +60,11 @@ describe('drill CSV export', () => {
     ]);
     // The columns shown by default, in their display order.
     expect(lines[11]).toBe(
-      'Venue,key,Gross notional (USD),Net notional (USD),Trades,Counterparties,Mark-to-market valuation (USD),Initial margin posted (USD),Share of parent,Not converted',
+      'Venue,key,Gross notional (USD),Net notional (USD),Trades,Counterparties,Mark-to-market valuation (USD),Initial margin posted (USD),Positions without margin,Share of parent,Not converted',
     );
-    expect(lines[12]).toBe('"Chicago, ""CME""",XCME,1234568,-5,2,1,10,,0.5,0');
-    expect(lines[13]).toBe("'=cmd(),,1234568,-5,2,1,10,,0.123457,0");
-    expect(lines[14]).toBe('Total (each trade once),,1234568,-5,4,1,10,,1,0');
+    expect(lines[12]).toBe('"Chicago, ""CME""",XCME,1234568,-5,2,1,10,,,0.5,0');
+    expect(lines[13]).toBe("'=cmd(),,1234568,-5,2,1,10,,,0.123457,0");
+    expect(lines[14]).toBe('Total (each trade once),,1234568,-5,4,1,10,,,1,0');
     expect(lines).toHaveLength(15);
   });
 
@@ -100,7 +102,7 @@ describe('drill CSV export', () => {
     ]);
   });
 
-  it('when comparing: names the other snapshot, marks rows that appeared or vanished, and adds Δ and Δ% after each metric', () => {
+  it('when comparing: names the other snapshot, marks rows that appeared or vanished, and adds Δ after each metric and Δ% after counts and amounts', () => {
     const before: ExposureMetrics = { ...m, grossNotionalUsd: 1_000_000, tradeCount: 1, shareOfParent: 0.4 };
     const compared: DrillResult = {
       ...result,
@@ -131,12 +133,13 @@ describe('drill CSV export', () => {
     expect(lines[2]).toBe('# Compared with: snapshot 2 (TR, EMIR, as of 2026-06-29, version 1)');
     expect(lines[11]).toMatch(/^# Δ = this snapshot minus the one compared with/);
     expect(lines[12]).toBe(
-      'Venue,key,Change,Gross notional (USD),Δ Gross notional (USD),Δ% Gross notional (USD),Trades,Δ Trades,Δ% Trades,Share of parent,Δ Share of parent,Δ% Share of parent',
+      'Venue,key,Change,Gross notional (USD),Δ Gross notional (USD),Δ% Gross notional (USD),Trades,Δ Trades,Δ% Trades,Share of parent,Δ Share of parent',
     );
-    expect(lines[13]).toBe('CME,XCME,,1234568,234568,0.234568,2,1,1,0.5,0.1,0.25');
+    // A share changes in points (0.5 − 0.4), with no Δ%.
+    expect(lines[13]).toBe('CME,XCME,,1234568,234568,0.234568,2,1,1,0.5,0.1');
     // A row only in one snapshot has no change (never a change from or to zero).
-    expect(lines[14]).toBe('New venue,XNEW,new,1234568,,,2,,,0.5,,');
-    expect(lines[15]).toBe('Old venue,XOLD,gone,0,,,0,,,,,');
-    expect(lines[16]).toBe('Total (each trade once),,,1234568,-765432,-0.382716,4,2,1,1,0.6,1.5');
+    expect(lines[14]).toBe('New venue,XNEW,new,1234568,,,2,,,0.5,');
+    expect(lines[15]).toBe('Old venue,XOLD,gone,0,,,0,,,,');
+    expect(lines[16]).toBe('Total (each trade once),,,1234568,-765432,-0.382716,4,2,1,1,0.6');
   });
 });

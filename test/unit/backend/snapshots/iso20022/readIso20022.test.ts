@@ -319,7 +319,10 @@ describe('openIso20022 on auth.030 (trade activity)', () => {
       level: 'TCTN',
       reporting_ts: '2026-06-26T07:30:00Z',
     });
-    for (const record of records) expect(checkTradeRow(record.values, context).issues).toEqual([]);
+    // None carries a valuation: the outstanding trade (NEWT, MODI), executed 06-15, 15 days before
+    // the as-of date, is flagged; the terminated and the erroneous one need none.
+    const issues = records.map((record) => checkTradeRow(record.values, context).issues.map((i) => `${i.severity}:${i.ruleId}`));
+    expect(issues).toEqual([['WARN:CNC_VALUATION_MISSING'], ['WARN:CNC_VALUATION_MISSING'], [], []]);
   });
 
   it('maps every report kind, and still yields a record for a report it cannot map', async () => {
