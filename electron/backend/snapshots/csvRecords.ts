@@ -99,20 +99,46 @@ export async function* readCsvRecords(
 
 function checkHeader(name: string, header: string[], options: CsvReadOptions, onHeader?: (header: CsvHeader) => void): void {
   const known = new Set([...options.required, ...(options.optional ?? [])]);
-  const missing = options.required.filter((c) => !header.includes(c));
+  const present = new Set(header);
+  const missing = options.required.filter((c) => !present.has(c));
   if (missing.length > 0) {
     throw new ContractError(
       'INVALID_INPUT',
       `${name} does not have the expected header: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
-      { file: name, missing, found: header.slice(0, 50) },
+      { file: name, missing, found: header.slice(0, 50).map((c) => shorten(c)) },
     );
   }
-  const duplicates = header.filter((c, i) => header.indexOf(c) !== i);
-  if (duplicates.length > 0) {
-    throw new ContractError('INVALID_INPUT', `${name} repeats the column${duplicates.length > 1 ? 's' : ''} ${duplicates.join(', ')}.`, {
+  if (present.size < header.length) {
+    // Each repeated name once, in the order of its second appearance; one pass over the header.
+    const seen = new Set<string>();
+    const duplicates = new Set<string>();
+    for (const column of header) {
+      if (seen.has(column)) duplicates.add(column);
+      else seen.add(column);
+    }
+    const list = [...duplicates];
+    throw new ContractError('INVALID_INPUT', `${name} repeats the column${list.length > 1 ? 's' : ''} ${cappedList(list)}.`, {
       file: name,
-      duplicates,
+      duplicates: list.slice(0, LIST_CAP).map((c) => shorten(c)),
+      duplicateCount: list.length,
     });
   }
   onHeader?.({ columns: header, unknownColumns: header.filter((c) => !known.has(c)) });
+}
+
+/** Names shown in one message at most, and characters of each: a hostile header cannot make a huge message. */
+const LIST_CAP = 10;
+const NAME_CAP = 40;
+
+/** A name on one line (control characters as spaces), cut to NAME_CAP characters with an ellipsis. */
+function shorten(text: string): string {
+  const shown = text.replace(/\p{Cc}/gu, ' ');
+  return shown.length > NAME_CAP ? `${shown.slice(0, NAME_CAP - 1)}…` : shown;
+}
+
+/** "a, b, c", or the first LIST_CAP names and "and 99,990 more": a message stays short whatever the input. */
+export function cappedList(names: readonly string[], separator = ', '): string {
+  const shown = names.slice(0, LIST_CAP).map((n) => shorten(n));
+  const more = names.length - shown.length;
+  return more > 0 ? `${shown.join(separator)} and ${more.toLocaleString('en-US')} more` : shown.join(separator);
 }

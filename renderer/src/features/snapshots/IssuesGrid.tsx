@@ -42,7 +42,9 @@ export function IssuesGrid({ snapshotId, filters }: { snapshotId: number; filter
   );
   const openRaw = (row: ValidationIssueRow | undefined) => {
     if (!row?.rejected || row.line === null) return;
-    void api.call('snapshots.rejectedRow', { snapshotId, file: row.file, line: row.line }).then(setRaw);
+    // The location tells apart the reports of one line (a minified XML file, the two sides of one report).
+    const where = row.location === null ? {} : { location: row.location };
+    void api.call('snapshots.rejectedRow', { snapshotId, file: row.file, line: row.line, ...where }).then(setRaw);
   };
   return (
     <div className="issues">
@@ -66,7 +68,7 @@ export function IssuesGrid({ snapshotId, filters }: { snapshotId: number; filter
         <div className="raw-row" role="dialog" aria-label="Rejected row">
           <header>
             <strong>
-              {raw.file} · {raw.location ?? `line ${raw.line}`}
+              {raw.file} · {raw.location}
             </strong>
             <button type="button" onClick={() => setRaw(undefined)}>
               Close

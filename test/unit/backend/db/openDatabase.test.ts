@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../../electron/backend/db/migrate';
-import { latestSchemaVersion } from '../../../../electron/backend/db/migrations';
+import { latestSchemaVersion, migrations } from '../../../../electron/backend/db/migrations';
 import type { Migration } from '../../../../electron/backend/db/migrations/migration';
 import { initialSchema } from '../../../../electron/backend/db/migrations/0001-initial-schema';
 import { databaseFileName, openDatabase } from '../../../../electron/backend/db/openDatabase';
@@ -87,10 +87,57 @@ describe('shipped migrations', () => {
     expect(migration).toMatchObject({ from: 1, to: latestSchemaVersion });
     expect(fs.existsSync(migration.backupPath!)).toBe(true);
     expect(db.prepare('SELECT source_name, tr_lei FROM snapshot').all()).toEqual([{ source_name: 'TR', tr_lei: '9845005CCPXXXXXX0005' }]);
-    expect(db.prepare('SELECT file, line, location FROM rejected_row').all()).toEqual([{ file: 'trades.csv', line: 7, location: null }]);
+    // A CSV row from before locations were recorded is located by its line (migration 10).
+    expect(db.prepare('SELECT file, line, location FROM rejected_row').all()).toEqual([
+      { file: 'trades.csv', line: 7, location: 'line 7' },
+    ]);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     // Cascades still work on the rebuilt table.
+    db.prepare('DELETE FROM snapshot').run();
+    expect(db.prepare('SELECT count(*) AS n FROM rejected_row').get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
+describe('migration 10: rejected rows keyed by their location', () => {
+  it('keeps every rejected row and lets one line hold several rejected reports (a minified XML file)', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, databaseFileName);
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    await migrate(
+      old,
+      file,
+      migrations.filter((m) => m.version <= 9),
+    );
+    expect(old.pragma('user_version', { simple: true })).toBe(9);
+    old
+      .prepare(
+        `INSERT INTO snapshot (source_name, regime, as_of_date, version, source_sha256, imported_at, status)
+                 VALUES ('TR', 'EMIR', '2026-06-30', 1, 'abc', 'now', 'active')`,
+      )
+      .run();
+    const insert = old.prepare(`INSERT INTO rejected_row (snapshot_id, file, line, location, raw_json) VALUES (1, ?, ?, ?, ?)`);
+    insert.run('trades.csv', 7, 'line 7', '{"uti":"A"}');
+    insert.run('trades.csv', 8, null, '{"uti":"B"}');
+    insert.run('t.xml', 12, '/Document/DerivsTradStatRpt/TradData/Stat[1]/CtrPtySpcfcData[1]', '{"uti":"C"}');
+    old.close();
+
+    const { db, migration } = await openDatabase(dir);
+    expect(migration).toMatchObject({ from: 9, to: latestSchemaVersion });
+    expect(db.prepare('SELECT file, line, location, raw_json FROM rejected_row ORDER BY rowid').all()).toEqual([
+      { file: 'trades.csv', line: 7, location: 'line 7', raw_json: '{"uti":"A"}' },
+      { file: 'trades.csv', line: 8, location: 'line 8', raw_json: '{"uti":"B"}' },
+      { file: 't.xml', line: 12, location: '/Document/DerivsTradStatRpt/TradData/Stat[1]/CtrPtySpcfcData[1]', raw_json: '{"uti":"C"}' },
+    ]);
+    const add = db.prepare(`INSERT INTO rejected_row (snapshot_id, file, line, location, raw_json) VALUES (1, 't.xml', 12, ?, '{}')`);
+    add.run('/Document/DerivsTradStatRpt/TradData/Stat[1]/CtrPtySpcfcData[2]');
+    add.run('/Document/DerivsTradStatRpt/TradData/Stat[2]/CtrPtySpcfcData[1]');
+    expect(() => add.run('/Document/DerivsTradStatRpt/TradData/Stat[2]/CtrPtySpcfcData[1]')).toThrow(/UNIQUE/);
+    expect(() => add.run(null)).toThrow(/NOT NULL/);
+    expect(db.prepare(`SELECT count(*) AS n FROM rejected_row WHERE file = 't.xml' AND line = 12`).get()).toEqual({ n: 3 });
+    expect(db.pragma('foreign_key_check')).toEqual([]);
     db.prepare('DELETE FROM snapshot').run();
     expect(db.prepare('SELECT count(*) AS n FROM rejected_row').get()).toEqual({ n: 0 });
     db.close();

@@ -46,7 +46,69 @@ describe('files that are not what they claim', () => {
   it('invalid UTF-8 in the middle of the file', async () => {
     const good = fs.readFileSync(path.join(__dirname, '../../../fixtures/snapshot-small/trades.csv'));
     const bad = Buffer.concat([good, Buffer.from('X,Y\xff\xfe,Z\n', 'latin1')]);
-    await expectRefused('trades.csv', bad, /^trades\.csv is not UTF-8 text \(invalid byte sequence after byte \d+\)\.$/);
+    const line = good.toString('latin1').split('\n').length;
+    await expectRefused(
+      'trades.csv',
+      bad,
+      `trades.csv is not UTF-8 text: invalid byte 0xFF at line ${line}, byte offset ${good.length + 3}; expected UTF-8.`,
+    );
+  });
+  it('invalid UTF-8 deep in the file: names the line and byte offset of the bad byte, not of the chunk read', async () => {
+    const good = fs.readFileSync(path.join(__dirname, '../../../fixtures/snapshot-small/trades.csv'), 'utf8').trimEnd().split('\n');
+    const [header, ...rows] = good;
+    // Over 200 KB of valid rows (with multi-byte characters, so bytes and characters differ), then a bad byte.
+    const valid = Array.from({ length: 1200 }, (_, i) => rows[i % rows.length]!.concat(',é€'));
+    const before = Buffer.from(`${header},note\n${valid.join('\n')}\n5493001USDEALERA0095T9999,caf`, 'utf8');
+    expect(before.length).toBeGreaterThan(200 * 1024);
+    const bad = Buffer.concat([before, Buffer.from([0xc3, 0x28]), Buffer.from(',x\n', 'utf8')]);
+    await expectRefused(
+      'trades.csv',
+      bad,
+      `trades.csv is not UTF-8 text: invalid byte sequence 0xC3 0x28 at line ${valid.length + 2}, byte offset ${before.length}; expected UTF-8.`,
+    );
+  });
+  it('a multi-byte character split across read chunks is valid; one cut short at a chunk boundary is located exactly', async () => {
+    const header = fs.readFileSync(path.join(__dirname, '../../../fixtures/snapshot-small/trades.csv'), 'utf8').split('\n')[0]!;
+    // 64 KiB is the read stream's chunk: put a 3-byte euro sign across the first boundary, then a truncated one across the second.
+    const pad = (n: number) => 'a'.repeat(n);
+    const first = `${header}\n${pad(65536 - header.length - 1 - 1)}`;
+    const second = Buffer.concat([Buffer.from(`${first}€\n`, 'utf8'), Buffer.from(pad(65536 * 2 - Buffer.byteLength(first) - 4 - 1))]);
+    expect(second.length).toBe(65536 * 2 - 1);
+    const bad = Buffer.concat([second, Buffer.from([0xe2, 0x82]), Buffer.from('x\n')]);
+    await expectRefused(
+      'trades.csv',
+      bad,
+      `trades.csv is not UTF-8 text: invalid byte sequence 0xE2 0x82 0x78 at line 3, byte offset ${second.length}; expected UTF-8.`,
+    );
+  });
+  it('a header of 100,000 columns is refused at once, each repeated column named once, in a message of bounded length', async () => {
+    const header = fs.readFileSync(path.join(__dirname, '../../../fixtures/snapshot-small/trades.csv'), 'utf8').split('\n')[0]!;
+    const extra = Array.from({ length: 50_000 }, (_, i) => `c${i}`);
+    const content = `${header},${extra.join(',')},${extra.join(',')}\n`;
+    const started = performance.now();
+    const db = await freshDb();
+    const dir = tempDir();
+    const file = path.join(dir, 'trades.csv');
+    fs.writeFileSync(file, content);
+    const error = (await importSnapshot(db, request([file])).catch((e: unknown) => e)) as Error;
+    const seconds = (performance.now() - started) / 1000;
+    expect(seconds).toBeLessThan(5);
+    expect(error.message).toMatch(/^trades\.csv repeats the columns c0, c1, .* and 49,9\d\d more\.$/);
+    expect(error.message.length).toBeLessThanOrEqual(500);
+    const listed = error.message
+      .replace(/^trades\.csv repeats the columns /, '')
+      .replace(/ and [\d,]+ more\.$/, '')
+      .split(', ');
+    expect(new Set(listed).size).toBe(listed.length);
+    const more = Number(/ and ([\d,]+) more\.$/.exec(error.message)![1]!.replace(/,/g, ''));
+    expect(listed.length + more).toBe(50_000);
+    expect(JSON.stringify((error as { details?: unknown }).details ?? {}).length).toBeLessThan(4096);
+    expect(counts(db)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+  it('a column repeated three times is named once', async () => {
+    const header = fs.readFileSync(path.join(__dirname, '../../../fixtures/snapshot-small/trades.csv'), 'utf8').split('\n')[0]!;
+    await expectRefused('trades.csv', `${header},note,note,other,note,other\n`, 'trades.csv repeats the columns note, other.');
+    await expectRefused('trades.csv', `${header},uti\n`, 'trades.csv repeats the column uti.');
   });
   it('XML named .csv', () =>
     expectRefused(
