@@ -152,24 +152,29 @@ export function knownTargets(db: Db, feedId: number): TargetRecord[] {
   }));
 }
 
-export function upsertTarget(db: Db, feedId: number, targetsVersion: number, target: TargetRecord): void {
-  db.prepare(
+/** Records the targets of a verified targets version (one statement, prepared once: feeds list thousands of files). */
+export function upsertTargets(db: Db, feedId: number, targetsVersion: number, targets: readonly TargetRecord[]): void {
+  const statement = db.prepare(
     `INSERT INTO feed_target (feed_id, path, sha256, length, kind, custom_json, snapshot_id, first_targets_version, last_targets_version, verified_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (feed_id, path, sha256) DO UPDATE SET last_targets_version = excluded.last_targets_version,
        snapshot_id = coalesce(excluded.snapshot_id, feed_target.snapshot_id), custom_json = excluded.custom_json`,
-  ).run(
-    feedId,
-    target.path,
-    target.sha256,
-    target.length,
-    target.kind,
-    target.customJson,
-    target.snapshotId,
-    targetsVersion,
-    targetsVersion,
-    new Date().toISOString(),
   );
+  const now = new Date().toISOString();
+  for (const target of targets) {
+    statement.run(
+      feedId,
+      target.path,
+      target.sha256,
+      target.length,
+      target.kind,
+      target.customJson,
+      target.snapshotId,
+      targetsVersion,
+      targetsVersion,
+      now,
+    );
+  }
 }
 
 interface SyncRow {

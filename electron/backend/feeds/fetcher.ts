@@ -81,8 +81,14 @@ export class FeedNetworkError extends DownloadError {
   }
 }
 
-export function cancelledError(): ContractError {
-  return new ContractError('CANCELLED', 'The feed sync was cancelled.');
+export function cancelledError(feedName?: string): ContractError {
+  return new ContractError(
+    'CANCELLED',
+    feedName === undefined
+      ? 'The feed sync was cancelled. Nothing was changed.'
+      : `Feed "${feedName}": the sync was cancelled. Nothing was changed.`,
+    feedName === undefined ? undefined : { feed: feedName },
+  );
 }
 
 interface Opened {

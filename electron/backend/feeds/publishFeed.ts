@@ -2,11 +2,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Metadata, MetaFile, Root, Snapshot, TargetFile, Targets, Timestamp, MetadataKind } from '@tufjs/models';
+import { Delegations } from '@tufjs/models/dist/delegations';
+import { SuccinctRoles } from '@tufjs/models/dist/role';
 import { z } from 'zod';
 import { ContractError } from '../../../shared/contract/errors';
 import { isCalendarDate } from '../../../shared/contract/calendarDate';
 import { regimes, type Regime } from '../../../shared/contract/snapshots';
 import { tufKey, tufSigner, type FeedSigningKey } from './keys';
+import { MAX_TARGETS_PER_ROLE } from './targetsRoles';
 
 /**
  * Publishes a folder as a static TUF repository (the side an agency's data team runs).
@@ -24,6 +27,8 @@ import { tufKey, tufSigner, type FeedSigningKey } from './keys';
  *   timestamp.json                           short-lived; pins <S>.snapshot.json by version, length, SHA-256
  *   <S>.snapshot.json                        pins <T>.targets.json by version, length, SHA-256
  *   <T>.targets.json                         every file: length, SHA-256, custom {concordat: {kind, snapshot?}}
+ *   <T>.bins-<hex>.json                      with more than MAX_TARGETS_PER_ROLE files: the files spread over
+ *                                            hashed bins (TUF succinct delegations), <T>.targets.json lists none
  *   targets/<dir>/<sha256>.<name>            the files, named by hash (TUF consistent snapshots), never rewritten
  * Republishing signs new versions of timestamp, snapshot and targets (and of root when the key
  * rotates or the root nears expiry) and keeps every older file, so clients mid-download still succeed.
@@ -62,6 +67,8 @@ export interface PublishFeedSummary {
   /** SHA-256 of root.json as published now: what a client pinning it on first use sees. */
   rootSha256: string;
   targets: number;
+  /** Targets roles signed: 1 (targets.json lists every file), or 1 + the hashed bins it delegates to. */
+  roles: number;
   newFiles: number;
   bytes: number;
   snapshots: PublishedSnapshot[];
@@ -74,6 +81,14 @@ const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Renew the root when it would expire within this many days. */
 const ROOT_RENEW_DAYS = 30;
+/**
+ * Hashed bins: a feed with more than MAX_TARGETS_PER_ROLE files spreads them over 2^k bins of
+ * about BIN_FILES files each (few enough for @tufjs/models to check one quickly), at most
+ * 2^MAX_BIN_BITS bins, none over MAX_TARGETS_PER_ROLE.
+ */
+const BIN_FILES = 256;
+const MAX_BIN_BITS = 8;
+export const BIN_PREFIX = 'bins';
 
 const snapshotJsonSchema = z
   .object({
@@ -202,24 +217,44 @@ export async function publishFeed(options: PublishFeedOptions): Promise<PublishF
     for (const key of options.rotateTo ? [...signingKeys, options.rotateTo] : [activeKey]) root.sign(tufSigner(key));
   }
 
-  const targets = new Metadata(
-    new Targets({ version: versions.targets, specVersion: SPEC_VERSION, expires: expiry(expiresDays * day), targets: targetMap }),
+  // Targets: one role, or (over MAX_TARGETS_PER_ROLE files) hashed bins it delegates to with the same key.
+  const targetsExpires = expiry(expiresDays * day);
+  const bins = planBins(Object.keys(targetMap), activeKey);
+  const roleFiles: { role: string; bytes: Buffer }[] = [];
+  const signRole = (role: string, signed: Targets) => {
+    const metadata = new Metadata(signed);
+    metadata.sign(tufSigner(activeKey));
+    roleFiles.push({ role, bytes: metadataBytes(metadata) });
+    return metadata;
+  };
+  const targets = signRole(
+    'targets',
+    new Targets({
+      version: versions.targets,
+      specVersion: SPEC_VERSION,
+      expires: targetsExpires,
+      targets: bins ? {} : targetMap,
+      ...(bins ? { delegations: bins.delegations } : {}),
+    }),
   );
-  targets.sign(tufSigner(activeKey));
-  const targetsBytes = metadataBytes(targets);
+  for (const [role, paths] of bins?.members ?? []) {
+    const binTargets: Record<string, TargetFile> = {};
+    for (const p of paths) binTargets[p] = targetMap[p]!;
+    signRole(role, new Targets({ version: versions.targets, specVersion: SPEC_VERSION, expires: targetsExpires, targets: binTargets }));
+  }
 
+  // The snapshot pins every targets role. Roles an earlier publication listed stay listed (as
+  // they were): a TUF client refuses a snapshot that drops one (rollback).
+  const meta: Record<string, MetaFile> = { ...previous?.snapshotMeta };
+  for (const { role, bytes } of roleFiles) {
+    meta[`${role}.json`] = new MetaFile({ version: versions.targets, length: bytes.length, hashes: { sha256: sha256Of(bytes) } });
+  }
   const snapshot = new Metadata(
     new Snapshot({
       version: versions.snapshot,
       specVersion: SPEC_VERSION,
       expires: expiry(expiresDays * day),
-      meta: {
-        'targets.json': new MetaFile({
-          version: versions.targets,
-          length: targetsBytes.length,
-          hashes: { sha256: sha256Of(targetsBytes) },
-        }),
-      },
+      meta,
     }),
   );
   snapshot.sign(tufSigner(activeKey));
@@ -235,7 +270,7 @@ export async function publishFeed(options: PublishFeedOptions): Promise<PublishF
   );
   timestamp.sign(tufSigner(activeKey));
 
-  writeAtomic(path.join(outDir, `${versions.targets}.targets.json`), targetsBytes);
+  for (const { role, bytes } of roleFiles) writeAtomic(path.join(outDir, `${versions.targets}.${encodeURIComponent(role)}.json`), bytes);
   writeAtomic(path.join(outDir, `${versions.snapshot}.snapshot.json`), snapshotBytes);
   let rootBytes = previous?.rootBytes;
   if (root) {
@@ -258,6 +293,7 @@ export async function publishFeed(options: PublishFeedOptions): Promise<PublishF
     keyIds: [activeKey.keyId],
     rootSha256: sha256Of(rootBytes!),
     targets: files.length,
+    roles: roleFiles.length,
     newFiles,
     bytes,
     snapshots,
@@ -301,6 +337,8 @@ interface Published {
   timestampVersion: number;
   snapshotVersion: number;
   targetsVersion: number;
+  /** What the published snapshot pins, by file name ("targets.json", "bins-3f.json"). */
+  snapshotMeta: Record<string, MetaFile>;
 }
 
 /** What an earlier publish left in the output folder. */
@@ -322,7 +360,14 @@ function readPublished(outDir: string): Published | undefined {
       JSON.parse(fs.readFileSync(path.join(outDir, `${snapshotVersion}.snapshot.json`), 'utf8')),
     );
     const targetsVersion = snapshot.signed.meta['targets.json']?.version ?? 0;
-    return { root, rootBytes, timestampVersion: timestamp.signed.version, snapshotVersion, targetsVersion };
+    return {
+      root,
+      rootBytes,
+      timestampVersion: timestamp.signed.version,
+      snapshotVersion,
+      targetsVersion,
+      snapshotMeta: snapshot.signed.meta,
+    };
   } catch (error) {
     throw new ContractError(
       'INVALID_INPUT',
@@ -330,6 +375,29 @@ function readPublished(outDir: string): Published | undefined {
       { outDir },
     );
   }
+}
+
+/**
+ * The hashed bins for these target paths, or undefined when they fit one targets role. Bins are
+ * TUF succinct delegations (`bins-<hex>`, the bin chosen by the first bits of SHA-256(path)):
+ * clients find a file's bin without listing them all. Every bin is published, empty ones too.
+ */
+function planBins(paths: string[], key: FeedSigningKey): { delegations: Delegations; members: Map<string, string[]> } | undefined {
+  if (paths.length <= MAX_TARGETS_PER_ROLE) return undefined;
+  for (let bits = Math.min(MAX_BIN_BITS, Math.max(1, Math.ceil(Math.log2(paths.length / BIN_FILES)))); bits <= MAX_BIN_BITS; bits++) {
+    const succinct = new SuccinctRoles({ keyIDs: [key.keyId], threshold: 1, bitLength: bits, namePrefix: BIN_PREFIX });
+    const members = new Map<string, string[]>([...succinct.getRoles()].map((role) => [role, []]));
+    for (const p of paths) members.get(succinct.getRoleForTarget(p))!.push(p);
+    if ([...members.values()].every((m) => m.length <= MAX_TARGETS_PER_ROLE)) {
+      return { delegations: new Delegations({ keys: { [key.keyId]: tufKey(key) }, succinctRoles: succinct }), members };
+    }
+  }
+  throw new ContractError(
+    'INVALID_INPUT',
+    `${paths.length} files are more than one feed can carry (${2 ** MAX_BIN_BITS} hashed bins of at most ${MAX_TARGETS_PER_ROLE} files each): ` +
+      'split the folder over several feeds.',
+    { files: paths.length },
+  );
 }
 
 function visible(dir: string): fs.Dirent[] {

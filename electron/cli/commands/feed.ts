@@ -13,6 +13,7 @@ import { feedUrlFromLocation, listFeeds } from '../../backend/feeds/feeds.servic
 import { generateFeedKey, loadSigningKey, writeKeyFiles } from '../../backend/feeds/keys';
 import { publishFeed } from '../../backend/feeds/publishFeed';
 import { syncFeed } from '../../backend/feeds/syncFeed';
+import { MAX_TARGETS_PER_ROLE } from '../../backend/feeds/targetsRoles';
 
 const usage = `concordat feed <keygen|publish|add|sync|status|remove> …
 
@@ -26,6 +27,7 @@ const usage = `concordat feed <keygen|publish|add|sync|status|remove> …
       Signs <folder> as a static TUF feed in DIR (serve DIR from any static host, or use it as a folder).
       <folder> holds snapshots/<source>/<regime>/<as-of>/*.csv|*.xml (+ optional snapshot.json:
       {"sourceName","trLei","regime","asOfDate"}), reference/** and mou/**.
+      More than ${MAX_TARGETS_PER_ROLE} files are spread over hashed bins (delegated targets roles).
       Publishing again into DIR signs new versions and keeps older files. Targets and snapshot
       metadata expire after N days (default 30), the timestamp after H hours (default 24): republish
       before then. --rotate-key hands the feed to a new key (root N+1 signed by both).
@@ -37,8 +39,9 @@ const usage = `concordat feed <keygen|publish|add|sync|status|remove> …
 
   concordat feed sync [NAME] [--data-dir D] [--json]
       Verifies and downloads what is new in feed NAME (every feed when omitted) and imports new
-      snapshots. A refused update (rollback, expired or badly signed metadata, mismatching files)
-      changes nothing. Progress goes to stderr; Ctrl-C cancels cleanly.
+      snapshots. A refused update (rollback, expired or badly signed metadata, mismatching files,
+      a targets role listing more than ${MAX_TARGETS_PER_ROLE} files) changes nothing. Progress goes to stderr;
+      Ctrl-C or SIGTERM cancels cleanly (exit 130, nothing changed).
 
   concordat feed status [--data-dir D] [--json]
   concordat feed remove NAME [--data-dir D] [--json]`;
@@ -133,6 +136,9 @@ async function publish(args: string[]): Promise<number> {
     [
       `Published ${summary.targets} file${summary.targets === 1 ? '' : 's'} (${formatCount(summary.bytes)} bytes, ${summary.newFiles} new) to ${summary.outDir}`,
       `  versions   root ${summary.versions.root}, targets ${summary.versions.targets}, snapshot ${summary.versions.snapshot}, timestamp ${summary.versions.timestamp}`,
+      ...(summary.roles > 1
+        ? [`  targets    spread over ${summary.roles - 1} hashed bins (at most ${MAX_TARGETS_PER_ROLE} files each)`]
+        : []),
       `  signed by  ${summary.keyIds.join(', ')}`,
       `  root.json  SHA-256 ${summary.rootSha256}`,
       `  timestamp  expires ${summary.expires.timestamp} (republish before then)`,

@@ -137,7 +137,7 @@ describe('feed transport', () => {
     };
     const before = feedState(db);
     const error = await syncFeed(db, { dataDir, feedName: 'tr' }, { signal: controller.signal, transport: fast }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'CANCELLED', message: 'The feed sync was cancelled.' });
+    expect(error).toMatchObject({ code: 'CANCELLED', message: 'Feed "tr": the sync was cancelled. Nothing was changed.' });
     expect(feedState(db)).toEqual(before);
     expect(listSnapshots(db)).toEqual([]);
     expect(lastSync(db)).toMatchObject({ outcome: 'cancelled' });
