@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { Backend } from '../backend/backend';
 import { toContractError } from '../backend/backend';
 import { ContractError } from '../../shared/contract/errors';
@@ -8,7 +9,8 @@ import { httpStatusOf } from './httpStatus';
 import { newSessionToken, RequestGuard } from './requestGuard';
 import { securityHeaders } from './securityHeaders';
 import { readStaticFile } from './staticFiles';
-import { saveUpload } from '../backend/uploads/uploadStore';
+import { refuseServerPaths } from './browserPolicy';
+import { saveUpload, sweepUploads, UploadLimitError, type UploadLimits } from '../backend/uploads/uploadStore';
 
 export interface ServeOptions {
   backend: Backend;
@@ -18,6 +20,8 @@ export interface ServeOptions {
   port?: number;
   /** For tests only: a fixed token. */
   token?: string;
+  /** For tests only: other upload limits, or a clock for their expiry (uploadStore.ts has the defaults). */
+  uploadLimits?: Partial<UploadLimits>;
 }
 
 export interface RunningServer {
@@ -28,7 +32,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest JSON body of a call (files travel as uploads, not in calls). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** How often expired and orphaned uploads are swept while the server runs (also before every upload and import). */
+const UPLOAD_SWEEP_INTERVAL_MS = 3600_000;
 const API_CALL = /^\/api\/call\/([a-z][A-Za-z]*\.[a-z][A-Za-z]*)$/;
 const UPLOAD = /^\/api\/upload\/([^/]+)$/;
 
@@ -55,7 +62,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const upload = UPLOAD.exec(url.pathname);
       if (upload) {
         if (req.method !== 'PUT') return sendError(res, new ContractError('INVALID_INPUT', 'Uploads use PUT.'), 405);
-        return void handleUpload(req, res, options.backend, upload[1]!);
+        return void handleUpload(req, res, options.backend, upload[1]!, options.uploadLimits);
       }
       const match = API_CALL.exec(url.pathname);
       if (!match) return sendError(res, new ContractError('NOT_FOUND', `No API at ${url.pathname}.`));
@@ -80,12 +87,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   const port = (server.address() as AddressInfo).port;
   ready.guard = new RequestGuard(port, token);
+  const sweeper = setInterval(() => {
+    try {
+      sweepUploads(options.backend.dataDir, options.uploadLimits);
+    } catch {
+      // The next sweep (or upload) tries again.
+    }
+  }, UPLOAD_SWEEP_INTERVAL_MS);
+  sweeper.unref();
   return {
     port,
     token,
     url: `http://127.0.0.1:${port}/#token=${token}`,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweeper);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
@@ -99,6 +115,8 @@ async function handleCall(req: IncomingMessage, res: ServerResponse, backend: Ba
     if (!type.toLowerCase().startsWith('application/json')) {
       throw new ContractError('INVALID_INPUT', 'Calls must be sent as application/json.');
     }
+    const declared = declaredLength(req);
+    if (declared !== undefined && declared > MAX_BODY_BYTES) throw new BodyTooLargeError();
     const body = await readBody(req);
     let input: unknown;
     try {
@@ -106,6 +124,7 @@ async function handleCall(req: IncomingMessage, res: ServerResponse, backend: Ba
     } catch {
       throw new ContractError('INVALID_INPUT', 'The request body is not valid JSON.');
     }
+    refuseServerPaths(method, input);
     const result = await backend.call(method, input);
     sendJson(res, 200, { ok: true, result });
   } catch (error) {
@@ -113,8 +132,18 @@ async function handleCall(req: IncomingMessage, res: ServerResponse, backend: Ba
   }
 }
 
-/** PUT /api/upload/<name>: the raw file body, streamed to the data directory (browser mode's "Import file…"). */
-async function handleUpload(req: IncomingMessage, res: ServerResponse, backend: Backend, encodedName: string): Promise<void> {
+/**
+ * PUT /api/upload/<name>: the raw file body, streamed to the data directory (browser mode's "Import file…"), within
+ * the per-upload limit and the quota of pending uploads: refused from its Content-Length before any byte is read when
+ * it announces too much, else as soon as the bytes pass a limit.
+ */
+async function handleUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  backend: Backend,
+  encodedName: string,
+  limits: Partial<UploadLimits> | undefined,
+): Promise<void> {
   try {
     const type = (req.headers['content-type'] ?? '').toLowerCase();
     if (!type.startsWith('application/octet-stream'))
@@ -125,28 +154,60 @@ async function handleUpload(req: IncomingMessage, res: ServerResponse, backend: 
     } catch {
       throw new ContractError('INVALID_INPUT', 'The upload name is not valid URL encoding.');
     }
-    const receipt = await saveUpload(backend.dataDir, name, req);
+    // The store reads a pass-through, not the request: a refused upload must not destroy the request (and reset the
+    // connection) before its answer is sent.
+    const body = new PassThrough();
+    req.pipe(body);
+    req.on('close', () => {
+      if (!req.complete) body.destroy(new Error('The client stopped sending.'));
+    });
+    const declared = declaredLength(req);
+    const receipt = await saveUpload(backend.dataDir, name, body, {
+      ...(declared !== undefined ? { declaredBytes: declared } : {}),
+      limits,
+    });
     sendJson(res, 200, { ok: true, result: receipt });
   } catch (error) {
     sendError(res, toContractError(error));
   }
 }
 
+/** A call body over MAX_BODY_BYTES: answered 413. */
+class BodyTooLargeError extends ContractError {
+  constructor() {
+    super('INVALID_INPUT', `The request body is larger than the limit of ${MAX_BODY_BYTES} bytes (1 MiB).`, { limitBytes: MAX_BODY_BYTES });
+  }
+}
+
+/** The Content-Length a request announces (Node has checked its syntax), if any. */
+function declaredLength(req: IncomingMessage): number | undefined {
+  const value = req.headers['content-length'];
+  if (value === undefined) return undefined;
+  const bytes = Number(value);
+  return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : undefined;
+}
+
+/** Reads a call body up to MAX_BODY_BYTES; past that it stops keeping bytes and fails (the answer discards the rest). */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new ContractError('INVALID_INPUT', `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
-        req.destroy();
+        req.off('data', onData);
+        chunks.length = 0;
+        reject(new BodyTooLargeError());
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new ContractError('INVALID_INPUT', 'The request body did not arrive whole.'));
+    });
   });
 }
 
@@ -163,7 +224,26 @@ function streamEvents(req: IncomingMessage, res: ServerResponse, backend: Backen
   });
 }
 
-function sendError(res: ServerResponse, error: ContractError, status = httpStatusOf[error.code]): void {
+/** The HTTP status of an error: its code's, but 413 for a body or upload over its limit and 507 over the upload quota. */
+function statusOf(error: ContractError): number {
+  if (error instanceof BodyTooLargeError) return 413;
+  if (error instanceof UploadLimitError) return error.limit === 'quota' ? 507 : 413;
+  return httpStatusOf[error.code];
+}
+
+/**
+ * Sends an error. When the request's body is still arriving (refused unread, or cut off at a limit), the rest is
+ * discarded as it comes, never kept, and the connection is closed once the answer is out: the client reads the
+ * answer instead of a reset connection.
+ */
+function sendError(res: ServerResponse, error: ContractError, status = statusOf(error)): void {
+  const req = res.req;
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (declaredLength(req) ?? 0) > 0;
+  if (hasBody && !req.complete) {
+    res.setHeader('Connection', 'close');
+    req.unpipe();
+    req.resume();
+  }
   sendJson(res, status, { ok: false, error: error.toJSON() });
 }
 
