@@ -21,6 +21,7 @@ import type { TaskExecutor } from './jobs/jobTask';
 import { demoSnapshot, type DemoLoadParams } from './jobs/tasks';
 import { discardStagingSnapshots } from './snapshots/importSnapshot';
 import { createHandlers, type Handlers } from './service';
+import { sweepUploads } from './uploads/uploadStore';
 
 export interface BackendOptions {
   dataDir: string;
@@ -69,6 +70,8 @@ export class Backend {
     const backend = new Backend(db, file, options);
     // An import killed mid-way leaves a staging snapshot that no reader ever saw: drop it.
     discardStagingSnapshots(db);
+    // Browser-mode uploads no import took within 24 h, and partial ones a stopped process left: remove them.
+    sweepUploads(options.dataDir);
     // The MoU registry this version ships, unless the database holds a newer or locally edited one.
     ensureShippedRegistry(db, shippedRegistry);
     if ((options.loadDemoOnFirstStart ?? true) && migration.from === 0) backend.startDemoLoad();

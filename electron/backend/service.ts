@@ -36,7 +36,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     'snapshots.issues': ({ startRow, endRow, ...filter }) => listIssues(ctx.db, filter, startRow, endRow),
     'snapshots.issueSummary': (input) => summariseIssues(ctx.db, input.snapshotId),
     'snapshots.exportIssues': (input) => exportIssuesCsv(ctx.db, input),
-    'snapshots.rejectedRow': (input) => getRejectedRow(ctx.db, input.snapshotId, input.file, input.line),
+    'snapshots.rejectedRow': (input) => getRejectedRow(ctx.db, input.snapshotId, input.file, input.line, input.location),
     'exposure.drill': (input) => drill(ctx.db, input),
     'exposure.trades': (input) => tradesBehind(ctx.db, input),
     'exposure.series': (input) => exposureSeries(ctx.db, input),

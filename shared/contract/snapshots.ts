@@ -129,7 +129,8 @@ export interface SnapshotBasis {
 export interface RejectedRow {
   file: string;
   line: number;
-  location: string | null;
+  /** "line N" in CSV, the XPath of the report in ISO 20022 XML (several reports may share a line). */
+  location: string;
   values: Record<string, string>;
 }
 
@@ -143,7 +144,15 @@ export const snapshotsMethods = {
   'snapshots.issueSummary': method<IssueSummaryRow[]>()(z.object({ snapshotId: snapshotIdSchema }).strict()),
   /** The findings matching the filters as CSV text (header block + one row per finding). */
   'snapshots.exportIssues': method<{ fileName: string; csv: string }>()(issueFilterSchema),
+  /** A rejected row by its line and, when one line holds several (a minified XML file), its location; else the line's first. */
   'snapshots.rejectedRow': method<RejectedRow>()(
-    z.object({ snapshotId: snapshotIdSchema, file: z.string().max(255), line: z.number().int().min(1) }).strict(),
+    z
+      .object({
+        snapshotId: snapshotIdSchema,
+        file: z.string().max(255),
+        line: z.number().int().min(1),
+        location: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
   ),
 };

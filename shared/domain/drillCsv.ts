@@ -1,7 +1,7 @@
 import type { DrillResult, DrillRow, ExposureMetrics } from '../contract/exposure';
 import type { MetricId } from '../contract/metricIds';
 import type { SnapshotSummary } from '../contract/snapshots';
-import { csvLine } from './csv';
+import { csvHeaderLine, csvLine } from './csv';
 import { dimensionNames } from './dimensionNames';
 import { defaultExposureColumns, exposureColumns } from './exposureColumns';
 import { hasDeltaPct, metricChange } from './metricChange';
@@ -86,7 +86,7 @@ export function drillToCsv({ result, snapshot, compareSnapshot, crumbs, columns,
     ]);
   };
 
-  const lines = [
+  const header = [
     '# Concordat exposure',
     `# Snapshot: ${naming(snapshot)}`,
     `# Compared with: ${comparedWith === undefined ? 'none' : `snapshot ${comparedWith}`}`,
@@ -107,6 +107,9 @@ export function drillToCsv({ result, snapshot, compareSnapshot, crumbs, columns,
           '# Δ = this snapshot minus the one compared with (shares and ratios: a difference of fractions); Δ% = Δ as a fraction of that one, only for counts and amounts that cannot be negative; "new"/"gone": the row is only in this / that one.',
         ]
       : []),
+  ];
+  const lines = [
+    ...header.map(csvHeaderLine),
     csvLine([
       dimensionNames[result.dimension],
       'key',

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { isCsvHeaderLine } from '../../shared/domain/csv';
 import path from 'node:path';
 import { parseFormattedNumber } from '../../shared/domain/format';
 import { apiCall, expect, test } from './fixtures';
@@ -100,7 +101,7 @@ test('a supervisor drills three levels down a path, goes back up, and the CLI pr
   const table = csv
     .trimEnd()
     .split('\n')
-    .filter((l) => !l.startsWith('#'));
+    .filter((l) => !isCsvHeaderLine(l));
   const header = table[0]!.split(',');
   const exported = table.slice(1, -1);
   // The numeric fields shown by default end each line (a label may itself contain commas): count from the end.

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { isCsvHeaderLine } from '../../shared/domain/csv';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -129,7 +130,7 @@ test('two snapshots compared: Δ and Δ% columns whose figures are current minus
   expect(csv).toContain(`# Compared with: snapshot ${second.snapshotId} (${SECOND_SOURCE}, EMIR, as of 2026-06-23, version 1)`);
   expect(csv).toContain('# Keys chosen: jurisdiction=US');
   const lines = csv.trimEnd().split('\n');
-  const header = lines.find((l) => !l.startsWith('#'))!;
+  const header = lines.find((l) => !isCsvHeaderLine(l))!;
   expect(
     header.startsWith('Counterparty,key,Change,Gross notional (USD),Δ Gross notional (USD),Δ% Gross notional (USD),Net notional'),
   ).toBe(true);

@@ -230,73 +230,76 @@ function partiesOf(db: Db, where: string, param: number): InstrumentParty[] {
  * validity may not overlap another period of the same authority on the same instrument.
  */
 function editParty(db: Db, input: ParsedInputOf<'cooperation.editParty'>): InstrumentParty {
-  return db.transaction(() => {
-    const [before] = partiesOf(db, 'p.party_id = ?', input.partyId);
-    if (!before) throw new ContractError('NOT_FOUND', `No party row ${input.partyId} in the registry.`, { partyId: input.partyId });
-    const instrumentCode = db
-      .prepare(`SELECT i.code FROM instrument i JOIN instrument_party p USING (instrument_id) WHERE p.party_id = ?`)
-      .pluck()
-      .get(input.partyId) as string;
-    const after = {
-      tier: input.tier === undefined ? before.tier : input.tier,
-      canRequest: input.canRequest === undefined ? before.canRequest : input.canRequest,
-      canReceive: input.canReceive === undefined ? before.canReceive : input.canReceive,
-      validFrom: input.validFrom ?? before.validFrom,
-      validTo: input.validTo === undefined ? before.validTo : input.validTo,
-      status: input.status ?? before.status,
-      sourceUrl: input.sourceUrl === undefined ? before.sourceUrl : input.sourceUrl,
-    };
-    if (after.validTo !== null && after.validTo <= after.validFrom)
-      throw new ContractError('INVALID_INPUT', `validTo (${after.validTo}) must be after validFrom (${after.validFrom}).`, {
-        field: 'validTo',
-      });
-    if (after.status === 'verified' && !after.sourceUrl)
-      throw new ContractError('INVALID_INPUT', 'A verified status needs the source it was verified against (sourceUrl).', {
-        field: 'sourceUrl',
-      });
-    const overlapping = db
-      .prepare(
-        `SELECT valid_from, valid_to FROM instrument_party
+  return db
+    .transaction(() => {
+      const [before] = partiesOf(db, 'p.party_id = ?', input.partyId);
+      if (!before) throw new ContractError('NOT_FOUND', `No party row ${input.partyId} in the registry.`, { partyId: input.partyId });
+      const instrumentCode = db
+        .prepare(`SELECT i.code FROM instrument i JOIN instrument_party p USING (instrument_id) WHERE p.party_id = ?`)
+        .pluck()
+        .get(input.partyId) as string;
+      const after = {
+        tier: input.tier === undefined ? before.tier : input.tier,
+        canRequest: input.canRequest === undefined ? before.canRequest : input.canRequest,
+        canReceive: input.canReceive === undefined ? before.canReceive : input.canReceive,
+        validFrom: input.validFrom ?? before.validFrom,
+        validTo: input.validTo === undefined ? before.validTo : input.validTo,
+        status: input.status ?? before.status,
+        sourceUrl: input.sourceUrl === undefined ? before.sourceUrl : input.sourceUrl,
+      };
+      if (after.validTo !== null && after.validTo <= after.validFrom)
+        throw new ContractError('INVALID_INPUT', `validTo (${after.validTo}) must be after validFrom (${after.validFrom}).`, {
+          field: 'validTo',
+        });
+      if (after.status === 'verified' && !after.sourceUrl)
+        throw new ContractError('INVALID_INPUT', 'A verified status needs the source it was verified against (sourceUrl).', {
+          field: 'sourceUrl',
+        });
+      const overlapping = db
+        .prepare(
+          `SELECT valid_from, valid_to FROM instrument_party
           WHERE instrument_id = (SELECT instrument_id FROM instrument_party WHERE party_id = @id)
             AND authority_id = (SELECT authority_id FROM instrument_party WHERE party_id = @id)
             AND party_id <> @id AND (valid_to IS NULL OR valid_to > @from) AND (@to IS NULL OR valid_from < @to)`,
-      )
-      .get({ id: input.partyId, from: after.validFrom, to: after.validTo }) as { valid_from: string; valid_to: string | null } | undefined;
-    if (overlapping)
-      throw new ContractError(
-        'INVALID_INPUT',
-        `${before.authority} already has a period from ${overlapping.valid_from} to ${overlapping.valid_to ?? 'open'} on this instrument: the periods may not overlap.`,
-        { field: 'validFrom' },
-      );
-    const orNull = (b: boolean | null) => (b === null ? null : Number(b));
-    db.prepare(
-      `UPDATE instrument_party SET tier = ?, can_request = ?, can_receive = ?, valid_from = ?, valid_to = ?, status = ?, source_url = ?, as_of = ?
+        )
+        .get({ id: input.partyId, from: after.validFrom, to: after.validTo }) as
+        { valid_from: string; valid_to: string | null } | undefined;
+      if (overlapping)
+        throw new ContractError(
+          'INVALID_INPUT',
+          `${before.authority} already has a period from ${overlapping.valid_from} to ${overlapping.valid_to ?? 'open'} on this instrument: the periods may not overlap.`,
+          { field: 'validFrom' },
+        );
+      const orNull = (b: boolean | null) => (b === null ? null : Number(b));
+      db.prepare(
+        `UPDATE instrument_party SET tier = ?, can_request = ?, can_receive = ?, valid_from = ?, valid_to = ?, status = ?, source_url = ?, as_of = ?
         WHERE party_id = ?`,
-    ).run(
-      after.tier,
-      orNull(after.canRequest),
-      orNull(after.canReceive),
-      after.validFrom,
-      after.validTo,
-      after.status,
-      after.sourceUrl,
-      new Date().toISOString().slice(0, 10),
-      input.partyId,
-    );
-    const [updated] = partiesOf(db, 'p.party_id = ?', input.partyId);
-    db.prepare(
-      `INSERT INTO registry_edit (edited_at, edited_by, entity, entity_key, before_json, after_json, reason) VALUES (?, ?, 'instrument_party', ?, ?, ?, ?)`,
-    ).run(
-      new Date().toISOString(),
-      currentUser(),
-      // Names the row for a reader: instrument, authority and the row's id.
-      `${instrumentCode} ${before.authority} (party #${input.partyId})`,
-      JSON.stringify(before),
-      JSON.stringify(updated),
-      input.reason,
-    );
-    return updated!;
-  })();
+      ).run(
+        after.tier,
+        orNull(after.canRequest),
+        orNull(after.canReceive),
+        after.validFrom,
+        after.validTo,
+        after.status,
+        after.sourceUrl,
+        new Date().toISOString().slice(0, 10),
+        input.partyId,
+      );
+      const [updated] = partiesOf(db, 'p.party_id = ?', input.partyId);
+      db.prepare(
+        `INSERT INTO registry_edit (edited_at, edited_by, entity, entity_key, before_json, after_json, reason) VALUES (?, ?, 'instrument_party', ?, ?, ?, ?)`,
+      ).run(
+        new Date().toISOString(),
+        currentUser(),
+        // Names the row for a reader: instrument, authority and the row's id.
+        `${instrumentCode} ${before.authority} (party #${input.partyId})`,
+        JSON.stringify(before),
+        JSON.stringify(updated),
+        input.reason,
+      );
+      return updated!;
+    })
+    .immediate();
 }
 
 function listEdits(db: Db): RegistryEdit[] {

@@ -340,7 +340,7 @@ export function loadRegistry(db: Db, registry: RegistryFile, origin: string): vo
       registry.asOf,
       JSON.stringify(registry.advice),
     );
-  })();
+  }).immediate();
 }
 
 /** One live local edit against the instrument's new parties: carried over, or recorded as superseded. */

@@ -474,7 +474,7 @@ export function createRequest(db: Db, input: CreateInput, now: Date = new Date()
     appendEvent(db, requestId, clockStart ?? today, 'created', { text: `Recorded as ${status}.` }, now);
     return requestId;
   });
-  return getRequest(db, create(), undefined, now);
+  return getRequest(db, create.immediate(), undefined, now);
 }
 
 /** Column, and how a field of the update input is stored. */
@@ -625,7 +625,7 @@ export function updateRequest(db: Db, input: UpdateInput, now: Date = new Date()
     );
     appendEvent(db, row.request_id, today, 'updated', { changes }, now);
   });
-  apply();
+  apply.immediate();
   return getRequest(db, input.requestId, undefined, now);
 }
 
@@ -719,6 +719,6 @@ export function addRequestEvent(db: Db, input: EventInput, now: Date = new Date(
     );
     appendEvent(db, row.request_id, input.at, input.kind, detail, now);
   });
-  apply();
+  apply.immediate();
   return getRequest(db, input.requestId, undefined, now);
 }

@@ -52,6 +52,10 @@ export async function migrate(
   if (needsFkOff) db.pragma('foreign_keys = OFF');
   try {
     const apply = db.transaction(() => {
+      // Another process may have migrated since user_version was read (two started on a new
+      // data directory at once): the write lock is held now, so look again.
+      const now = db.pragma('user_version', { simple: true }) as number;
+      if (now !== from) return;
       for (const m of pending) {
         m.up(db);
         db.pragma(`user_version = ${m.version}`);
@@ -62,7 +66,7 @@ export async function migrate(
         if (broken.length > 0) throw new Error(`Migration left ${broken.length} broken foreign key reference(s); nothing was changed.`);
       }
     });
-    apply();
+    apply.immediate();
   } finally {
     if (needsFkOff) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }

@@ -214,7 +214,7 @@ export function runCrossSnapshotRules(db: Db, snapshotId: number): CrossSnapshot
         ),
     );
     db.exec(`DROP TABLE temp.xs_now; DROP TABLE temp.xs_gone`);
-  })();
+  }).immediate();
   return { previousSnapshotId: previous?.id ?? null, findings };
 }
 

@@ -6,6 +6,7 @@ import type { Db } from '../db/openDatabase';
 import type { CsvKind } from './fileKinds';
 import { openRecordSource, type RecordSource } from './recordSources';
 import { runCrossSnapshotRules } from './crossSnapshotRules';
+import { claimImportSlot, discardAbandonedImports, releaseImportLease } from './importLeases';
 import { computeRollups } from './rollups';
 import { SnapshotLoader, type FileCounts } from './snapshotLoader';
 
@@ -22,7 +23,7 @@ export interface ImportRequest {
 }
 
 export interface ImportProgress {
-  phase: 'hash' | CsvKind | 'rollups' | 'switch';
+  phase: 'hash' | 'waiting' | CsvKind | 'rollups' | 'switch';
   message: string;
   done: number;
   total: number;
@@ -66,46 +67,69 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
   control.onProgress?.({ phase: 'hash', message: 'Checking whether these files were imported before', done: 0, total: totalBytes });
   const hashes = await hashSources(sources, control.signal);
   const sha256 = combinedHash(sources, hashes);
-  const existing = db.prepare(`SELECT snapshot_id, version FROM snapshot WHERE source_sha256 = ? AND status = 'active'`).get(sha256) as
-    { snapshot_id: number; version: number } | undefined;
-  if (existing) {
-    return {
-      snapshotId: existing.snapshot_id,
-      version: existing.version,
-      alreadyImported: true,
-      rowsRead: 0,
-      loaded: 0,
-      rejected: 0,
-      warnings: 0,
-      seconds: elapsed(started),
-    };
-  }
+  const alreadyImported = (existing: { snapshot_id: number; version: number }): ImportSummary => ({
+    snapshotId: existing.snapshot_id,
+    version: existing.version,
+    alreadyImported: true,
+    rowsRead: 0,
+    loaded: 0,
+    rejected: 0,
+    warnings: 0,
+    seconds: elapsed(started),
+  });
+  const findExisting = () =>
+    db.prepare(`SELECT snapshot_id, version FROM snapshot WHERE source_sha256 = ? AND status = 'active'`).get(sha256) as
+      { snapshot_id: number; version: number } | undefined;
+  const before = findExisting();
+  if (before) return alreadyImported(before);
 
-  const version =
-    ((
-      db
-        .prepare(`SELECT max(version) AS v FROM snapshot WHERE source_name = ? AND regime = ? AND as_of_date = ?`)
-        .get(request.sourceName, request.regime, request.asOfDate) as {
-        v: number | null;
-      }
-    ).v ?? 0) + 1;
-  const snapshotId = Number(
-    db
-      .prepare(
-        `INSERT INTO snapshot (source_name, tr_lei, regime, as_of_date, version, source_sha256, imported_at, is_demo, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'staging')`,
-      )
-      .run(
-        request.sourceName,
-        request.trLei ?? null,
-        request.regime,
-        request.asOfDate,
-        version,
-        sha256,
-        new Date().toISOString(),
-        request.isDemo ? 1 : 0,
-      ).lastInsertRowid,
+  // One import at a time per data directory: wait for one another process (or job) runs, then
+  // decide (same bytes imported meanwhile? which version?) and create the staging snapshot in the
+  // same write transaction.
+  let existing: { snapshot_id: number; version: number } | undefined;
+  const claimed = await claimImportSlot(
+    db,
+    () => {
+      existing = findExisting();
+      if (existing) return undefined;
+      const version =
+        ((
+          db
+            .prepare(`SELECT max(version) AS v FROM snapshot WHERE source_name = ? AND regime = ? AND as_of_date = ?`)
+            .get(request.sourceName, request.regime, request.asOfDate) as { v: number | null }
+        ).v ?? 0) + 1;
+      const snapshotId = Number(
+        db
+          .prepare(
+            `INSERT INTO snapshot (source_name, tr_lei, regime, as_of_date, version, source_sha256, imported_at, is_demo, status)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'staging')`,
+          )
+          .run(
+            request.sourceName,
+            request.trLei ?? null,
+            request.regime,
+            request.asOfDate,
+            version,
+            sha256,
+            new Date().toISOString(),
+            request.isDemo ? 1 : 0,
+          ).lastInsertRowid,
+      );
+      return { snapshotId, version };
+    },
+    {
+      ...(control.signal ? { signal: control.signal } : {}),
+      onWaiting: (running) =>
+        control.onProgress?.({
+          phase: 'waiting',
+          message: `Waiting for the other import (${running.sourceName}, process ${running.owner.pid}) to finish`,
+          done: 0,
+          total: totalBytes,
+        }),
+    },
   );
+  if (!claimed) return alreadyImported(existing!);
+  const { snapshotId, version } = claimed;
 
   const restorePragmas = tuneForBulkWrite(db);
   try {
@@ -149,17 +173,20 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
     // Rollups sort millions of positions; SQLite's sorters may each use up to cache_size of
     // memory before spilling to disk, so the import's large cache is lowered first.
     db.pragma(`cache_size = ${ROLLUP_CACHE_KIB}`);
-    db.transaction(() => computeRollups(db, snapshotId))();
+    db.transaction(() => computeRollups(db, snapshotId)).immediate();
     throwIfCancelled(control.signal);
 
     control.onProgress?.({ phase: 'switch', message: 'Making the snapshot available', done: totalBytes, total: totalBytes });
     const t = loader.totals;
-    db.prepare(`UPDATE snapshot SET status = 'active', trade_rows = ?, rejected_rows = ?, warning_rows = ? WHERE snapshot_id = ?`).run(
-      t.tradesLoaded,
-      t.rejected,
-      t.warnings,
-      snapshotId,
-    );
+    db.transaction(() => {
+      db.prepare(`UPDATE snapshot SET status = 'active', trade_rows = ?, rejected_rows = ?, warning_rows = ? WHERE snapshot_id = ?`).run(
+        t.tradesLoaded,
+        t.rejected,
+        t.warnings,
+        snapshotId,
+      );
+      releaseImportLease(db, snapshotId);
+    }).immediate();
     return {
       snapshotId,
       version,
@@ -210,9 +237,12 @@ export function discardSnapshot(db: Db, snapshotId: number): void {
   db.prepare(`DELETE FROM snapshot WHERE snapshot_id = ?`).run(snapshotId);
 }
 
-/** Removes snapshots an interrupted import left in 'staging' (the process was killed mid-import). */
+/**
+ * Removes snapshots an interrupted import left in 'staging' (its process was killed mid-import);
+ * an import whose process still runs (another CLI command, the app) is left alone.
+ */
 export function discardStagingSnapshots(db: Db): number {
-  return db.prepare(`DELETE FROM snapshot WHERE status = 'staging'`).run().changes;
+  return discardAbandonedImports(db);
 }
 
 async function openSources(files: string[]): Promise<RecordSource[]> {

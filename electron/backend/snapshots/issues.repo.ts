@@ -10,7 +10,7 @@ import type {
 } from '../../../shared/contract/snapshots';
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/openDatabase';
-import { csvCell } from '../../../shared/domain/csv';
+import { csvCell, csvHeaderLine } from '../../../shared/domain/csv';
 
 export interface IssueFilter {
   snapshotId: number;
@@ -38,8 +38,12 @@ function where(filter: IssueFilter): { sql: string; params: unknown[] } {
   return { sql: clauses.join(' AND '), params };
 }
 
+// A finding belongs to a rejected row when that very record was rejected: the same line and location
+// (several reports share a line in a minified XML file). Findings from before locations were
+// recorded (schema 1, CSV) have none; their rejected rows are located "line N" (migration 10).
 const SELECT_ISSUES = `SELECT i.file, i.line, i.location, i.field, i.rule_id AS ruleId, i.severity, i.message,
-  EXISTS (SELECT 1 FROM rejected_row r WHERE r.snapshot_id = i.snapshot_id AND r.file = i.file AND r.line = i.line) AS rejected
+  EXISTS (SELECT 1 FROM rejected_row r WHERE r.snapshot_id = i.snapshot_id AND r.file = i.file AND r.line = i.line
+    AND r.location = coalesce(i.location, 'line ' || i.line)) AS rejected
   FROM validation_issue i`;
 
 function toRow(r: Omit<ValidationIssueRow, 'rejected'> & { rejected: number }): ValidationIssueRow {
@@ -94,11 +98,13 @@ export function exportIssuesCsv(db: Db, filter: IssueFilter, now = new Date()): 
     .map(([k, v]) => `${k}=${v}`)
     .join('; ');
   const lines = [
-    `# Concordat validation findings`,
-    `# Snapshot: ${filter.snapshotId} (${snapshot.source_name}, ${snapshot.regime}, as of ${snapshot.as_of_date}, version ${snapshot.version})`,
-    `# Filters: ${filters || 'none'}`,
-    `# Exported at: ${now.toISOString()}`,
-    `# Rows: ${rows.length}`,
+    ...[
+      `# Concordat validation findings`,
+      `# Snapshot: ${filter.snapshotId} (${snapshot.source_name}, ${snapshot.regime}, as of ${snapshot.as_of_date}, version ${snapshot.version})`,
+      `# Filters: ${filters || 'none'}`,
+      `# Exported at: ${now.toISOString()}`,
+      `# Rows: ${rows.length}`,
+    ].map(csvHeaderLine),
     ['file', 'line', 'location', 'field', 'rule_id', 'severity', 'rejected', 'message'].join(','),
     ...rows.map((r) =>
       [r.file, r.line, r.location, r.field, r.ruleId, r.severity, r.rejected ? 'yes' : 'no', r.message].map(csvCell).join(','),
@@ -117,11 +123,26 @@ export function listSnapshotFiles(db: Db, snapshotId: number): SnapshotFile[] {
     .all(snapshotId) as SnapshotFile[];
 }
 
-export function getRejectedRow(db: Db, snapshotId: number, file: string, line: number): RejectedRow {
-  const row = db
-    .prepare(`SELECT file, line, location, raw_json FROM rejected_row WHERE snapshot_id = ? AND file = ? AND line = ?`)
-    .get(snapshotId, file, line) as { file: string; line: number; location: string | null; raw_json: string } | undefined;
-  if (!row) throw new ContractError('NOT_FOUND', `No rejected row at ${file} line ${line} in snapshot ${snapshotId}.`);
+/**
+ * The raw values of one rejected row, by its line and, where one line holds several records (a
+ * minified XML file, the two sides of one report), its location. Without a location, the first
+ * rejected record of that line in file order.
+ */
+export function getRejectedRow(db: Db, snapshotId: number, file: string, line: number, location?: string): RejectedRow {
+  const select = `SELECT file, line, location, raw_json FROM rejected_row WHERE snapshot_id = ? AND file = ? AND line = ?`;
+  const row = (
+    location === undefined
+      ? db.prepare(`${select} ORDER BY rowid LIMIT 1`).get(snapshotId, file, line)
+      : db.prepare(`${select} AND location = ?`).get(snapshotId, file, line, location)
+  ) as { file: string; line: number; location: string; raw_json: string } | undefined;
+  if (!row) {
+    const where = location === undefined ? '' : `, ${location}`;
+    throw new ContractError('NOT_FOUND', `No rejected row at ${file} line ${line}${where} in snapshot ${snapshotId}.`, {
+      file,
+      line,
+      ...(location === undefined ? {} : { location }),
+    });
+  }
   return { file: row.file, line: row.line, location: row.location, values: JSON.parse(row.raw_json) as Record<string, string> };
 }
 

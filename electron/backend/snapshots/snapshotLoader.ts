@@ -1,4 +1,5 @@
 import type { Db } from '../db/openDatabase';
+import { cappedList } from './csvRecords';
 import type { CsvKind } from './fileKinds';
 import type { ImportContext } from './importContext';
 import { checkMarginRow, marginStateColumns } from './marginRow';
@@ -69,29 +70,30 @@ export class SnapshotLoader {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onBytes ? { onBytes: options.onBytes } : {}),
       onHeader: (header) => {
-        if (header.unknownColumns.length === 0) return;
-        const list = header.unknownColumns.join(', ');
+        const unknown = header.unknownColumns;
+        if (unknown.length === 0) return;
+        // Capped like every message about a header: a file may have any number of columns.
         this.insertIssue.run(
           this.snapshotId,
           source.fileName,
           1,
           'line 1',
-          header.unknownColumns.join(','),
+          cappedList(unknown, ','),
           'CNC_UNKNOWN_COLUMN',
           'WARN',
-          `Unknown column${header.unknownColumns.length > 1 ? 's' : ''} ignored: ${list}.`,
+          `Unknown column${unknown.length > 1 ? 's' : ''} ignored: ${cappedList(unknown)}.`,
         );
       },
     });
     for await (const record of records) {
       batch.push(record);
       if (batch.length >= BATCH_ROWS) {
-        flush(batch);
+        flush.immediate(batch);
         batch = [];
         options.afterBatch?.(counts);
       }
     }
-    flush(batch);
+    flush.immediate(batch);
     options.afterBatch?.(counts);
     if (source.kind === 'fx') this.resolveRates(source.fileName);
     return counts;
@@ -107,41 +109,43 @@ export class SnapshotLoader {
     this.ratesResolved = true;
     const asOf = this.context.asOfDate;
     const insert = this.db.prepare(`INSERT INTO snapshot_fx (snapshot_id, ccy, usd_per_unit, rate_date) VALUES (?, ?, ?, ?)`);
-    this.db.transaction(() => {
-      for (const [ccy, rates] of this.ratesRead) {
-        const usable = rates.filter((r) => r.date <= asOf).sort((a, b) => (a.date < b.date ? 1 : -1));
-        const chosen = usable[0];
-        if (!chosen) {
-          const first = rates.map((r) => r.date).sort()[0]!;
-          this.recordIssues(fxFile!, rates[0]!.line, `line ${rates[0]!.line}`, [
-            {
-              field: 'as_of_date',
-              ruleId: 'CNC_FX_AFTER_AS_OF',
-              severity: 'WARN',
-              message: `${ccy} has rates only after the snapshot date ${asOf} (the first on ${first}): ${ccy} amounts are left unconverted.`,
-            },
-          ]);
-          continue;
+    this.db
+      .transaction(() => {
+        for (const [ccy, rates] of this.ratesRead) {
+          const usable = rates.filter((r) => r.date <= asOf).sort((a, b) => (a.date < b.date ? 1 : -1));
+          const chosen = usable[0];
+          if (!chosen) {
+            const first = rates.map((r) => r.date).sort()[0]!;
+            this.recordIssues(fxFile!, rates[0]!.line, `line ${rates[0]!.line}`, [
+              {
+                field: 'as_of_date',
+                ruleId: 'CNC_FX_AFTER_AS_OF',
+                severity: 'WARN',
+                message: `${ccy} has rates only after the snapshot date ${asOf} (the first on ${first}): ${ccy} amounts are left unconverted.`,
+              },
+            ]);
+            continue;
+          }
+          this.usdPerUnit.set(ccy, chosen.rate);
+          insert.run(this.snapshotId, ccy, chosen.rate, chosen.date);
+          if (chosen.date !== asOf) {
+            const days = Math.round((Date.parse(asOf) - Date.parse(chosen.date)) / 86_400_000);
+            this.recordIssues(fxFile!, chosen.line, `line ${chosen.line}`, [
+              {
+                field: 'as_of_date',
+                ruleId: 'CNC_FX_STALE',
+                severity: 'WARN',
+                message: `No ${ccy} rate for the snapshot date ${asOf}: ${ccy} amounts are converted at the rate of ${chosen.date} (${days} day${days === 1 ? '' : 's'} earlier).`,
+              },
+            ]);
+          }
         }
-        this.usdPerUnit.set(ccy, chosen.rate);
-        insert.run(this.snapshotId, ccy, chosen.rate, chosen.date);
-        if (chosen.date !== asOf) {
-          const days = Math.round((Date.parse(asOf) - Date.parse(chosen.date)) / 86_400_000);
-          this.recordIssues(fxFile!, chosen.line, `line ${chosen.line}`, [
-            {
-              field: 'as_of_date',
-              ruleId: 'CNC_FX_STALE',
-              severity: 'WARN',
-              message: `No ${ccy} rate for the snapshot date ${asOf}: ${ccy} amounts are converted at the rate of ${chosen.date} (${days} day${days === 1 ? '' : 's'} earlier).`,
-            },
-          ]);
+        if (!this.usdPerUnit.has('USD') && !this.ratesRead.has('USD')) {
+          this.usdPerUnit.set('USD', 1);
+          insert.run(this.snapshotId, 'USD', 1, asOf);
         }
-      }
-      if (!this.usdPerUnit.has('USD') && !this.ratesRead.has('USD')) {
-        this.usdPerUnit.set('USD', 1);
-        insert.run(this.snapshotId, 'USD', 1, asOf);
-      }
-    })();
+      })
+      .immediate();
   }
 
   private store(file: string, record: SourceRecord, writer: RowWriter, counts: FileCounts): void {

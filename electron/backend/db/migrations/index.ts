@@ -8,6 +8,8 @@ import { exposureCells } from './0006-exposure-cells';
 import { savedViews } from './0007-saved-views';
 import { cooperation } from './0008-cooperation';
 import { figuresAsOf } from './0009-figures-as-of';
+import { rejectedRowLocationKey } from './0010-rejected-row-location-key';
+import { importLeases } from './0011-import-leases';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: readonly Migration[] = [
@@ -20,6 +22,8 @@ export const migrations: readonly Migration[] = [
   savedViews,
   cooperation,
   figuresAsOf,
+  rejectedRowLocationKey,
+  importLeases,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -96,7 +96,7 @@ describe('validation findings', () => {
     const lines = csv.trimEnd().split('\n');
     expect(lines.slice(0, 6)).toEqual([
       '# Concordat validation findings',
-      `# Snapshot: ${snapshotId} (Test TR, EMIR, as of 2026-06-30, version 1)`,
+      `"# Snapshot: ${snapshotId} (Test TR, EMIR, as of 2026-06-30, version 1)"`,
       '# Filters: severity=ERROR',
       '# Exported at: 2026-07-01T08:00:00.000Z',
       '# Rows: 2',
@@ -116,5 +116,14 @@ describe('validation findings', () => {
     expect(csvCell(-12.5)).toBe('-12.5');
     expect(csvCell(null)).toBe('');
     expect(csvCell(42)).toBe('42');
+  });
+
+  it('encode the header block like the cells: a hostile source name stays on its line and in one cell', async () => {
+    const { db, snapshotId } = await importedFixture();
+    db.prepare(`UPDATE snapshot SET source_name = ? WHERE snapshot_id = ?`).run('TR\r\n=cmd(),"x"', snapshotId);
+    const { csv } = exportIssuesCsv(db, { snapshotId }, new Date('2026-07-01T08:00:00Z'));
+    const lines = csv.trimEnd().split('\n');
+    expect(lines[1]).toBe(`"# Snapshot: ${snapshotId} (TR =cmd(),""x"", EMIR, as of 2026-06-30, version 1)"`);
+    expect(lines[5]).toBe('file,line,location,field,rule_id,severity,rejected,message');
   });
 });

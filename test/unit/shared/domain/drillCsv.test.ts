@@ -47,14 +47,14 @@ describe('drill CSV export', () => {
     const lines = csv.trimEnd().split('\n');
     expect(lines.slice(0, 11)).toEqual([
       '# Concordat exposure',
-      '# Snapshot: 3 (TR, EMIR, as of 2026-06-30, version 2)',
+      '"# Snapshot: 3 (TR, EMIR, as of 2026-06-30, version 2)"',
       '# Compared with: none',
       '# Path: Jurisdiction > Venue',
       '# Position: All > United States (US)',
       '# Keys chosen: jurisdiction=US',
       '# Filters: cleared=uncleared',
       '# Rows by: Venue',
-      '# Sorted by: Gross notional (USD), descending',
+      '"# Sorted by: Gross notional (USD), descending"',
       '# Exported at: 2026-07-01T00:00:00.000Z',
       '# Money in USD; shares and ratios as fractions (0.125 = 12.5%); an empty cell is a figure that cannot be computed.',
     ]);
@@ -81,7 +81,7 @@ describe('drill CSV export', () => {
     expect(lines[4]).toBe('# Position: All > (no jurisdiction) INJECTED');
     expect(lines[5]).toBe('# Keys chosen: jurisdiction=(none)');
     expect(lines[6]).toBe('# Filters: none');
-    expect(lines[8]).toBe('# Sorted by: Venue, ascending');
+    expect(lines[8]).toBe('"# Sorted by: Venue, ascending"');
     expect(lines[11]).toBe('Venue,key,Trades,Concentration (HHI),Gross notional (USD)');
     expect(lines[12]).toBe('"Chicago, ""CME""",XCME,2,5000,1234568');
   });
@@ -97,7 +97,7 @@ describe('drill CSV export', () => {
     const lines = csv.trimEnd().split('\n');
     expect(lines.slice(7, 10)).toEqual([
       '# Rows by: Venue',
-      '# Search: rows whose label or key contains "chi"',
+      '"# Search: rows whose label or key contains ""chi"""',
       '# Rows: the first 2 of 5000 in this order (the grid shows no more)',
     ]);
   });
@@ -130,8 +130,8 @@ describe('drill CSV export', () => {
       exportedAt: new Date('2026-07-01T00:00:00Z'),
     });
     const lines = csv.trimEnd().split('\n');
-    expect(lines[2]).toBe('# Compared with: snapshot 2 (TR, EMIR, as of 2026-06-29, version 1)');
-    expect(lines[11]).toMatch(/^# Δ = this snapshot minus the one compared with/);
+    expect(lines[2]).toBe('"# Compared with: snapshot 2 (TR, EMIR, as of 2026-06-29, version 1)"');
+    expect(lines[11]).toMatch(/^"# Δ = this snapshot minus the one compared with/);
     expect(lines[12]).toBe(
       'Venue,key,Change,Gross notional (USD),Δ Gross notional (USD),Δ% Gross notional (USD),Trades,Δ Trades,Δ% Trades,Share of parent,Δ Share of parent',
     );
@@ -141,5 +141,31 @@ describe('drill CSV export', () => {
     expect(lines[14]).toBe('New venue,XNEW,new,1234568,,,2,,,0.5,');
     expect(lines[15]).toBe('Old venue,XOLD,gone,0,,,0,,,,');
     expect(lines[16]).toBe('Total (each trade once),,,1234568,-765432,-0.382716,4,2,1,1,0.6');
+  });
+
+  it('encodes the header block like the cells: no line breaks from the data, commas and quotes kept in one cell (OWASP)', () => {
+    const hostile = 'TR\n=HYPERLINK("http://x.invalid","click"),=cmd()';
+    const csv = drillToCsv({
+      result: { ...result, filters: [{ dimension: 'cleared', value: '=1+1,@SUM(A1)' }] },
+      snapshot: { ...snapshot, sourceName: hostile },
+      crumbs: ['US\r\n-2+3'],
+      search: '"=x",y',
+      exportedAt: new Date('2026-07-01T00:00:00Z'),
+    });
+    const lines = csv.trimEnd().split('\n');
+    // Every header line is one line and one cell: it starts with # (or a quote and #), and a CSV
+    // reader sees it as a single field, so no cell of it can start with = + - @.
+    const header = lines.slice(
+      0,
+      lines.findIndex((l) => !l.startsWith('#') && !l.startsWith('"#')),
+    );
+    expect(header).toHaveLength(12);
+    for (const line of header) {
+      expect(line).toMatch(/^"?#/);
+      if (line.startsWith('"')) expect(line).toMatch(/^"(?:[^"]|"")*"$/);
+      else expect(line).not.toMatch(/[,"]/);
+    }
+    expect(lines[1]).toBe('"# Snapshot: 3 (TR =HYPERLINK(""http://x.invalid"",""click""),=cmd(), EMIR, as of 2026-06-30, version 2)"');
+    expect(lines[4]).toBe('# Position: All > US -2+3');
   });
 });
