@@ -20,7 +20,9 @@ import { JobManager } from './jobs/jobManager';
 import type { TaskExecutor } from './jobs/jobTask';
 import { demoSnapshot, type DemoLoadParams } from './jobs/tasks';
 import { discardStagingSnapshots } from './snapshots/importSnapshot';
-import { createHandlers, type Handlers } from './service';
+import type { Handlers } from './context';
+import { createHandlers } from './service';
+import { loadOrCreateIdentity, updateIdentityProfile, type KeySecretStore, type WorkstationIdentity } from './keys/workstationIdentity';
 import { sweepUploads } from './uploads/uploadStore';
 
 export interface BackendOptions {
@@ -32,6 +34,8 @@ export interface BackendOptions {
   loadDemoOnFirstStart?: boolean;
   /** Size of the demo snapshot (tests use a small one). */
   demoTrades?: number;
+  /** Where the secret of the workstation key lives (the desktop app hands in safeStorage's); default a 0600 file. */
+  keySecret?: KeySecretStore;
 }
 
 export type EventListener = (envelope: EventEnvelope) => void;
@@ -56,12 +60,21 @@ export class Backend {
       progress: (p) => this.emit('job.progress', p),
       done: (d) => this.emit('job.done', d),
     });
+    let identity: WorkstationIdentity | undefined;
+    const loadIdentity = () => (identity ??= loadOrCreateIdentity(options.dataDir, options.keySecret));
     this.handlers = createHandlers({
       db,
       dbFile,
       dataDir: options.dataDir,
       info: () => this.info(),
       jobs: this.jobs,
+      mode: options.mode,
+      identity: loadIdentity,
+      setIdentityProfile: (profile) => (identity = updateIdentityProfile(options.dataDir, profile, options.keySecret)),
+      actor: () => {
+        const id = loadIdentity();
+        return { name: id.name, workstationKeyId: id.keyId };
+      },
     });
   }
 

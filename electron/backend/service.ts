@@ -1,30 +1,16 @@
-import type { MethodName, OutputOf, ParsedInputOf } from '../../shared/contract';
-import type { AppInfo } from '../../shared/contract/app';
+import type { Handlers, ServiceContext } from './context';
+import { createCaseHandlers } from './cases/cases.service';
 import { createCooperationHandlers } from './cooperation/cooperation.service';
 import { addRequestEvent, createRequest, getRequest, listRequests, updateRequest } from './cooperation/requests.repo';
-import type { Db } from './db/openDatabase';
 import { drill } from './exposure/drill';
 import { exposureSeries } from './exposure/series';
 import { tradesBehind } from './exposure/trades';
 import { createFeedHandlers } from './feeds/feeds.service';
-import type { JobManager } from './jobs/jobManager';
+import { createKeyHandlers } from './keys/keys.service';
 import { exportIssuesCsv, getRejectedRow, listIssues, listSnapshotFiles, snapshotBasis, summariseIssues } from './snapshots/issues.repo';
 import { listSnapshots } from './snapshots/snapshots.repo';
 import { startImport } from './snapshots/startImport';
 import { getColumns, listViews, removeView, saveView, setColumns } from './views/views.repo';
-
-/** One handler per contract method, typed from the contract: a missing or mistyped one fails the typecheck. */
-export type Handlers = {
-  [M in MethodName]: (input: ParsedInputOf<M>) => OutputOf<M> | Promise<OutputOf<M>>;
-};
-
-export interface ServiceContext {
-  db: Db;
-  dbFile: string;
-  dataDir: string;
-  info: () => AppInfo;
-  jobs: JobManager;
-}
 
 export function createHandlers(ctx: ServiceContext): Handlers {
   return {
@@ -44,6 +30,8 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     'jobs.cancel': (input) => ({ cancelled: ctx.jobs.cancel(input.jobId) }),
     ...createFeedHandlers(ctx),
     ...createCooperationHandlers(ctx),
+    ...createCaseHandlers(ctx),
+    ...createKeyHandlers(ctx),
     'views.list': () => listViews(ctx.db),
     'views.save': (input) => saveView(ctx.db, input.name, input.state),
     'views.remove': (input) => removeView(ctx.db, input.viewId),

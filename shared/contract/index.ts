@@ -1,20 +1,24 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './method';
 import { appMethods } from './app';
+import { casesMethods } from './cases';
 import { cooperationMethods } from './cooperation';
 import { exposureMethods } from './exposure';
 import { feedsMethods } from './feeds';
 import { jobsMethods, type JobsEvents } from './jobs';
+import { keysMethods } from './keys';
 import { requestsMethods } from './requests';
 import { snapshotsMethods } from './snapshots';
 import { viewsMethods } from './views';
 
 export * from './app';
+export * from './cases';
 export * from './cooperation';
 export * from './errors';
 export * from './exposure';
 export * from './feeds';
 export * from './jobs';
+export * from './keys';
 export * from './metricIds';
 export * from './requests';
 export * from './snapshots';
@@ -31,6 +35,8 @@ export const contract = {
   ...viewsMethods,
   ...cooperationMethods,
   ...requestsMethods,
+  ...casesMethods,
+  ...keysMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -13,7 +13,7 @@ import { ContractError } from '../../../shared/contract/errors';
 import type { ParsedInputOf } from '../../../shared/contract';
 import { closeMatches } from '../../../shared/domain/closeMatches';
 import type { Db } from '../db/openDatabase';
-import type { Handlers } from '../service';
+import type { Handlers } from '../context';
 import { consentById, listConsents } from './consents.repo';
 import { decide, ENGINE_VERSION } from './mayShare';
 import { readRegistry } from './registryView';

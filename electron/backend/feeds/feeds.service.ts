@@ -6,7 +6,7 @@ import { ContractError } from '../../../shared/contract/errors';
 import { isAllowedFeedUrl, type FeedAdded, type FeedStatus } from '../../../shared/contract/feeds';
 import type { Db } from '../db/openDatabase';
 import type { JobManager } from '../jobs/jobManager';
-import type { Handlers } from '../service';
+import type { Handlers } from '../context';
 import { deleteFeed, getFeed, insertFeed, listFeedStatus, requireFeed, rootKeyIdsOf } from './feeds.repo';
 import { FeedFetcher, FeedHttpError, FeedTooLargeError, type TransportOptions } from './fetcher';
 

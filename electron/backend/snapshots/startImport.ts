@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { JobStarted } from '../../../shared/contract/jobs';
 import type { ImportInput } from '../../../shared/contract/snapshots';
 import { ContractError } from '../../../shared/contract/errors';
-import type { ServiceContext } from '../service';
+import type { ServiceContext } from '../context';
 import { claimUploads, resolveUpload, sweepUploads } from '../uploads/uploadStore';
 import type { ImportTaskParams } from '../jobs/tasks';
 

@@ -10,7 +10,13 @@ const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** Layers, most specific first. `internal`: folders it may import; `packages`: which npm packages. */
 const layers = [
   { name: 'shared/contract', internal: ['shared/contract'], packages: (p) => p === 'zod' },
-  { name: 'shared/domain', internal: ['shared/domain', 'shared/contract'], packages: () => false },
+  // Pure, platform-free packages only (shared/domain runs in the renderer too): audited hashes and
+  // encodings for wallet addresses, and the Markdown renderer with raw HTML off.
+  {
+    name: 'shared/domain',
+    internal: ['shared/domain', 'shared/contract'],
+    packages: (p) => p === '@noble/hashes' || p === '@scure/base' || p === 'markdown-it',
+  },
   { name: 'electron/backend', internal: ['shared', 'electron/backend', 'resources'], packages: (p) => p !== 'electron' },
   { name: 'electron/main', internal: ['shared', 'electron/main', 'electron/backend/host.ts'], packages: () => true },
   {

@@ -93,7 +93,11 @@ describe('concordat feed sync: signals and large feeds', () => {
     // A slow host: each bin's metadata takes 40 ms, so verifying the 32 bins takes over a second.
     server.hook = (_req, res, rel, file) => {
       if (!/^\d+\.bins-[0-9a-f]+\.json$/.test(rel) || !file) return false;
-      setTimeout(() => res.writeHead(200).end(fs.readFileSync(file)), 40);
+      setTimeout(() => {
+        // The test may have ended (and removed the feed) before this late answer.
+        if (!fs.existsSync(file)) return void res.destroy();
+        res.writeHead(200).end(fs.readFileSync(file));
+      }, 40);
       return true;
     };
     const sync = start(['feed', 'sync', 'tr', '--data-dir', dataDir]);

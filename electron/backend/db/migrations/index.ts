@@ -10,6 +10,7 @@ import { cooperation } from './0008-cooperation';
 import { figuresAsOf } from './0009-figures-as-of';
 import { rejectedRowLocationKey } from './0010-rejected-row-location-key';
 import { importLeases } from './0011-import-leases';
+import { cases } from './0012-cases';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: readonly Migration[] = [
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   figuresAsOf,
   rejectedRowLocationKey,
   importLeases,
+  cases,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);
