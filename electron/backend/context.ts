@@ -1,6 +1,6 @@
 import type { MethodName, OutputOf, ParsedInputOf } from '../../shared/contract';
 import type { AppInfo } from '../../shared/contract/app';
-import type { Db } from './db/openDatabase';
+import type { Db } from './db/connection';
 import type { JobManager } from './jobs/jobManager';
 import type { WorkstationIdentity } from './keys/workstationIdentity';
 

@@ -1,5 +1,5 @@
 import type { ConsentRow } from '../../../shared/contract/cooperation';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 
 /** Consents recorded locally, read the one way the UI and the engine both use. */
 const consentSql = `SELECT c.*, g.short_name AS granted_by_name, t.short_name AS granted_to_name FROM consent c

@@ -12,7 +12,7 @@ import type {
 import { ContractError } from '../../../shared/contract/errors';
 import type { ParsedInputOf } from '../../../shared/contract';
 import { closeMatches } from '../../../shared/domain/closeMatches';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import type { Handlers } from '../context';
 import { consentById, listConsents } from './consents.repo';
 import { decide, ENGINE_VERSION } from './mayShare';

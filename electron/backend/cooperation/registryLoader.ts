@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { z } from 'zod';
 import { ContractError } from '../../../shared/contract/errors';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { registryFileSchema, type RegistryFile } from './registrySchema';
 
 /**

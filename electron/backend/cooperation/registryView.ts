@@ -1,5 +1,5 @@
 import type { ConsentRow } from '../../../shared/contract/cooperation';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { listConsents } from './consents.repo';
 
 /**

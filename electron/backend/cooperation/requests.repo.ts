@@ -18,7 +18,7 @@ import type { ParsedInputOf } from '../../../shared/contract';
 import { closeMatches } from '../../../shared/domain/closeMatches';
 import { isValidLei, leiIssues } from '../../../shared/domain/identifiers';
 import { ackCalendarSummary, ackDeadline, localToday, type HolidayCalendar } from '../../../shared/domain/requestDeadlines';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { calendarForJurisdiction } from './calendars';
 
 /**

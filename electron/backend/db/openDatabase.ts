@@ -5,9 +5,10 @@ import { ContractError } from '../../../shared/contract/errors';
 import { rebuildAllDrillData } from '../snapshots/rollups';
 import { assertNotNewer, migrate, type MigrationOutcome } from './migrate';
 import { latestSchemaVersion, migrations } from './migrations';
+import type { Db } from './connection';
 import { sqliteOptions } from './nativeBinding';
 
-export type Db = Database.Database;
+export type { Db } from './connection';
 
 export const databaseFileName = 'concordat.db';
 

@@ -1,4 +1,4 @@
-import type { Db } from './openDatabase';
+import type { Db } from './connection';
 
 /**
  * A small least-recently-used map: reading an entry makes it the newest, and adding one

@@ -1,5 +1,5 @@
 import { dimensions, type Dimension } from '../../../shared/contract/exposure';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { LruMap, perDatabase } from '../db/perDatabase';
 import { dimensionColumn } from './dimensionColumns';
 

@@ -1,6 +1,6 @@
 import type { Dimension } from '../../../shared/contract/exposure';
 import { jurisdictionLabel } from '../../../shared/domain/jurisdictions';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { LruMap, perDatabase } from '../db/perDatabase';
 
 const contractKinds: Record<string, string> = {

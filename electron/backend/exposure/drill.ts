@@ -8,7 +8,7 @@ import type {
   ExposureMetrics,
 } from '../../../shared/contract/exposure';
 import { ContractError } from '../../../shared/contract/errors';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { LruMap } from '../db/perDatabase';
 import { cubeOf, sumLevel, type Accumulators, type CellSums, type Condition, type Cube, type LevelResult } from './cube';
 import { dimensionColumn, holderDimensions } from './dimensionColumns';

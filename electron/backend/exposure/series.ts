@@ -8,7 +8,7 @@ import {
   type seriesInput,
 } from '../../../shared/contract/exposure';
 import { ContractError } from '../../../shared/contract/errors';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { holderDimensions } from './dimensionColumns';
 import { drill } from './drill';
 

@@ -1,6 +1,6 @@
 import type { ColumnFilter, Dimension, TradeColumn, TradesPage, TradeRow } from '../../../shared/contract/exposure';
 import { ContractError } from '../../../shared/contract/errors';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { LruMap, perDatabase } from '../db/perDatabase';
 import { dimensionColumn } from './dimensionColumns';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ContractError } from '../../../shared/contract/errors';
 import type { Regime } from '../../../shared/contract/snapshots';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import type { ImportSummary } from '../snapshots/importSnapshot';
 import { getFeed } from './feeds.repo';
 import { addFeed, feedUrlFromLocation } from './feeds.service';

@@ -1,6 +1,6 @@
 import { ContractError } from '../../../shared/contract/errors';
 import type { FeedStatus, FeedSyncOutcome, FeedTrust } from '../../../shared/contract/feeds';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 
 /** SQLite access for feeds (tables of migration 0003). */
 

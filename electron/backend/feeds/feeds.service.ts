@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Metadata, MetadataKind, type Root } from '@tufjs/models';
 import { ContractError } from '../../../shared/contract/errors';
 import { isAllowedFeedUrl, type FeedAdded, type FeedStatus } from '../../../shared/contract/feeds';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import type { JobManager } from '../jobs/jobManager';
 import type { Handlers } from '../context';
 import { deleteFeed, getFeed, insertFeed, listFeedStatus, requireFeed, rootKeyIdsOf } from './feeds.repo';

@@ -7,7 +7,7 @@ import { Updater, type Fetcher } from 'tuf-js';
 import { DownloadError } from 'tuf-js/dist/error';
 import { ContractError } from '../../../shared/contract/errors';
 import type { FeedRoleVersions, FeedSnapshotImport, FeedSyncResult } from '../../../shared/contract/feeds';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { discardSnapshot, importSnapshot, type ImportRequest } from '../snapshots/importSnapshot';
 import {
   finishSync,

@@ -1,5 +1,5 @@
 import { notOutstandingActionTypes } from '../../../shared/domain/lifecycle';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 
 /**
  * Rules that compare a snapshot with the previous one of the same source and regime (the latest

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContractError } from '../../../shared/contract/errors';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { currentProcess, processState, type ProcessIdentity } from '../db/processIdentity';
 
 /**

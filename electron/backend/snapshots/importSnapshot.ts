@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { ContractError } from '../../../shared/contract/errors';
 import type { Regime } from '../../../shared/contract/snapshots';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import type { CsvKind } from './fileKinds';
 import { openRecordSource, type RecordSource } from './recordSources';
 import { runCrossSnapshotRules } from './crossSnapshotRules';

@@ -9,7 +9,7 @@ import type {
   ValidationIssueRow,
 } from '../../../shared/contract/snapshots';
 import { ContractError } from '../../../shared/contract/errors';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { csvCell, csvHeaderLine } from '../../../shared/domain/csv';
 
 export interface IssueFilter {

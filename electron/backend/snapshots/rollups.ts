@@ -1,6 +1,6 @@
 import { blackScholesDelta, yearsBetween } from '../../../shared/domain/blackScholes';
 import { actionTypeRules, actionTypes, notOutstandingActionTypes } from '../../../shared/domain/lifecycle';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 
 /**
  * Builds the drill-down data of one snapshot (before it becomes visible): the position fact

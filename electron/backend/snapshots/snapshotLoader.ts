@@ -1,4 +1,4 @@
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { cappedList } from './csvRecords';
 import type { CsvKind } from './fileKinds';
 import type { ImportContext } from './importContext';

@@ -1,5 +1,5 @@
 import type { Regime, SnapshotSummary } from '../../../shared/contract/snapshots';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 
 interface SnapshotRow {
   snapshot_id: number;

@@ -7,7 +7,7 @@ import {
   type SavedView,
   type ViewState,
 } from '../../../shared/contract/views';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 
 interface SavedViewRow {
   view_id: number;
