@@ -13,7 +13,11 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
+/** One-shot crypto.hash (Node ≥ 20.12) where present: for short texts it is several times quicker than createHash. */
+const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
 export function sha256Hex(text: string | Buffer): string {
+  if (oneShotHash) return oneShotHash('sha256', text, 'hex');
   return crypto.createHash('sha256').update(text).digest('hex');
 }
 
