@@ -20,6 +20,7 @@ import { JobManager } from './jobs/jobManager';
 import type { TaskExecutor } from './jobs/jobTask';
 import { demoSnapshot, type DemoLoadParams } from './jobs/tasks';
 import { discardStagingSnapshots } from './snapshots/importSnapshot';
+import { sweepEvidenceLeftovers } from './cases/evidence';
 import type { Handlers } from './context';
 import { createHandlers } from './service';
 import { loadOrCreateIdentity, updateIdentityProfile, type KeySecretStore, type WorkstationIdentity } from './keys/workstationIdentity';
@@ -83,6 +84,8 @@ export class Backend {
     const backend = new Backend(db, file, options);
     // An import killed mid-way leaves a staging snapshot that no reader ever saw: drop it.
     discardStagingSnapshots(db);
+    // Evidence an attach killed mid-way left (temporary or pending blobs of a process now gone).
+    sweepEvidenceLeftovers(db, options.dataDir);
     // Browser-mode uploads no import took within 24 h, and partial ones a stopped process left: remove them.
     sweepUploads(options.dataDir);
     // The MoU registry this version ships, unless the database holds a newer or locally edited one.

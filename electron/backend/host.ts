@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Backend, toContractError } from './backend';
 import { workerExecutor } from './jobs/executors';
+import { providedSecretStore } from './keys/workstationIdentity';
 
 /**
  * Backend entry in Electron's utility process. Main sends one MessagePort per window; each
@@ -24,11 +25,23 @@ async function run(): Promise<void> {
   if (!parentPort) throw new Error('host.ts runs only in an Electron utility process.');
   const dataArg = process.argv.find((a) => a.startsWith('--data-dir='));
   if (!dataArg) throw new Error('The backend needs --data-dir=.');
+  // Main's first message carries the workstation key's secret (from safeStorage), if it has one.
+  const keySecret = await new Promise<string | null>((resolve) => {
+    const timer = setTimeout(() => resolve(null), 5_000);
+    const first = (e: { data: unknown }) => {
+      const data = e.data as { type?: string; keySecret?: unknown } | null;
+      if (data?.type !== 'init') return;
+      clearTimeout(timer);
+      resolve(typeof data.keySecret === 'string' ? data.keySecret : null);
+    };
+    parentPort.on('message', first);
+  });
   const backend = await Backend.open({
     dataDir: path.resolve(dataArg.slice('--data-dir='.length)),
     mode: 'electron',
     version: typeof __CONCORDAT_VERSION__ === 'string' ? __CONCORDAT_VERSION__ : '0.0.0-dev',
     executor: workerExecutor(path.join(__dirname, 'jobWorker.cjs')),
+    ...(keySecret ? { keySecret: providedSecretStore(Buffer.from(keySecret, 'base64'), 'the OS keychain (Electron safeStorage)') } : {}),
   });
 
   parentPort.on('message', (e) => {

@@ -1,6 +1,7 @@
 import { ContractError } from '../../shared/contract/errors';
 import { UsageError } from './args';
 import type { Command } from './command';
+import { caseCommand } from './commands/case';
 import { demoCommand } from './commands/demo';
 import { exposureCommand } from './commands/exposure';
 import { mouCommand } from './commands/mou';
@@ -21,6 +22,7 @@ const commands: readonly Command[] = [
   issuesCommand,
   exposureCommand,
   mouCommand,
+  caseCommand,
   feedCommand,
   demoCommand,
   infoCommand,

@@ -16,6 +16,8 @@ export class BackendProcess {
   constructor(
     private readonly hostScript: string,
     private readonly dataDir: string,
+    /** The workstation key's secret (from safeStorage), sent to the backend first, in memory only. */
+    private readonly keySecret: () => Buffer | null = () => null,
   ) {}
 
   start(): void {
@@ -23,6 +25,8 @@ export class BackendProcess {
       serviceName: 'Concordat backend',
       stdio: 'inherit',
     });
+    const secret = this.keySecret();
+    this.child.postMessage({ type: 'init', keySecret: secret ? secret.toString('base64') : null });
     this.child.on('exit', (code) => {
       this.child = undefined;
       if (this.stopping) return;

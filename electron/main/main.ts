@@ -3,6 +3,7 @@ import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
 import { appProtocolResponse } from './appProtocol';
 import { BackendProcess, portChannels } from './backendProcess';
 import { isTrustedSender } from './ipcGuard';
+import { desktopKeySecret } from './keySecret';
 import { applySessionSecurity, hardenWebContents } from './securityPolicy';
 import { isVettedExternalUrl } from './urlPolicy';
 import { appEntryUrl, buildWindowOptions } from './windowOptions';
@@ -24,7 +25,8 @@ app.enableSandbox();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  const backend = new BackendProcess(path.join(bundleDir, 'backendHost.cjs'), dataDirFromArgs());
+  const dataDir = dataDirFromArgs();
+  const backend = new BackendProcess(path.join(bundleDir, 'backendHost.cjs'), dataDir, () => desktopKeySecret(dataDir));
   const openExternal = (url: string) => {
     if (isVettedExternalUrl(url)) void shell.openExternal(url);
   };

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { newSessionToken, RequestGuard } from './requestGuard';
 import { securityHeaders } from './securityHeaders';
 import { readStaticFile } from './staticFiles';
 import { refuseServerPaths } from './browserPolicy';
+import { evidenceFile } from '../backend/cases/items.repo';
 import { saveUpload, sweepUploads, UploadLimitError, type UploadLimits } from '../backend/uploads/uploadStore';
 
 export interface ServeOptions {
@@ -38,6 +40,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const UPLOAD_SWEEP_INTERVAL_MS = 3600_000;
 const API_CALL = /^\/api\/call\/([a-z][A-Za-z]*\.[a-z][A-Za-z]*)$/;
 const UPLOAD = /^\/api\/upload\/([^/]+)$/;
+const EVIDENCE = /^\/api\/evidence\/(\d{1,12})$/;
 
 /** Starts browser mode: the built renderer and the contract (HTTP calls, SSE events) on 127.0.0.1 only. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -63,6 +66,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (upload) {
         if (req.method !== 'PUT') return sendError(res, new ContractError('INVALID_INPUT', 'Uploads use PUT.'), 405);
         return void handleUpload(req, res, options.backend, upload[1]!, options.uploadLimits);
+      }
+      const evidence = EVIDENCE.exec(url.pathname);
+      if (evidence) {
+        if (req.method !== 'GET') return sendError(res, new ContractError('INVALID_INPUT', 'Evidence is read with GET.'), 405);
+        return sendEvidence(res, options.backend, Number(evidence[1]));
       }
       const match = API_CALL.exec(url.pathname);
       if (!match) return sendError(res, new ContractError('NOT_FOUND', `No API at ${url.pathname}.`));
@@ -251,4 +259,38 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/**
+ * GET /api/evidence/<itemId>: an evidence file's stored bytes, always as a download. Whatever the
+ * file is, the browser must not run it in our origin: the type is the sniffed one but never HTML
+ * or script (those go as text/plain or octet-stream), nosniff forbids guessing, the CSP sandbox
+ * gives any document an opaque origin with no script, and Content-Disposition: attachment keeps
+ * it out of the page.
+ */
+function sendEvidence(res: ServerResponse, backend: Backend, itemId: number): void {
+  let found: ReturnType<typeof evidenceFile>;
+  try {
+    found = evidenceFile(backend.db, backend.dataDir, itemId);
+  } catch (error) {
+    return sendError(res, error instanceof ContractError ? error : new ContractError('INTERNAL', String(error)));
+  }
+  const inert = /^(text\/html|application\/xhtml|image\/svg|application\/xml|text\/xml|application\/javascript|text\/javascript)/.test(
+    found.mediaType,
+  );
+  const type = inert
+    ? found.mediaType.startsWith('text/') || found.mediaType.includes('xml')
+      ? 'text/plain; charset=utf-8'
+      : 'application/octet-stream'
+    : found.mediaType;
+  const ascii = found.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  res.writeHead(200, {
+    'Content-Type': type,
+    'Content-Length': found.size,
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(found.name)}`,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "sandbox; default-src 'none'",
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  });
+  fs.createReadStream(found.file).pipe(res);
 }

@@ -17,7 +17,7 @@ import { ContractError } from '../../../shared/contract/errors';
 import { isIsoCountry, isValidLei } from '../../../shared/domain/identifiers';
 import { validateWalletAddress } from '../../../shared/domain/wallets';
 import type { Actor } from '../context';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { appendAudit, chainHead, lastSignature } from './audit';
 import { indexObject } from './search';
 

@@ -1,7 +1,7 @@
 import { ContractError } from '../../../shared/contract/errors';
 import type { HandlersOf, ServiceContext } from '../context';
 import { claimUploads, removeUpload, resolveUpload } from '../uploads/uploadStore';
-import { auditPage, lastSignature, signHead, verifyChain } from './audit';
+import { appendAudit, auditPage, lastSignature, signHead, verifyChain } from './audit';
 import { addSubject, addTask, caseRow, createCase, getCase, listCases, updateCase, updateTask, withdrawSubject, write } from './cases.repo';
 import { renderDossier } from './dossier';
 import {
@@ -23,7 +23,7 @@ import {
 import { searchCases } from './search';
 import { caseTimeline } from './timeline';
 import type { VerifyResult } from '../../../shared/contract/cases';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 
 /** The cases.* methods: each change audited in its own transaction (see cases.repo.ts, items.repo.ts). */
 export function createCaseHandlers(ctx: ServiceContext): HandlersOf<'cases'> {
@@ -79,8 +79,16 @@ export function createCaseHandlers(ctx: ServiceContext): HandlersOf<'cases'> {
     },
     'cases.report': (input) => {
       const c = caseRow(db, input.caseNumber);
-      // The dossier states the chain head it reflects, signed now.
-      write(db, () => signHead(db, c.case_id, ctx.identity(), 'dossier'));
+      // Printing a dossier is an export: recorded, and the head it reflects signed.
+      write(db, () => {
+        appendAudit(db, c.case_id, ctx.actor(), {
+          action: 'export',
+          objectType: 'case',
+          objectId: input.caseNumber,
+          change: { format: 'dossier-html' },
+        });
+        signHead(db, c.case_id, ctx.identity(), 'dossier');
+      });
       const html = renderDossier(db, input.caseNumber, lastSignature(db, c.case_id), ctx.identity());
       return { fileName: `${input.caseNumber}-dossier.html`, html };
     },

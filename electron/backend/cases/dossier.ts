@@ -1,7 +1,7 @@
 import type { CaseItem, ChainSignature, Tlp } from '../../../shared/contract/cases';
 import { renderMarkdown } from '../../../shared/domain/markdown';
 import { formatMetric, isMetricId, metricDefinitions } from '../../../shared/domain/metrics';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import type { WorkstationIdentity } from '../keys/workstationIdentity';
 import { chainHead } from './audit';
 import { caseRow, getCase } from './cases.repo';

@@ -7,7 +7,8 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { EvidencePreview } from '../../../shared/contract/cases';
 import { ContractError } from '../../../shared/contract/errors';
 import { hasUnsafeCharacters, shownSafely } from '../../../shared/contract/textSafety';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
+import { currentProcess, processState } from '../db/processIdentity';
 
 /**
  * Evidence files, stored content-addressed under the data directory (blobs/<sha256>, the folder
@@ -48,6 +49,10 @@ export interface StoredBlob {
   sha256: string;
   size: number;
   mediaType: string;
+  /** False when the same content was already stored (another item or a feed file has it). */
+  created: boolean;
+  /** Call once the record referring to the blob committed (or failed and nothing refers to it). */
+  settled: () => void;
 }
 
 /** Streams a file into the blob store; returns its hash, size and sniffed media type. */
@@ -82,9 +87,48 @@ export async function storeBlob(dataDir: string, source: string, signal?: AbortS
   }
   const sha256 = hash.digest('hex');
   const target = blobPath(dataDir, sha256);
-  if (fs.existsSync(target)) fs.rmSync(temp, { force: true });
-  else fs.renameSync(temp, target);
-  return { sha256, size, mediaType: await sniffMediaType(head) };
+  // Until the item that refers to it commits, the blob is pending: a marker naming this process
+  // lets the next start remove it if the process died in between (no orphaned blob).
+  const me = currentProcess();
+  const marker = path.join(dir, `.pending-${me.pid}-${me.startedMs}-${sha256}`);
+  fs.writeFileSync(marker, '');
+  const created = !fs.existsSync(target);
+  if (created) fs.renameSync(temp, target);
+  else fs.rmSync(temp, { force: true });
+  return { sha256, size, created, mediaType: await sniffMediaType(head), settled: () => fs.rmSync(marker, { force: true }) };
+}
+
+/**
+ * At start: what attaches killed mid-way left behind. Temporary files and pending blobs of a
+ * process that is gone are removed (a pending blob only when nothing refers to it); those of a
+ * live process (another command attaching now) are left alone.
+ */
+export function sweepEvidenceLeftovers(db: Db, dataDir: string): number {
+  const dir = blobDir(dataDir);
+  if (!fs.existsSync(dir)) return 0;
+  let removed = 0;
+  const host = currentProcess().host;
+  for (const name of fs.readdirSync(dir)) {
+    const pending = /^\.pending-(\d+)-(\d+)-([0-9a-f]{64})$/.exec(name);
+    const incoming = /^\.incoming-(\d+)-[0-9a-f]+$/.exec(name);
+    if (pending) {
+      if (processState({ host, pid: Number(pending[1]), startedMs: Number(pending[2]) }) !== 'gone') continue;
+      if (!blobInUse(db, pending[3]!)) fs.rmSync(blobPath(dataDir, pending[3]!), { force: true });
+      fs.rmSync(path.join(dir, name), { force: true });
+      removed++;
+    } else if (incoming) {
+      // The temp file names only the pid: remove it when no process has that pid any more.
+      try {
+        process.kill(Number(incoming[1]), 0);
+        continue;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+      }
+      fs.rmSync(path.join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
 
 /** The media type from the first bytes: a known signature, else UTF-8 text without NULs, else octet-stream. */

@@ -19,7 +19,7 @@ import { defaultExposureColumns } from '../../../shared/domain/exposureColumns';
 import { dimensionNames } from '../../../shared/domain/dimensionNames';
 import { isMetricId } from '../../../shared/domain/metrics';
 import type { Actor } from '../context';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { mayShare } from '../cooperation/cooperation.service';
 import { getRequest } from '../cooperation/requests.repo';
 import { labelKeys } from '../exposure/dimensionLabels';
@@ -277,7 +277,10 @@ export function recheck(db: Db, itemId: number): RecheckResult {
   const current = db.prepare(`SELECT source_sha256 AS sha FROM snapshot WHERE snapshot_id = ?`).get(pinned.snapshot.snapshotId) as
     { sha: string } | undefined;
   if (current && current.sha !== pinned.snapshot.contentSha256) differences.push('The snapshot’s content hash is not the one pinned.');
-  if (now.rowsSha256 !== pinned.rowsSha256) {
+  // The pinned rows must still be what was hashed when pinned (an edit behind the app's back shows here).
+  const pinnedHashNow = canonicalSha256({ rows: pinned.rows, totals: pinned.totals });
+  if (pinnedHashNow !== pinned.rowsSha256) differences.push('The pinned rows no longer match the hash recorded when they were pinned.');
+  if (now.rowsSha256 !== pinned.rowsSha256 || pinnedHashNow !== pinned.rowsSha256) {
     const before = new Map(pinned.rows.map((r) => [r.key, r]));
     const after = new Map(now.rows.map((r) => [r.key, r]));
     for (const [key, r] of before) if (!after.has(key)) differences.push(`Row ${r.label} is gone.`);
@@ -296,7 +299,7 @@ export function recheck(db: Db, itemId: number): RecheckResult {
         differences.push(
           `Total: ${metric} was ${JSON.stringify((pinned.totals as Record<string, unknown>)[metric])}, now ${JSON.stringify(value)}.`,
         );
-    if (differences.length === 0) differences.push('The rows are in another order.');
+    if (differences.length === 0 && now.rowsSha256 !== pinned.rowsSha256) differences.push('The rows are in another order.');
   }
   return {
     itemId,
@@ -449,21 +452,29 @@ export async function attachEvidence(
     receivedOn: receivedOn ?? null,
     purged: null,
   };
-  return write(db, () => {
-    const c = openCase(db, caseNumber);
-    db.prepare(`INSERT OR IGNORE INTO evidence_blob (sha256, size, media_type, stored_at) VALUES (?, ?, ?, ?)`).run(
-      blob.sha256,
-      blob.size,
-      blob.mediaType,
-      new Date().toISOString(),
-    );
-    return insertItem(db, actor, c.case_id, 'evidence', common, {
-      title: name,
-      payload: { evidence },
-      contentSha256: blob.sha256,
-      searchText: `${name} ${receivedFrom ?? ''} ${blob.mediaType}`,
+  try {
+    return write(db, () => {
+      const c = openCase(db, caseNumber);
+      db.prepare(`INSERT OR IGNORE INTO evidence_blob (sha256, size, media_type, stored_at) VALUES (?, ?, ?, ?)`).run(
+        blob.sha256,
+        blob.size,
+        blob.mediaType,
+        new Date().toISOString(),
+      );
+      return insertItem(db, actor, c.case_id, 'evidence', common, {
+        title: name,
+        payload: { evidence },
+        contentSha256: blob.sha256,
+        searchText: `${name} ${receivedFrom ?? ''} ${blob.mediaType}`,
+      });
     });
-  });
+  } catch (error) {
+    // Refused after the bytes were stored (the case closed meanwhile): nothing refers to them.
+    if (blob.created && !blobInUse(db, blob.sha256)) fs.rmSync(blobPath(dataDir, blob.sha256), { force: true });
+    throw error;
+  } finally {
+    blob.settled();
+  }
 }
 
 export function evidencePreview(db: Db, dataDir: string, itemId: number): EvidencePreview {

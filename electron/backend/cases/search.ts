@@ -1,5 +1,5 @@
 import type { SearchHit } from '../../../shared/contract/cases';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 
 /**
  * Full-text search across cases (FTS5): case titles and summaries, item titles and notes,

@@ -1,6 +1,6 @@
 import type { TimelineEntry } from '../../../shared/contract/cases';
 import { getRequest } from '../cooperation/requests.repo';
-import type { Db } from '../db/openDatabase';
+import type { Db } from '../db/connection';
 import { caseRow } from './cases.repo';
 
 /**

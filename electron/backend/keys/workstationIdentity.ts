@@ -19,6 +19,8 @@ import { ContractError } from '../../../shared/contract/errors';
 
 const IDENTITY_FILE = 'workstation.json';
 const SECRET_FILE = 'workstation.secret';
+/** Where the desktop app keeps the secret, encrypted by Electron safeStorage (electron/main/keySecret.ts). */
+export const DESKTOP_SECRET_FILE = 'workstation.secret.safestorage';
 
 const identityFile = z
   .object({
@@ -149,25 +151,43 @@ function readIdentity(file: string, secrets: KeySecretStore): WorkstationIdentit
   let record: IdentityFile;
   try {
     record = identityFile.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  } catch (error) {
-    throw new ContractError(
-      'INTEGRITY',
-      `The workstation identity ${file} is not readable (${String(error).slice(0, 200)}); it was left as it is.`,
-      { file },
-    );
-  }
-  const secret = secrets.read();
-  let privateKey: crypto.KeyObject;
-  try {
-    if (!secret) throw new Error('no secret');
-    privateKey = decrypt(record.privateKey, secret);
   } catch {
     throw new ContractError(
       'INTEGRITY',
-      `The workstation's private key in ${file} cannot be decrypted with the secret kept in ${secrets.describe}; it was left as it is.`,
-      { file },
+      `The workstation identity ${file} is damaged (it is not the JSON Concordat writes); it was left as it is.`,
+      {
+        file,
+      },
     );
   }
+  // The private key is decrypted when something is signed, not before: recording who acted (the
+  // key id) must work even where the secret is not at hand (the CLI on the desktop app's data
+  // directory, whose secret the OS keychain holds for the app).
+  let privateKey: crypto.KeyObject | undefined;
+  const unlock = (): crypto.KeyObject => {
+    if (privateKey) return privateKey;
+    const secret = secrets.read();
+    if (!secret) {
+      const desktop = fs.existsSync(path.join(path.dirname(file), DESKTOP_SECRET_FILE));
+      throw new ContractError(
+        'INTEGRITY',
+        desktop
+          ? 'The workstation key of this data directory is protected by the desktop app (the OS keychain, through Electron safeStorage): sign from the desktop app.'
+          : `The secret of the workstation key is missing (${secrets.describe}); the key in ${file} cannot be used.`,
+        { file },
+      );
+    }
+    try {
+      privateKey = decrypt(record.privateKey, secret);
+    } catch {
+      throw new ContractError(
+        'INTEGRITY',
+        `The workstation's private key in ${file} cannot be decrypted with the secret kept in ${secrets.describe}; it was left as it is.`,
+        { file },
+      );
+    }
+    return privateKey;
+  };
   if (fingerprintOf(record.signingKey) !== record.fingerprint)
     throw new ContractError('INTEGRITY', `The workstation identity ${file} names a fingerprint that is not its key's.`, { file });
   return {
@@ -178,7 +198,7 @@ function readIdentity(file: string, secrets: KeySecretStore): WorkstationIdentit
     signingKeyPem: record.signingKey,
     createdAt: record.createdAt,
     secretStorage: secrets.describe,
-    sign: (data) => crypto.sign(null, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, privateKey).toString('base64'),
+    sign: (data) => crypto.sign(null, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, unlock()).toString('base64'),
   };
 }
 

@@ -174,6 +174,9 @@ describe('several processes on one data directory', () => {
       const dir = await preparedDataDir();
       const added = await cli(['feed', 'add', feedFolder, '--name', 'mixfeed', '--data-dir', dir, '--json']);
       expect(added.code, added.stderr).toBe(0);
+      const created = await cli(['case', 'create', '--title', `Mix ${runNo}`, '--data-dir', dir, '--json']);
+      expect(created.code, created.stderr).toBe(0);
+      const caseNumber = (JSON.parse(created.stdout) as { caseNumber: string }).caseNumber;
       const server = run(['serve', '--data-dir', dir]);
       const url = await new Promise<URL>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('serve printed no URL')), 30_000);
@@ -203,8 +206,10 @@ describe('several processes on one data directory', () => {
 
         const importing = cli(importArgs(mixFiles, dir, `Mix TR ${runNo}`));
         const syncing = cli(['feed', 'sync', 'mixfeed', '--data-dir', dir, '--json']);
+        // A case edited from the CLI while the server edits it too.
+        const noting = cli(['case', 'note', caseNumber, '--text', `From the CLI, run ${runNo}`, '--data-dir', dir, '--json']);
         let finished = false;
-        const both = Promise.all([importing, syncing]).finally(() => (finished = true));
+        const both = Promise.all([importing, syncing, noting]).finally(() => (finished = true));
         let drills = 0;
         let saves = 0;
         const loop = (async () => {
@@ -224,12 +229,17 @@ describe('several processes on one data directory', () => {
               },
             });
             saves++;
+            await call('cases.addNote', { caseNumber, markdown: `From the server, ${saves}` });
           }
         })();
-        const [imported, synced] = await both;
+        const [imported, synced, noted] = await both;
         await loop;
         expect(imported.code, imported.stderr).toBe(0);
         expect(synced.code, synced.stderr).toBe(0);
+        expect(noted.code, noted.stderr).toBe(0);
+        const notes = await call<{ total: number }>('cases.items', { caseNumber, kind: 'note' });
+        expect(notes.total).toBe(saves + 1);
+        expect(await call<{ ok: boolean }>('cases.verify', { caseNumber })).toMatchObject({ ok: true });
         noStackTrace(imported.stderr + synced.stderr);
         expect(drills).toBeGreaterThan(0);
         const views = await call<unknown[]>('views.list', {});
