@@ -2,10 +2,11 @@ import { useEffect } from 'react';
 import { JobsBar } from './components/JobsBar';
 import { NavBar } from './components/NavBar';
 import { SnapshotPicker } from './components/SnapshotPicker';
+import { CasesView } from './features/cases/CasesView';
 import { CooperationView } from './features/cooperation/CooperationView';
 import { ExposureView } from './features/exposure/ExposureView';
-import { PlannedView } from './features/planned/PlannedView';
 import { RequestsView } from './features/requests/RequestsView';
+import { SettingsView } from './features/settings/SettingsView';
 import { SnapshotsView } from './features/snapshots/SnapshotsView';
 import { TradesView } from './features/trades/TradesView';
 import { useAppStore } from './stores/StoresContext';
@@ -39,7 +40,8 @@ export function App() {
           {view === 'trades' && <TradesView />}
           {view === 'mous' && <CooperationView />}
           {view === 'requests' && <RequestsView />}
-          {view === 'cases' && <PlannedView feature="cases" />}
+          {view === 'cases' && <CasesView />}
+          {view === 'settings' && <SettingsView />}
         </main>
       </div>
     </div>

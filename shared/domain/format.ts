@@ -16,6 +16,11 @@ export function formatCount(n: number): string {
 }
 
 /** A USD amount to the dollar, for grids and tables whose header names the currency: "1,234,568". */
+/** "1 entry", "12,480 entries": a count with its noun, singular only for exactly one. */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}
+
 export function formatUsd(n: number): string {
   return signed(wholeNumber.format(Math.round(n)));
 }

@@ -7,7 +7,7 @@ import {
   type MethodName,
   type OutputOf,
 } from '../../../shared/contract';
-import { createHttpBridge, createUploader, takeSessionToken } from './httpBridge';
+import { createEvidenceDownloader, createHttpBridge, createUploader, takeSessionToken } from './httpBridge';
 
 declare global {
   interface Window {
@@ -30,11 +30,18 @@ export interface ApiClient {
   call<M extends MethodName>(method: M, input: InputOf<M>): Promise<OutputOf<M>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   upload?: Uploader;
+  /** An evidence file's bytes (browser mode: GET /api/evidence/<itemId> with the session token). */
+  downloadEvidence?: (itemId: number) => Promise<Blob>;
 }
 
-export function createApiClient(bridge: ConcordatBridge, upload?: Uploader): ApiClient {
+export function createApiClient(
+  bridge: ConcordatBridge,
+  upload?: Uploader,
+  downloadEvidence?: (itemId: number) => Promise<Blob>,
+): ApiClient {
   return {
     ...(upload ? { upload } : {}),
+    ...(downloadEvidence ? { downloadEvidence } : {}),
     async call(method, input) {
       try {
         return await bridge.call(method, input);
@@ -53,5 +60,5 @@ export function connect(): ApiClient | { error: string } {
   if (!token) {
     return { error: 'This page needs the session link that `concordat serve` printed (it ends with #token=…). Open that link instead.' };
   }
-  return createApiClient(createHttpBridge(token), createUploader(token));
+  return createApiClient(createHttpBridge(token), createUploader(token), createEvidenceDownloader(token));
 }

@@ -115,3 +115,15 @@ export function createUploader(token: string) {
       xhr.send(file);
     });
 }
+
+/** GET /api/evidence/<itemId> with the session token: the file as a Blob (the page saves it; nothing from it runs). */
+export function createEvidenceDownloader(token: string) {
+  return async (itemId: number): Promise<Blob> => {
+    const response = await fetch(`/api/evidence/${itemId}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) {
+      const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      throw body?.error ?? { code: 'UNAVAILABLE', message: `The file of item ${itemId} could not be read (HTTP ${response.status}).` };
+    }
+    return response.blob();
+  };
+}

@@ -1,5 +1,5 @@
 import type { View } from '../stores/app.store';
-import { useAppStore } from '../stores/StoresContext';
+import { useAppStore, useCasesStore } from '../stores/StoresContext';
 
 const items: ReadonlyArray<{ view: View; label: string }> = [
   { view: 'exposure', label: 'Exposure' },
@@ -8,12 +8,19 @@ const items: ReadonlyArray<{ view: View; label: string }> = [
   { view: 'mous', label: 'MoUs' },
   { view: 'requests', label: 'Requests' },
   { view: 'cases', label: 'Cases' },
+  { view: 'settings', label: 'Settings' },
 ];
 
 /** The main navigation: one entry per feature. */
 export function NavBar() {
   const view = useAppStore((s) => s.view);
   const setView = useAppStore((s) => s.setView);
+  const navigateCases = useCasesStore((s) => s.navigate);
+  const choose = (target: View) => {
+    // From another view, Cases returns to the case last open; on the Cases page it goes to the list.
+    if (target === 'cases' && view === 'cases') void navigateCases({ tab: 'items' });
+    else setView(target);
+  };
   return (
     <nav className="nav" aria-label="Main">
       <div className="brand">Concordat</div>
@@ -24,7 +31,7 @@ export function NavBar() {
               type="button"
               className={item.view === view ? 'active' : ''}
               aria-current={item.view === view ? 'page' : undefined}
-              onClick={() => setView(item.view)}
+              onClick={() => choose(item.view)}
             >
               {item.label}
             </button>

@@ -1,8 +1,10 @@
 import { createContext, useContext, useLayoutEffect, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { ApiClient } from '../api/client';
+import { connectCaseUrl } from '../features/cases/caseUrl';
 import { connectViewUrl } from '../features/exposure/viewHash';
 import { createAppStore, type AppState, type AppStore } from './app.store';
+import { createCasesStore, type CasesState, type CasesStore } from './cases.store';
 import { createCooperationStore, type CooperationState, type CooperationStore } from './cooperation.store';
 import { createExposureStore, type ExposureState, type ExposureStore } from './exposure.store';
 import { createRequestsStore, type RequestsState, type RequestsStore } from './requests.store';
@@ -17,6 +19,7 @@ export interface Stores {
   views: ViewsStore;
   cooperation: CooperationStore;
   requests: RequestsStore;
+  cases: CasesStore;
 }
 
 export function createStores(api: ApiClient): Stores {
@@ -28,6 +31,7 @@ export function createStores(api: ApiClient): Stores {
     views: createViewsStore(api),
     cooperation: createCooperationStore(api),
     requests: createRequestsStore(api),
+    cases: createCasesStore(api),
   };
 }
 
@@ -36,6 +40,8 @@ const StoresContext = createContext<Stores | null>(null);
 export function StoresProvider({ stores, children }: { stores: Stores; children: ReactNode }) {
   // The exposure view's position lives in the address too (before any view's effects run, so they see it).
   useLayoutEffect(() => connectViewUrl(stores, window), [stores]);
+  // So does the Cases page's (a case, its tab, an item) and which view is open: Back and reload work there too.
+  useLayoutEffect(() => connectCaseUrl(stores, window), [stores]);
   return <StoresContext.Provider value={stores}>{children}</StoresContext.Provider>;
 }
 
@@ -67,6 +73,10 @@ export function useCooperationStore<T>(selector: (s: CooperationState) => T): T 
 
 export function useRequestsStore<T>(selector: (s: RequestsState) => T): T {
   return useStore(useStores().requests, selector);
+}
+
+export function useCasesStore<T>(selector: (s: CasesState) => T): T {
+  return useStore(useStores().cases, selector);
 }
 
 /** The API client, for views that page data straight into a grid (infinite row model). */

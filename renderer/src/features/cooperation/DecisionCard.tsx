@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import type { ShareDecision } from '../../../../shared/contract';
 import type { CategoryResult } from '../../stores/cooperation.store';
 import { decisionText, label, outcomeMeaning, outcomeText, stepNames, words } from './labels';
@@ -59,7 +59,7 @@ function Legend({ text }: { text: string }) {
  * the provisions they rest on, the conditions, the legend, advice, and the engine's reasoning
  * step by step.
  */
-export function DecisionCard({ result }: { result: CategoryResult }) {
+export function DecisionCard({ result, actions }: { result: CategoryResult; actions?: ReactNode }) {
   const { category, decision, error } = result;
   const headingId = `decision-${category}-title`;
   return (
@@ -67,6 +67,7 @@ export function DecisionCard({ result }: { result: CategoryResult }) {
       <header className="decision-header">
         <h3 id={headingId}>{label(category)}</h3>
         {decision && <OutcomeBadge decision={decision} />}
+        {decision && actions}
       </header>
       {error && (
         <p className="error" role="alert">

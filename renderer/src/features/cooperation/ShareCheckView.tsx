@@ -10,7 +10,8 @@ import {
   type Subject,
 } from '../../../../shared/contract';
 import type { FieldErrors, ShareQuery } from '../../stores/cooperation.store';
-import { useCooperationStore } from '../../stores/StoresContext';
+import { useApi, useCooperationStore } from '../../stores/StoresContext';
+import { AddToCase } from '../cases/AddToCase';
 import { ConsentsPanel } from './ConsentsPanel';
 import { DecisionCard } from './DecisionCard';
 import { label, today } from './labels';
@@ -100,6 +101,7 @@ export function ShareCheckView() {
   const checkError = useCooperationStore((s) => s.checkError);
   const check = useCooperationStore((s) => s.check);
   const recordDecision = useCooperationStore((s) => s.recordDecision);
+  const api = useApi();
   const id = useId();
   const [form, setForm] = useState<FormState>(() => fromQuery(lastQuery, lastCategories, home));
   const [localErrors, setLocalErrors] = useState<FieldErrors>({});
@@ -347,7 +349,19 @@ export function ShareCheckView() {
           </p>
         )}
         {results.map((r) => (
-          <DecisionCard key={r.category} result={r} />
+          <DecisionCard
+            key={r.category}
+            result={r}
+            actions={
+              lastQuery && (
+                <AddToCase
+                  what={`the decision on ${label(r.category).toLowerCase()}`}
+                  // The query the user ran, for this category: the backend records it again and pins that decision.
+                  add={(caseNumber) => api.call('cases.pinDecision', { caseNumber, query: { ...lastQuery, category: r.category } })}
+                />
+              )
+            }
+          />
         ))}
       </section>
 

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import type { DrillRow } from '../../../../shared/contract';
+import type { CaseItem, DrillRow, InputOf } from '../../../../shared/contract';
 import { dimensionNames } from '../../../../shared/domain/dimensionNames';
 import { drillToCsv } from '../../../../shared/domain/drillCsv';
 import { formatCount, formatUsdCompact } from '../../../../shared/domain/format';
 import { saveTextFile } from '../../components/saveTextFile';
-import { useAppStore, useExposureStore } from '../../stores/StoresContext';
+import { useApi, useAppStore, useExposureStore } from '../../stores/StoresContext';
+import { AddToCase } from '../cases/AddToCase';
 import { SavedViewsPanel } from '../views/SavedViewsPanel';
 import { ColumnsMenu } from './ColumnsMenu';
 import { DrillGrid } from './DrillGrid';
@@ -27,6 +28,7 @@ export function ExposureView() {
   const setSearch = state.setSearch;
   const snapshot = snapshots.find((x) => x.snapshotId === snapshotId);
   const [selected, setSelected] = useState<DrillRow>();
+  const api = useApi();
 
   useEffect(() => {
     void loadColumns();
@@ -167,6 +169,12 @@ export function ExposureView() {
                   ? `${formatCount(current.rowCount)} ${current.rowCount === 1 ? 'row matches' : 'rows match'} “${search.trim()}”.`
                   : `${formatCount(current.rowCount)} ${current.rowCount === 1 ? 'row' : 'rows'}.`}
             </span>
+            <PinToCase
+              snapshotId={current.snapshotId}
+              crumbs={at.map((c) => c.label)}
+              {...(selected ? { row: selected } : {})}
+              pin={(caseNumber, view, title) => api.call('cases.pinView', { caseNumber, view, ...(title ? { title } : {}) })}
+            />
           </div>
         )}
         {current && (
@@ -210,6 +218,59 @@ export function ExposureView() {
       </section>
       <SavedViewsPanel />
     </div>
+  );
+}
+
+type PinnedViewInput = InputOf<'cases.pinView'>['view'];
+
+/**
+ * "Add level to case" and, for a selected row, "Add row to case": pins what is shown (snapshot,
+ * path, keys, filters, sort and the visible columns); a row is its level filtered to its key, so
+ * the pinned table holds exactly that row and its figures.
+ */
+function PinToCase({
+  snapshotId,
+  crumbs,
+  row,
+  pin,
+}: {
+  snapshotId: number;
+  crumbs: string[];
+  row?: DrillRow;
+  pin: (caseNumber: string, view: PinnedViewInput, title?: string) => Promise<CaseItem>;
+}) {
+  const { path, at, filters, sort, columns } = useExposureStore((s) => s);
+  const dimension = path[at.length]!;
+  const level: PinnedViewInput = {
+    snapshotId,
+    path,
+    at: at.map((c) => c.key),
+    filters,
+    sort,
+    columns: columns.filter((c) => !c.hide).map((c) => c.colId),
+  };
+  const where = ['All', ...crumbs].join(' › ');
+  return (
+    <span className="pin-to-case">
+      <AddToCase
+        label="Add level to case"
+        what={`this level (${where}, by ${dimensionNames[dimension].toLowerCase()})`}
+        add={(n) => pin(n, level)}
+      />
+      {row && (
+        <AddToCase
+          label="Add row to case"
+          what={`the row ${row.label}`}
+          add={(n) =>
+            pin(
+              n,
+              { ...level, filters: [...filters.filter((f) => f.dimension !== dimension), { dimension, value: row.key }] },
+              `${where} › ${row.label} (${dimensionNames[dimension]}), snapshot ${snapshotId}`.slice(0, 300),
+            )
+          }
+        />
+      )}
+    </span>
   );
 }
 

@@ -1,10 +1,11 @@
 import { AgGridReact } from 'ag-grid-react';
-import type { ColDef, ColumnEventType, GridApi, IDatasource } from 'ag-grid-community';
+import type { ColDef, ColumnEventType, GetRowIdParams, GridApi, IDatasource } from 'ag-grid-community';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ColumnFilter, ColumnState, TradeColumn, TradeRow } from '../../../../shared/contract';
 import { formatUsd } from '../../../../shared/domain/format';
 import { gridTheme } from '../../components/gridTheme';
 import { useApi, useAppStore } from '../../stores/StoresContext';
+import { AddToCase } from '../cases/AddToCase';
 
 /** Amounts are mostly filtered from a threshold up. */
 const numberFilterParams = { maxNumConditions: 1, defaultOption: 'greaterThanOrEqual' };
@@ -32,6 +33,20 @@ const date = (field: TradeColumn, headerName: string): ColDef<TradeRow> => ({
 });
 
 // The figures first (what the cell added up), then what the trade is, then who and where.
+const defaultColDef: ColDef<TradeRow> = { sortable: true, resizable: true, floatingFilter: true, filterParams: { maxNumConditions: 1 } };
+
+/**
+ * Ticked rows are pinned with their UTIs; a click on a cell still selects text, not the row. One
+ * object for the grid's life: a new one each render would make the grid re-read its selection options.
+ */
+const rowSelection = { mode: 'multiRow', checkboxes: true, headerCheckbox: false, enableClickSelection: false } as const;
+
+/**
+ * Rows are known by UTI (each trade appears once here), so a ticked trade stays ticked when the grid
+ * reloads its pages (a restored layout, a sort) instead of the tick following a row position.
+ */
+const rowIdOf = (p: GetRowIdParams<TradeRow>) => String(p.data.uti);
+
 const columns: ColDef<TradeRow>[] = [
   text('uti', 'UTI', 260),
   usd('notionalUsd', 'Notional (USD)'),
@@ -80,6 +95,9 @@ export function TradesView() {
   const scope = useAppStore((s) => s.tradesScope);
   const showTrades = useAppStore((s) => s.showTrades);
   const [total, setTotal] = useState<number | undefined>();
+  /** UTIs ticked in the grid, for "Add to case" (a new scope or snapshot starts with none). */
+  const [selected, setSelected] = useState<string[]>([]);
+  useEffect(() => setSelected([]), [snapshotId, scope]);
   const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(saveTimer.current), []);
   /** Remembers the column layout (order, widths, visibility, pinning) shortly after the user's last change. */
@@ -139,6 +157,20 @@ export function TradesView() {
           </button>
         )}
       </header>
+      {/* The button is always there (disabled until a trade is ticked) so the grid does not move under the pointer. */}
+      <div className="grid-bar">
+        <span className="muted small" role="status" data-testid="trades-selected">
+          {selected.length === 0
+            ? 'Tick trades to add them to a case.'
+            : `${selected.length} trade${selected.length === 1 ? '' : 's'} selected`}
+        </span>
+        <AddToCase
+          label={selected.length > 1 ? `Add ${selected.length} trades to case` : 'Add trade to case'}
+          what={selected.length > 1 ? `the ${selected.length} selected trades` : 'the selected trade'}
+          disabled={selected.length === 0}
+          add={(caseNumber) => api.call('cases.pinTrades', { caseNumber, snapshotId, utis: selected })}
+        />
+      </div>
       <div className="grid" data-testid="trades-grid">
         <AgGridReact<TradeRow>
           key={JSON.stringify([snapshotId, scope])}
@@ -147,8 +179,11 @@ export function TradesView() {
           datasource={datasource}
           cacheBlockSize={100}
           columnDefs={columns}
-          defaultColDef={{ sortable: true, resizable: true, floatingFilter: true, filterParams: { maxNumConditions: 1 } }}
+          defaultColDef={defaultColDef}
           onGridReady={(e) => restoreColumns(e.api)}
+          rowSelection={rowSelection}
+          getRowId={rowIdOf}
+          onSelectionChanged={(e) => setSelected(e.api.getSelectedRows().map((r) => String(r.uti)))}
           onColumnMoved={(e) => e.finished && saveColumns(e.api, e.source)}
           onColumnResized={(e) => e.finished && saveColumns(e.api, e.source)}
           onColumnPinned={(e) => saveColumns(e.api, e.source)}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatUsd, formatUsdCompact, parseFormattedNumber } from '../../../../shared/domain/format';
+import { countOf, formatCount, formatUsd, formatUsdCompact, parseFormattedNumber } from '../../../../shared/domain/format';
 import { jurisdictionLabel } from '../../../../shared/domain/jurisdictions';
 
 describe('number formatting for supervisors', () => {
@@ -8,6 +8,12 @@ describe('number formatting for supervisors', () => {
     expect(formatUsd(-1234567.49)).toBe('\u22121,234,567');
     expect(formatUsd(0.5)).toBe('1');
     expect(formatUsd(0)).toBe('0');
+  });
+
+  it('names a count with its noun, singular only for exactly one', () => {
+    expect(countOf(1, 'entry', 'entries')).toBe('1 entry');
+    expect(countOf(0, 'entry', 'entries')).toBe('0 entries');
+    expect(countOf(12480, 'signature')).toBe('12,480 signatures');
   });
 
   it('uses compact units with sensible precision', () => {

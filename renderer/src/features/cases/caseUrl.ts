@@ -1,0 +1,101 @@
+import type { AppStore, View } from '../../stores/app.store';
+import { caseTabs, type CaseRoute, type CaseTab, type CasesStore } from '../../stores/cases.store';
+import type { ExposureStore } from '../../stores/exposure.store';
+import { viewToHash } from '../exposure/viewHash';
+
+/**
+ * The Cases page's place as a URL fragment, so a case and an item have an address and Back works:
+ * `#cases` (the list), `#case/CASE-2026-0001` (its items), `#case/CASE-2026-0001/timeline` (a tab),
+ * `#case/CASE-2026-0001/item/12` (an item). Other views are `#settings`, `#trades`, …; the
+ * exposure view keeps its own, richer fragment (viewHash.ts).
+ */
+export function routeToHash(route: CaseRoute): string {
+  if (!route.caseNumber) return '#cases';
+  const base = `#case/${route.caseNumber}`;
+  if (route.itemId !== undefined) return `${base}/item/${route.itemId}`;
+  return route.tab === 'items' ? base : `${base}/${route.tab}`;
+}
+
+/** Where a fragment points: a view (with the Cases page's place), or undefined when it is not ours to read. */
+export type Place = { view: 'cases'; route: CaseRoute } | { view: Exclude<View, 'cases' | 'exposure'> };
+
+const plainViews: ReadonlyArray<Exclude<View, 'cases' | 'exposure'>> = ['trades', 'feeds', 'mous', 'requests', 'settings'];
+const CASE_NUMBER = /^CASE-\d{4}-\d{4,}$/;
+
+export function hashToPlace(hash: string): Place | undefined {
+  const plain = plainViews.find((v) => hash === `#${v}`);
+  if (plain) return { view: plain };
+  if (hash === '#cases') return { view: 'cases', route: { tab: 'items' } };
+  if (!hash.startsWith('#case/')) return undefined;
+  const [caseNumber, ...rest] = hash.slice('#case/'.length).split('/');
+  // Anything else after #case/ is read as far as it makes sense: a bad number is the list, a bad tail the case.
+  if (!caseNumber || !CASE_NUMBER.test(caseNumber)) return { view: 'cases', route: { tab: 'items' } };
+  if (rest[0] === 'item' && /^\d{1,12}$/.test(rest[1] ?? ''))
+    return { view: 'cases', route: { caseNumber, tab: 'items', itemId: Number(rest[1]) } };
+  const tab = caseTabs.find((t) => t === rest[0]) ?? ('items' satisfies CaseTab);
+  return { view: 'cases', route: { caseNumber, tab } };
+}
+
+/**
+ * Keeps the address in step with the open view and the Cases page, both ways: a move to
+ * another view, case or item is a new history entry (so Back returns), a change of tab replaces
+ * the entry; the address is read at start and when the user goes back or forward. Returns the
+ * function that stops it.
+ */
+export function connectCaseUrl(stores: { app: AppStore; cases: CasesStore; exposure: ExposureStore }, win: Window): () => void {
+  const { app, cases, exposure } = stores;
+  let reading = false;
+
+  const go = (hash: string, push: boolean) => {
+    if (win.location.hash === hash) return;
+    const url = win.location.pathname + win.location.search + hash;
+    if (push && !reading) win.history.pushState(null, '', url);
+    else win.history.replaceState(null, '', url);
+  };
+
+  const read = () => {
+    const place = hashToPlace(win.location.hash);
+    if (!place) return;
+    reading = true;
+    try {
+      if (place.view === 'cases') void cases.getState().navigate(place.route);
+      if (app.getState().view !== place.view) app.getState().setView(place.view);
+    } finally {
+      reading = false;
+    }
+  };
+
+  const hashOfView = (view: View): string | undefined => {
+    if (view === 'cases') return routeToHash(cases.getState().route);
+    if (view !== 'exposure') return `#${view}`;
+    // Back in the exposure view: its position, as its own connector writes it (unless the address already says one).
+    const s = exposure.getState();
+    if (s.snapshotId === undefined || win.location.hash.startsWith('#exposure')) return undefined;
+    return viewToHash({
+      snapshotId: s.snapshotId,
+      path: s.path,
+      at: s.at,
+      filters: s.filters,
+      sort: s.sort,
+      ...(s.compareTo === undefined ? {} : { compareTo: s.compareTo }),
+    });
+  };
+
+  read();
+  const stopApp = app.subscribe((s, prev) => {
+    if (s.view === prev.view) return;
+    const hash = hashOfView(s.view);
+    if (hash) go(hash, true);
+  });
+  const stopCases = cases.subscribe((s, prev) => {
+    if (s.route === prev.route || app.getState().view !== 'cases') return;
+    const moved = s.route.caseNumber !== prev.route.caseNumber || s.route.itemId !== prev.route.itemId;
+    go(routeToHash(s.route), moved);
+  });
+  win.addEventListener('popstate', read);
+  return () => {
+    stopApp();
+    stopCases();
+    win.removeEventListener('popstate', read);
+  };
+}
