@@ -104,7 +104,8 @@ export function appendAudit(db: Db, caseId: number, actor: Actor, input: AuditIn
   return { ...entry, hash };
 }
 
-function toEntry(r: AuditRow): AuditEntry {
+/** The hashed fields of a stored entry, all but its change. */
+function fieldsOf(r: AuditRow): EntryFields {
   return {
     seq: r.seq,
     at: r.at,
@@ -113,10 +114,12 @@ function toEntry(r: AuditRow): AuditEntry {
     action: r.action,
     objectType: r.object_type,
     objectId: r.object_id,
-    change: JSON.parse(r.change_json) as unknown,
     prevHash: r.prev_hash,
-    hash: r.hash,
   };
+}
+
+function toEntry(r: AuditRow): AuditEntry {
+  return { ...fieldsOf(r), change: JSON.parse(r.change_json) as unknown, hash: r.hash };
 }
 
 export function auditPage(db: Db, caseId: number, startRow: number, endRow: number): { rows: AuditEntry[]; total: number } {
@@ -196,16 +199,7 @@ export function verifyChain(db: Db, caseId: number, caseNumber: string): ChainCh
  * holds, and one whose content changed does not.
  */
 function entryHolds(r: AuditRow): boolean {
-  const fields: EntryFields = {
-    seq: r.seq,
-    at: r.at,
-    actor: r.actor,
-    workstationKeyId: r.workstation_key_id,
-    action: r.action,
-    objectType: r.object_type,
-    objectId: r.object_id,
-    prevHash: r.prev_hash,
-  };
+  const fields = fieldsOf(r);
   if (sha256Hex(canonicalEntryText(fields, r.change_json)) === r.hash) return true;
   let change: unknown;
   try {

@@ -4,6 +4,7 @@ import { saveBlob } from '../../components/saveTextFile';
 import { messageOf } from '../../stores/cases.store';
 import { useApi, useCasesStore } from '../../stores/StoresContext';
 import { sizeText, when } from './caseLabels';
+import { ReasonField } from './ReasonField';
 import { useChange } from './useChange';
 
 /**
@@ -142,21 +143,7 @@ function PurgeDialog({ item, name, onClose }: { item: CaseItem; name: string; on
         </p>
         {notice}
         <div className="form-field">
-          <label htmlFor={`${id}-reason`}>Reason</label>
-          <input
-            id={`${id}-reason`}
-            value={reason}
-            maxLength={500}
-            autoFocus
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${id}-error` : undefined}
-            onChange={(e) => setReason(e.target.value)}
-          />
-          {error && (
-            <span id={`${id}-error`} className="field-error">
-              {error}
-            </span>
-          )}
+          <ReasonField id={id} label="Reason" reason={reason} error={error} onChange={setReason} />
         </div>
         <div className="actions">
           <button type="button" onClick={onClose}>

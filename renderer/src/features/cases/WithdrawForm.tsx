@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Outcome } from '../../stores/cases.store';
+import { ReasonField } from './ReasonField';
 import { useChange } from './useChange';
 
 /** "Withdraw…": nothing in a case is deleted; it is withdrawn with a reason, which the audit trail keeps. */
@@ -36,21 +37,7 @@ export function WithdrawForm<T>({
     <form className="withdraw-form" aria-label={`Withdraw ${what}`} onSubmit={(e) => void submit(e)} noValidate>
       <p className="muted small">{explanation}</p>
       {notice}
-      <label htmlFor={`${id}-reason`}>Reason for withdrawing {what}</label>
-      <input
-        id={`${id}-reason`}
-        value={reason}
-        maxLength={500}
-        autoFocus
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        onChange={(e) => setReason(e.target.value)}
-      />
-      {error && (
-        <span id={`${id}-error`} className="field-error">
-          {error}
-        </span>
-      )}
+      <ReasonField id={id} label={`Reason for withdrawing ${what}`} reason={reason} error={error} onChange={setReason} />
       <div className="actions">
         <button type="button" onClick={() => setOpen(false)}>
           Cancel
