@@ -23,7 +23,13 @@ import { discardStagingSnapshots } from './snapshots/importSnapshot';
 import { sweepEvidenceLeftovers } from './cases/evidence';
 import type { Handlers } from './context';
 import { createHandlers } from './service';
-import { loadOrCreateIdentity, updateIdentityProfile, type KeySecretStore, type WorkstationIdentity } from './keys/workstationIdentity';
+import {
+  ensureAgeIdentity,
+  loadOrCreateIdentity,
+  updateIdentityProfile,
+  type KeySecretStore,
+  type WorkstationIdentity,
+} from './keys/workstationIdentity';
 import { sweepUploads } from './uploads/uploadStore';
 
 export interface BackendOptions {
@@ -72,6 +78,10 @@ export class Backend {
       mode: options.mode,
       identity: loadIdentity,
       setIdentityProfile: (profile) => (identity = updateIdentityProfile(options.dataDir, profile, options.keySecret)),
+      initKeys: async (profile) => {
+        updateIdentityProfile(options.dataDir, profile, options.keySecret);
+        return (identity = await ensureAgeIdentity(options.dataDir, options.keySecret));
+      },
       actor: () => {
         const id = loadIdentity();
         return { name: id.name, workstationKeyId: id.keyId };

@@ -38,4 +38,6 @@ export interface ServiceContext {
   /** The workstation identity (made on first use). */
   identity: () => WorkstationIdentity;
   setIdentityProfile: (profile: { name: string; authority: string | null }) => WorkstationIdentity;
+  /** Sets the workstation's authority and name and gives it its age encryption key (kept if it has one). */
+  initKeys: (profile: { name: string; authority: string }) => Promise<WorkstationIdentity>;
 }

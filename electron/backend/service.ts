@@ -1,4 +1,5 @@
 import type { Handlers, ServiceContext } from './context';
+import { createBundleHandlers } from './bundles/bundles.service';
 import { createCaseHandlers } from './cases/cases.service';
 import { createCooperationHandlers } from './cooperation/cooperation.service';
 import { addRequestEvent, createRequest, getRequest, listRequests, updateRequest } from './cooperation/requests.repo';
@@ -32,6 +33,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     ...createCooperationHandlers(ctx),
     ...createCaseHandlers(ctx),
     ...createKeyHandlers(ctx),
+    ...createBundleHandlers(ctx),
     'views.list': () => listViews(ctx.db),
     'views.save': (input) => saveView(ctx.db, input.name, input.state),
     'views.remove': (input) => removeView(ctx.db, input.viewId),

@@ -1,6 +1,7 @@
 import { ContractError } from '../../shared/contract/errors';
 import { UsageError } from './args';
 import type { Command } from './command';
+import { bundleCommand } from './commands/bundle';
 import { caseCommand } from './commands/case';
 import { demoCommand } from './commands/demo';
 import { exposureCommand } from './commands/exposure';
@@ -9,6 +10,7 @@ import { feedCommand } from './commands/feed';
 import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { issuesCommand } from './commands/issues';
+import { keysCommand } from './commands/keys';
 import { serveCommand } from './commands/serve';
 import { snapshotsCommand } from './commands/snapshots';
 import { startCommand } from './commands/start';
@@ -23,6 +25,8 @@ const commands: readonly Command[] = [
   exposureCommand,
   mouCommand,
   caseCommand,
+  bundleCommand,
+  keysCommand,
   feedCommand,
   demoCommand,
   infoCommand,

@@ -91,6 +91,8 @@ export interface CaseHeader {
   /** Optimistic-lock version: an update names the version it edits. */
   version: number;
   updatedAt: string;
+  /** Made from a bundle another authority sent: read-only, its provenance shown with it. */
+  received: boolean;
 }
 
 export interface CaseSummary extends CaseHeader {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './method';
 import { appMethods } from './app';
+import { bundlesMethods } from './bundles';
 import { casesMethods } from './cases';
 import { cooperationMethods } from './cooperation';
 import { exposureMethods } from './exposure';
@@ -12,6 +13,7 @@ import { snapshotsMethods } from './snapshots';
 import { viewsMethods } from './views';
 
 export * from './app';
+export * from './bundles';
 export * from './cases';
 export * from './cooperation';
 export * from './errors';
@@ -37,6 +39,7 @@ export const contract = {
   ...requestsMethods,
   ...casesMethods,
   ...keysMethods,
+  ...bundlesMethods,
 } as const;
 
 export type Contract = typeof contract;

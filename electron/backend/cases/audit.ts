@@ -244,12 +244,12 @@ function signatureHolds(db: Db, s: SignatureRow): boolean {
 }
 
 /** Signs the current head of a case's chain with the workstation key and records the signature. */
-export function signHead(db: Db, caseId: number, identity: WorkstationIdentity, reason: string): ChainSignature | null {
+export function signHead(db: Db, caseId: number, identity: WorkstationIdentity, reason: string, at = new Date()): ChainSignature | null {
   const head = chainHead(db, caseId);
   if (!head) return null;
   const caseNumber = caseNumberOf(db, caseId);
   const signature = identity.sign(signedHeadText(caseNumber, head.seq, head.hash));
-  const signedAt = new Date().toISOString();
+  const signedAt = at.toISOString();
   db.prepare(
     `INSERT OR REPLACE INTO case_chain_signature (case_id, seq, head_hash, key_id, fingerprint, public_key, signature, signed_at, reason)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -44,6 +44,7 @@ interface CaseRow {
   tags_json: string;
   version: number;
   updated_at: string;
+  received: 0 | 1;
 }
 
 export function toHeader(r: CaseRow): CaseHeader {
@@ -62,6 +63,7 @@ export function toHeader(r: CaseRow): CaseHeader {
     tags: JSON.parse(r.tags_json) as string[],
     version: r.version,
     updatedAt: r.updated_at,
+    received: r.received === 1,
   };
 }
 
@@ -73,6 +75,12 @@ export function caseRow(db: Db, caseNumber: string): CaseRow {
 
 /** Cases that can take new items and edits: not closed or archived. */
 export function assertWritable(row: CaseRow): void {
+  if (row.received === 1)
+    throw new ContractError(
+      'FORBIDDEN',
+      `${row.case_number} was received from another authority and is read-only: nothing in it can be changed here.`,
+      { caseNumber: row.case_number },
+    );
   if (row.status === 'closed' || row.status === 'archived')
     throw new ContractError('CONFLICT', `${row.case_number} is ${row.status}: reopen it before changing it.`, {
       caseNumber: row.case_number,
@@ -181,7 +189,7 @@ export function updateCase(db: Db, actor: Actor, input: z.output<typeof caseUpda
     const before = toHeader(row);
     const onlyStatus = Object.keys(input).every((k) => ['caseNumber', 'version', 'status', 'closingNote'].includes(k));
     // A closed or archived case changes only its status (reopening), nothing else.
-    if ((row.status === 'closed' || row.status === 'archived') && !onlyStatus) assertWritable(row);
+    if (((row.status === 'closed' || row.status === 'archived') && !onlyStatus) || row.received === 1) assertWritable(row);
     const status = input.status ?? row.status;
     const closingNote = input.closingNote !== undefined ? input.closingNote.trim() || null : row.closing_note;
     if ((status === 'closed' || status === 'archived') && !closingNote)

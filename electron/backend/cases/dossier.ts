@@ -81,20 +81,50 @@ function itemBody(item: CaseItem): string {
   }
 }
 
-export function renderDossier(db: Db, caseNumber: string, signature: ChainSignature | null, identity: WorkstationIdentity): string {
-  const detail = getCase(db, caseNumber);
-  const h = detail.header;
-  const c = caseRow(db, caseNumber);
+/** Every item of a case, withdrawn ones too, in the order the case lists them. */
+export function allItems(db: Db, caseNumber: string, includeWithdrawn = true): CaseItem[] {
   const items: CaseItem[] = [];
   for (let start = 0; ; start += 1000) {
-    const page = listItems(db, { caseNumber, includeWithdrawn: true, startRow: start, endRow: start + 1000 });
+    const page = listItems(db, { caseNumber, includeWithdrawn, startRow: start, endRow: start + 1000 });
     items.push(...page.rows);
     if (items.length >= page.total || page.rows.length === 0) break;
   }
+  return items;
+}
+
+/**
+ * What a dossier for another authority shows: only the items and subjects sent, the legend and
+ * the conditions, and how many items were withheld (never which). Tasks and the timeline stay
+ * home: they name withheld items.
+ */
+export interface DossierScope {
+  itemIds: ReadonlySet<number>;
+  subjectIds: ReadonlySet<number>;
+  recipients: string[];
+  legend: string;
+  conditions: string[];
+  withheldCount: number;
+  printedAt: string;
+}
+
+export function renderDossier(
+  db: Db,
+  caseNumber: string,
+  signature: ChainSignature | null,
+  identity: WorkstationIdentity,
+  scope?: DossierScope,
+): string {
+  const detail = getCase(db, caseNumber);
+  if (scope) detail.subjects = detail.subjects.filter((s) => scope.subjectIds.has(s.subjectId));
+  const h = detail.header;
+  const c = caseRow(db, caseNumber);
+  const items = allItems(db, caseNumber).filter((i) => !scope || scope.itemIds.has(i.itemId));
   const head = chainHead(db, c.case_id);
-  const banner = `TLP:${h.classification}${h.handlingCaveat ? ` · ${h.handlingCaveat}` : ''} · ${h.caseNumber}`;
+  const banner = `TLP:${h.classification}${h.handlingCaveat ? ` · ${h.handlingCaveat}` : ''} · ${h.caseNumber}${
+    scope ? ` · for ${scope.recipients.join(', ')} only` : ''
+  }`;
   const bannerStyle = `background:#000;color:${tlpColour[h.classification]}`;
-  const generated = new Date().toISOString();
+  const generated = scope?.printedAt ?? new Date().toISOString();
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -118,7 +148,13 @@ export function renderDossier(db: Db, caseNumber: string, signature: ChainSignat
 <p class="meta">Status ${esc(h.status)} · opened ${esc(h.openedAt)}${h.closedAt ? ` · closed ${esc(h.closedAt)}` : ''} · lead ${esc(h.leadInvestigator ?? '—')} · owning authority ${esc(
     h.owningAuthority ?? '—',
   )} · tags ${esc(h.tags.join(', ') || '—')} · printed ${esc(generated)}</p>
-<h2>Summary</h2><p>${esc(h.summary) || '—'}</p>${h.closingNote ? `<h2>Closing note</h2><p>${esc(h.closingNote)}</p>` : ''}
+${
+  scope
+    ? `<h2>Handling</h2><p><strong>${esc(scope.legend)}</strong></p>${
+        scope.conditions.length ? `<ul>${scope.conditions.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>` : ''
+      }<p>${esc(scope.withheldCount)} item(s) of this case were withheld under the memoranda of understanding and are not in this bundle.</p>`
+    : ''
+}<h2>Summary</h2><p>${esc(h.summary) || '—'}</p>${h.closingNote ? `<h2>Closing note</h2><p>${esc(h.closingNote)}</p>` : ''}
 <h2>Subjects</h2>${table(
     ['Kind', 'Role', 'Name', 'Identifier', 'Resolved as', 'Status'],
     detail.subjects.map((s) => [
@@ -142,14 +178,18 @@ ${items
 ${itemBody(i)}</section>`,
   )
   .join('\n')}
-<h2>Tasks</h2>${table(
-    ['Task', 'Assignee', 'Due', 'Status'],
-    detail.tasks.map((t) => [t.text, t.assignee ?? '', t.dueDate ?? '', t.overdue ? 'OVERDUE' : t.status]),
-  )}
+${
+  scope
+    ? ''
+    : `<h2>Tasks</h2>${table(
+        ['Task', 'Assignee', 'Due', 'Status'],
+        detail.tasks.map((t) => [t.text, t.assignee ?? '', t.dueDate ?? '', t.overdue ? 'OVERDUE' : t.status]),
+      )}
 <h2>Timeline</h2>${table(
-    ['When', 'What'],
-    caseTimeline(db, caseNumber).map((e) => [e.at, e.title]),
-  )}
+        ['When', 'What'],
+        caseTimeline(db, caseNumber).map((e) => [e.at, e.title]),
+      )}`
+}
 <h2>Audit chain</h2>
 <p>${esc(head?.seq ?? 0)} entries; head hash <code>${esc(head?.hash ?? '—')}</code>.</p>
 ${

@@ -132,7 +132,7 @@ const defaultCategory: Record<ItemKind, DataCategory> = {
 };
 
 /** Inserts an item with its audit entry and search text, in the caller's transaction. */
-function insertItem(
+export function insertItem(
   db: Db,
   actor: Actor,
   caseId: number,

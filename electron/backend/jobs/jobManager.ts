@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { JobDone, JobInfo, JobKind, JobProgress, JobStarted } from '../../../shared/contract/jobs';
 import { ContractError } from '../../../shared/contract/errors';
-import type { TaskExecutor } from './jobTask';
+import type { TaskContext, TaskExecutor } from './jobTask';
 
 export interface JobEventSink {
   progress(p: JobProgress): void;
@@ -24,36 +24,47 @@ export class JobManager {
   ) {}
 
   start(kind: JobKind, task: string, params: unknown, onSuccess?: (result: unknown) => void): JobStarted {
+    return this.run(kind, (ctx) => this.executor.execute(task, params, ctx), onSuccess);
+  }
+
+  /**
+   * A job that runs in this process: for work that needs what cannot cross to a worker thread
+   * (the workstation's keys, whose secret the desktop app holds in memory) and that is I/O bound
+   * and streamed, so it does not hold up the backend.
+   */
+  startHere(kind: JobKind, work: (ctx: TaskContext) => Promise<unknown>, onSuccess?: (result: unknown) => void): JobStarted {
+    return this.run(kind, work, onSuccess);
+  }
+
+  private run(kind: JobKind, work: (ctx: TaskContext) => Promise<unknown>, onSuccess?: (result: unknown) => void): JobStarted {
     const jobId = `job-${crypto.randomUUID()}`;
     const controller = new AbortController();
     const info: JobInfo = { jobId, kind, state: 'running', startedAt: new Date().toISOString() };
-    const finished = this.executor
-      .execute(task, params, {
-        signal: controller.signal,
-        progress: (p) => {
-          const progress: JobProgress = { jobId, kind, ...p };
-          info.lastProgress = progress;
-          this.sink.progress(progress);
-        },
-      })
-      .then(
-        (result) => {
-          info.state = 'succeeded';
-          info.endedAt = new Date().toISOString();
-          onSuccess?.(result);
-          this.sink.done({ jobId, kind, state: 'succeeded', result });
-        },
-        (error: unknown) => {
-          const wire =
-            error instanceof ContractError
-              ? error.toJSON()
-              : { code: 'INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
-          info.state = controller.signal.aborted || wire.code === 'CANCELLED' ? 'cancelled' : 'failed';
-          info.endedAt = new Date().toISOString();
-          info.error = wire;
-          this.sink.done({ jobId, kind, state: info.state, error: wire });
-        },
-      );
+    const finished = work({
+      signal: controller.signal,
+      progress: (p) => {
+        const progress: JobProgress = { jobId, kind, ...p };
+        info.lastProgress = progress;
+        this.sink.progress(progress);
+      },
+    }).then(
+      (result) => {
+        info.state = 'succeeded';
+        info.endedAt = new Date().toISOString();
+        onSuccess?.(result);
+        this.sink.done({ jobId, kind, state: 'succeeded', result });
+      },
+      (error: unknown) => {
+        const wire =
+          error instanceof ContractError
+            ? error.toJSON()
+            : { code: 'INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
+        info.state = controller.signal.aborted || wire.code === 'CANCELLED' ? 'cancelled' : 'failed';
+        info.endedAt = new Date().toISOString();
+        info.error = wire;
+        this.sink.done({ jobId, kind, state: info.state, error: wire });
+      },
+    );
     this.jobs.set(jobId, { info, controller, finished });
     return { jobId };
   }

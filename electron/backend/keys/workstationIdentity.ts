@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { z } from 'zod';
 import { ContractError } from '../../../shared/contract/errors';
 
@@ -22,6 +23,8 @@ const SECRET_FILE = 'workstation.secret';
 /** Where the desktop app keeps the secret, encrypted by Electron safeStorage (electron/main/keySecret.ts). */
 export const DESKTOP_SECRET_FILE = 'workstation.secret.safestorage';
 
+const sealedSchema = z.object({ alg: z.literal('aes-256-gcm'), iv: z.string(), tag: z.string(), data: z.string() }).strict();
+
 const identityFile = z
   .object({
     v: z.literal(1),
@@ -31,7 +34,12 @@ const identityFile = z
     authority: z.string().max(40).nullable(),
     signingKey: z.string().startsWith('-----BEGIN PUBLIC KEY-----'),
     createdAt: z.string(),
-    privateKey: z.object({ alg: z.literal('aes-256-gcm'), iv: z.string(), tag: z.string(), data: z.string() }).strict(),
+    privateKey: sealedSchema,
+    /** The age X25519 identity bundles are encrypted to (made by `keys init`; absent before). */
+    age: z
+      .object({ recipient: z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/), identity: sealedSchema })
+      .strict()
+      .optional(),
   })
   .strict();
 type IdentityFile = z.infer<typeof identityFile>;
@@ -71,6 +79,10 @@ export interface WorkstationIdentity {
   createdAt: string;
   secretStorage: string;
   sign(data: Buffer | string): string;
+  /** The age X25519 recipient (age1…) partners encrypt bundles to; null until `keys init`. */
+  ageRecipient: string | null;
+  /** The age identity (AGE-SECRET-KEY-1…), decrypted on demand to open a bundle sent to us. */
+  ageIdentity(): string;
 }
 
 /** The raw 32-byte Ed25519 public key inside an SPKI DER encoding (its last 32 bytes). */
@@ -86,19 +98,22 @@ export function fingerprintOf(publicKeyPem: string): string {
     .digest('hex')}`;
 }
 
-function encrypt(privateKey: crypto.KeyObject, secret: Buffer): IdentityFile['privateKey'] {
+function seal(plain: Buffer, secret: Buffer): IdentityFile['privateKey'] {
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv('aes-256-gcm', secret, iv);
-  const data = Buffer.concat([cipher.update(privateKey.export({ format: 'der', type: 'pkcs8' })), cipher.final()]);
+  const data = Buffer.concat([cipher.update(plain), cipher.final()]);
   return { alg: 'aes-256-gcm', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
 }
 
-function decrypt(sealed: IdentityFile['privateKey'], secret: Buffer): crypto.KeyObject {
+function unseal(sealed: IdentityFile['privateKey'], secret: Buffer): Buffer {
   const decipher = crypto.createDecipheriv('aes-256-gcm', secret, Buffer.from(sealed.iv, 'base64'));
   decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-  const der = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]);
-  return crypto.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]);
 }
+
+const encrypt = (privateKey: crypto.KeyObject, secret: Buffer) => seal(privateKey.export({ format: 'der', type: 'pkcs8' }), secret);
+const decrypt = (sealed: IdentityFile['privateKey'], secret: Buffer) =>
+  crypto.createPrivateKey({ key: unseal(sealed, secret), format: 'der', type: 'pkcs8' });
 
 function defaultName(): string {
   try {
@@ -164,30 +179,31 @@ function readIdentity(file: string, secrets: KeySecretStore): WorkstationIdentit
   // key id) must work even where the secret is not at hand (the CLI on the desktop app's data
   // directory, whose secret the OS keychain holds for the app).
   let privateKey: crypto.KeyObject | undefined;
-  const unlock = (): crypto.KeyObject => {
-    if (privateKey) return privateKey;
+  const secretOf = (): Buffer => {
     const secret = secrets.read();
-    if (!secret) {
-      const desktop = fs.existsSync(path.join(path.dirname(file), DESKTOP_SECRET_FILE));
-      throw new ContractError(
-        'INTEGRITY',
-        desktop
-          ? 'The workstation key of this data directory is protected by the desktop app (the OS keychain, through Electron safeStorage): sign from the desktop app.'
-          : `The secret of the workstation key is missing (${secrets.describe}); the key in ${file} cannot be used.`,
-        { file },
-      );
-    }
+    if (secret) return secret;
+    const desktop = fs.existsSync(path.join(path.dirname(file), DESKTOP_SECRET_FILE));
+    throw new ContractError(
+      'INTEGRITY',
+      desktop
+        ? 'The workstation key of this data directory is protected by the desktop app (the OS keychain, through Electron safeStorage): sign from the desktop app.'
+        : `The secret of the workstation key is missing (${secrets.describe}); the key in ${file} cannot be used.`,
+      { file },
+    );
+  };
+  const unsealed = <T>(what: string, open: (secret: Buffer) => T): T => {
+    const secret = secretOf();
     try {
-      privateKey = decrypt(record.privateKey, secret);
+      return open(secret);
     } catch {
       throw new ContractError(
         'INTEGRITY',
-        `The workstation's private key in ${file} cannot be decrypted with the secret kept in ${secrets.describe}; it was left as it is.`,
+        `The workstation's ${what} in ${file} cannot be decrypted with the secret kept in ${secrets.describe}; it was left as it is.`,
         { file },
       );
     }
-    return privateKey;
   };
+  const unlock = (): crypto.KeyObject => (privateKey ??= unsealed('private key', (secret) => decrypt(record.privateKey, secret)));
   if (fingerprintOf(record.signingKey) !== record.fingerprint)
     throw new ContractError('INTEGRITY', `The workstation identity ${file} names a fingerprint that is not its key's.`, { file });
   return {
@@ -199,6 +215,12 @@ function readIdentity(file: string, secrets: KeySecretStore): WorkstationIdentit
     createdAt: record.createdAt,
     secretStorage: secrets.describe,
     sign: (data) => crypto.sign(null, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, unlock()).toString('base64'),
+    ageRecipient: record.age?.recipient ?? null,
+    ageIdentity: () => {
+      const sealed = record.age?.identity;
+      if (!sealed) throw new ContractError('NOT_FOUND', 'This workstation has no encryption key yet: run `concordat keys init` first.');
+      return unsealed('age identity', (secret) => unseal(sealed, secret).toString('utf8'));
+    },
   };
 }
 
@@ -212,6 +234,28 @@ export function updateIdentityProfile(
   loadOrCreateIdentity(dataDir, store);
   const record = identityFile.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
   const updated: IdentityFile = { ...record, name: profile.name, authority: profile.authority };
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return loadOrCreateIdentity(dataDir, store);
+}
+
+/**
+ * Gives the workstation its age X25519 identity (once: an existing one is kept, since bundles
+ * already encrypted to it must stay readable), sealed under the same secret as the signing key.
+ */
+export async function ensureAgeIdentity(dataDir: string, store?: KeySecretStore): Promise<WorkstationIdentity> {
+  const current = loadOrCreateIdentity(dataDir, store);
+  if (current.ageRecipient) return current;
+  const file = path.join(dataDir, 'keys', IDENTITY_FILE);
+  const secrets = store ?? fileSecretStore(path.join(dataDir, 'keys'));
+  const secret = secrets.read();
+  if (!secret) throw new ContractError('INTEGRITY', `The secret of the workstation key is missing (${secrets.describe}).`, { file });
+  const identity = await generateX25519Identity();
+  const recipient = await identityToRecipient(identity);
+  const record = identityFile.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (record.age) return loadOrCreateIdentity(dataDir, store);
+  const updated: IdentityFile = { ...record, age: { recipient, identity: seal(Buffer.from(identity, 'utf8'), secret) } };
   const tmp = `${file}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });
   fs.renameSync(tmp, file);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseCommandArgs, UsageError } from '../args';
+import { exitOnBadInput } from '../badInput';
 import type { Command } from '../command';
 import { withBackend } from '../openBackend';
 import { createOutput } from '../output';
@@ -68,12 +69,7 @@ export const caseCommand: Command = {
           throw new UsageError(sub ? `Unknown case command "${sub}".` : 'Say which case command to run.');
       }
     } catch (error) {
-      // Bad input of any kind (an unknown case, an invalid LEI, a stale version) is exit code 2.
-      if (error instanceof ContractError && ['INVALID_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN'].includes(error.code)) {
-        process.stderr.write(`${error.message}\n`);
-        return 2;
-      }
-      throw error;
+      return exitOnBadInput(error);
     }
   },
 };

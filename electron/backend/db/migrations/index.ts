@@ -11,6 +11,7 @@ import { figuresAsOf } from './0009-figures-as-of';
 import { rejectedRowLocationKey } from './0010-rejected-row-location-key';
 import { importLeases } from './0011-import-leases';
 import { cases } from './0012-cases';
+import { partnersAndBundles } from './0013-partners-and-bundles';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: readonly Migration[] = [
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   rejectedRowLocationKey,
   importLeases,
   cases,
+  partnersAndBundles,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -118,6 +118,7 @@ export function CaseForm({
           tags: [],
           version: 1,
           updatedAt: '',
+          received: false,
         }),
   );
   const [d, setD] = useState<Draft>(initial);

@@ -11,6 +11,7 @@ import { ClassificationBanner, TlpBadge } from './Classification';
 import { DossierButton } from './DossierButton';
 import { ItemPage } from './ItemPage';
 import { ItemsPanel } from './ItemsPanel';
+import { ReceivedProvenancePanel } from './ReceivedProvenancePanel';
 import { SearchPanel } from './SearchPanel';
 import { SubjectsPanel } from './SubjectsPanel';
 import { TasksPanel } from './TasksPanel';
@@ -105,7 +106,7 @@ export function CasePage() {
       </section>
     );
   const h = detail.header;
-  const writable = h.status === 'open' || h.status === 'suspended';
+  const writable = !h.received && (h.status === 'open' || h.status === 'suspended');
   const tabs = caseTabs.map((t) => ({ id: t, label: tabLabel(t, detail, itemsCount) }));
   return (
     <section className="case-page" aria-labelledby="case-title" data-testid="case-page">
@@ -116,12 +117,15 @@ export function CasePage() {
           <span className="mono">{h.caseNumber}</span> · {h.title}
         </h1>
         <span className={`badge status-${h.status}`}>{statusLabels[h.status]}</span>
-        <button type="button" onClick={() => setEditing(true)}>
-          Edit…
-        </button>
+        {!h.received && (
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit…
+          </button>
+        )}
         <DossierButton caseNumber={h.caseNumber} />
       </header>
-      {!writable && (
+      {h.received && <ReceivedProvenancePanel caseNumber={h.caseNumber} />}
+      {!writable && !h.received && (
         <p className="notice small">
           This case is {statusLabels[h.status].toLowerCase()}: nothing can be added or changed until it is reopened (Edit… → Status).
         </p>
