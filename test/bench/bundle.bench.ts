@@ -44,6 +44,8 @@ async function measured(command: string, args: string[]): Promise<{ seconds: num
 }
 
 async function main() {
+  // The bench drives the built command: build it if a source changed.
+  execFileSync(process.execPath, [path.join(root, 'electron/scripts/build.mjs'), '--if-stale'], { stdio: 'ignore' });
   const [cftc, fca] = [path.join(work, 'cftc'), path.join(work, 'fca')];
   concordat(['keys', 'init', '--authority', 'CFTC', '--name', 'Bench sender', '--data-dir', cftc]);
   concordat(['keys', 'init', '--authority', 'FCA', '--name', 'Bench recipient', '--data-dir', fca]);

@@ -213,10 +213,26 @@ export async function openVerifiedBundle(
         () => checkRecipient(signed.statement.recipients, ctx.us),
         (d) => d,
       );
+      const cipher = path.join(temp, PAYLOAD_AGE);
       await step(
         'Ciphertext hash and length',
         async () => {
-          const { digest, bytes } = await hashEntry(outer.zip, PAYLOAD_AGE, 'sha256');
+          // One read of the ciphertext: copied to a temporary file while hashed; decrypted only if it is what was signed.
+          const hash = crypto.createHash('sha256');
+          let bytes = 0;
+          await pipeline(
+            await outer.zip.open(PAYLOAD_AGE),
+            async function* (source: AsyncIterable<Buffer>) {
+              for await (const chunk of source) {
+                hash.update(chunk);
+                bytes += chunk.length;
+                yield chunk;
+              }
+            },
+            fs.createWriteStream(cipher),
+            ...(ctx.signal ? [{ signal: ctx.signal }] : []),
+          );
+          const digest = hash.digest('hex');
           if (bytes !== signed.statement.ciphertextLength || digest !== signed.statement.ciphertextSha256)
             throw new StepFailure(
               `${PAYLOAD_AGE} is not the ciphertext that was signed (SHA-256 ${digest.slice(0, 16)}…, ${bytes} bytes).`,
@@ -230,8 +246,6 @@ export async function openVerifiedBundle(
         'Decrypt',
         async () => {
           if (!ctx.us) throw new StepFailure('The bundle is encrypted and no identity to open it was given.');
-          const cipher = path.join(temp, PAYLOAD_AGE);
-          await pipeline(await outer.zip.open(PAYLOAD_AGE), fs.createWriteStream(cipher), ...(ctx.signal ? [{ signal: ctx.signal }] : []));
           try {
             await decryptFile(cipher, innerFile, ctx.us.ageIdentity(), {
               ...signal,

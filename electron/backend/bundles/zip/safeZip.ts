@@ -145,6 +145,7 @@ export async function openSafeZip(
         );
 
     let produced = 0;
+    const counted = new Set<string>();
     const byName = new Map(raw.map((e) => [e.fileName, e]));
     const entries: SafeZipEntry[] = raw.map((e) => ({
       name: e.fileName,
@@ -165,10 +166,13 @@ export async function openSafeZip(
           throw refusalOf(error, name);
         }
         let bytes = 0;
+        // The total counts each entry once: reading an entry again (to hash, then to copy) is not more data.
+        const firstRead = !counted.has(name);
+        counted.add(name);
         const guard = new Transform({
           transform(chunk: Buffer, _enc, done) {
             bytes += chunk.length;
-            produced += chunk.length;
+            if (firstRead) produced += chunk.length;
             if (bytes > lim.maxEntryBytes || produced > lim.maxTotalBytes)
               return done(new ZipRefusal('BOMB', `The archive entry "${name}" expands beyond the size limit.`));
             if (entry.compressionMethod === 8 && bytes > 1 << 20 && bytes / Math.max(1, entry.compressedSize) > lim.maxRatio)

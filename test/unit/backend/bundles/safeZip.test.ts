@@ -74,6 +74,26 @@ describe('openSafeZip refuses', () => {
   });
 });
 
+describe('openSafeZip limits', () => {
+  it('count an entry once however often it is read (a verifier hashes, then copies)', async () => {
+    const file = write(
+      rawZip([
+        { name: 'a.bin', data: Buffer.alloc(3 << 20, 1) },
+        { name: 'b.bin', data: Buffer.alloc(3 << 20, 2) },
+      ]),
+    );
+    const zip = await openSafeZip(file, { maxTotalBytes: 7 << 20 });
+    const drain = async (name: string) => {
+      for await (const _ of await zip.open(name)) void _;
+    };
+    await drain('a.bin');
+    await drain('a.bin'); // read again: still 3 MB of the 7 MB allowed, not 6
+    await drain('b.bin');
+    await expect(openSafeZip(file, { maxTotalBytes: 5 << 20 })).rejects.toMatchObject({ code: 'BOMB' });
+    zip.close();
+  });
+});
+
 describe('writeDeterministicZip', () => {
   it('writes the same bytes twice, sorted, and reads back through the safe layer', async () => {
     const dir = tempDir();
