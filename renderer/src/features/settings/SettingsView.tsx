@@ -2,12 +2,8 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { WorkstationInfo } from '../../../../shared/contract';
 import { failureOf, messageOf, type Failure } from '../../stores/cases.store';
 import { useApi, useCasesStore } from '../../stores/StoresContext';
-
-/** A fingerprint's hex in groups of four, for reading aloud over the telephone ("c9a1 ad78 fbd8 …"). */
-export function groupedFingerprint(fingerprint: string): string {
-  const hex = fingerprint.replace(/^sha256:/, '');
-  return hex.match(/.{1,4}/g)?.join(' ') ?? hex;
-}
+import { groupedFingerprint } from './fingerprint';
+import { PartnersPanel } from './PartnersPanel';
 
 /**
  * Settings: this workstation's identity (the Ed25519 key that signs case audit chains and
@@ -37,6 +33,7 @@ export function SettingsView() {
         <>
           <IdentityFacts identity={identity} />
           <ProfileForm key={identity.keyId} identity={identity} onSaved={setIdentity} />
+          <PartnersPanel identity={identity} onIdentity={setIdentity} />
         </>
       )}
     </section>
