@@ -1,3 +1,4 @@
+import { databaseBusyError, isDatabaseBusy } from './db/writeWhenFree';
 import shippedRegistry from '../../resources/cooperation/registry.json';
 import { ensureShippedRegistry } from './cooperation/registryLoader';
 import fs from 'node:fs';
@@ -184,12 +185,7 @@ export function toContractError(error: unknown): ContractError {
   if (error instanceof Database.SqliteError) {
     // A long write elsewhere (an import or a feed sync making its snapshot visible) holds SQLite's
     // single write lock for longer than the busy timeout: say so, rather than "database is locked".
-    if (error.code === 'SQLITE_BUSY' || error.code.startsWith('SQLITE_BUSY_') || error.code === 'SQLITE_LOCKED')
-      return new ContractError(
-        'UNAVAILABLE',
-        'The database is busy finishing a long write (an import or a feed sync); nothing was changed. Try again in a moment.',
-        { sqlite: error.code },
-      );
+    if (isDatabaseBusy(error)) return databaseBusyError(error.code);
     return new ContractError('INTERNAL', `Database error (${error.code}): ${error.message}`);
   }
   return new ContractError('INTERNAL', error instanceof Error ? error.message : String(error));

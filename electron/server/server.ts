@@ -12,6 +12,7 @@ import { securityHeaders } from './securityHeaders';
 import { readStaticFile } from './staticFiles';
 import { refuseServerPaths } from './browserPolicy';
 import { evidenceFile } from '../backend/cases/items.repo';
+import { resolveOutbox } from '../backend/bundles/outbox';
 import { saveUpload, sweepUploads, UploadLimitError, type UploadLimits } from '../backend/uploads/uploadStore';
 
 export interface ServeOptions {
@@ -41,6 +42,7 @@ const UPLOAD_SWEEP_INTERVAL_MS = 3600_000;
 const API_CALL = /^\/api\/call\/([a-z][A-Za-z]*\.[a-z][A-Za-z]*)$/;
 const UPLOAD = /^\/api\/upload\/([^/]+)$/;
 const EVIDENCE = /^\/api\/evidence\/(\d{1,12})$/;
+const OUTBOX = /^\/api\/outbox\/(.+)$/;
 
 /** Starts browser mode: the built renderer and the contract (HTTP calls, SSE events) on 127.0.0.1 only. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -71,6 +73,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (evidence) {
         if (req.method !== 'GET') return sendError(res, new ContractError('INVALID_INPUT', 'Evidence is read with GET.'), 405);
         return sendEvidence(res, options.backend, Number(evidence[1]));
+      }
+      const outbox = OUTBOX.exec(url.pathname);
+      if (outbox) {
+        if (req.method !== 'GET') return sendError(res, new ContractError('INVALID_INPUT', 'Exported bundles are read with GET.'), 405);
+        return sendOutboxFile(res, options.backend, outbox[1]!);
       }
       const match = API_CALL.exec(url.pathname);
       if (!match) return sendError(res, new ContractError('NOT_FOUND', `No API at ${url.pathname}.`));
@@ -288,6 +295,28 @@ function sendEvidence(res: ServerResponse, backend: Backend, itemId: number): vo
     'Content-Type': type,
     'Content-Length': found.size,
     'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(found.name)}`,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "sandbox; default-src 'none'",
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  });
+  fs.createReadStream(found.file).pipe(res);
+}
+
+/**
+ * GET /api/outbox/<uuid>/<file>.casebundle: a bundle an export wrote to the outbox (browser mode's "Save bundle"),
+ * always as a download. The id is matched whole against the outbox's own pattern; nothing else is ever served.
+ */
+function sendOutboxFile(res: ServerResponse, backend: Backend, outboxId: string): void {
+  let found: ReturnType<typeof resolveOutbox>;
+  try {
+    found = resolveOutbox(backend.dataDir, decodeURIComponent(outboxId));
+  } catch (error) {
+    return sendError(res, error instanceof ContractError ? error : new ContractError('NOT_FOUND', 'No such exported bundle.'));
+  }
+  res.writeHead(200, {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': found.size,
+    'Content-Disposition': `attachment; filename="${found.name}"`,
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "sandbox; default-src 'none'",
     'Cross-Origin-Resource-Policy': 'same-origin',

@@ -3,7 +3,15 @@ import { method } from './method';
 import type { contractErrorShape } from './errors';
 
 /** Kinds of long-running work. Later features add theirs here. */
-export const jobKinds = ['demo.load', 'snapshots.import', 'feeds.sync', 'bundles.export', 'bundles.verify', 'bundles.import'] as const;
+export const jobKinds = [
+  'demo.load',
+  'snapshots.import',
+  'feeds.sync',
+  'bundles.export',
+  'bundles.verify',
+  'bundles.import',
+  'bundles.inbox',
+] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 export const jobIdSchema = z.string().regex(/^job-[A-Za-z0-9-]{1,64}$/, 'a job id such as job-1a2b');

@@ -26,7 +26,7 @@ export function chromiumPath(): string {
 }
 
 /** Starts `concordat serve` on a fresh data directory and reads the URL it prints. */
-async function serve(dataDir: string): Promise<{ app: ServedApp; child: ChildProcess; stderr: () => string }> {
+export async function serve(dataDir: string): Promise<{ app: ServedApp; child: ChildProcess; stderr: () => string }> {
   const child = spawn(process.execPath, [path.join(root, 'electron/cli/bin.cjs'), 'serve', '--data-dir', dataDir], {
     cwd: root,
     env: { ...process.env, CONCORDAT_DATA_DIR: '' },

@@ -9,7 +9,8 @@ import type { BundleExportResult, BundlePreview, ExportedBundle, RecipientPrevie
 import type { Actor } from '../context';
 import type { Db } from '../db/connection';
 import { appendAudit, auditPage, chainHead, signHead } from '../cases/audit';
-import { caseRow, getCase, write } from '../cases/cases.repo';
+import { writeWhenFree } from '../db/writeWhenFree';
+import { caseRow, getCase } from '../cases/cases.repo';
 import { allItems, renderDossier } from '../cases/dossier';
 import { blobPath } from '../cases/evidence';
 import type { TaskProgress } from '../jobs/jobTask';
@@ -133,6 +134,7 @@ function payloadOf(
   subjects: CaseSubject[],
   group: RecipientPlan[],
   meta: { bundleId: string; createdAt: string; purpose: Purpose; home: string },
+  signature: ReturnType<typeof signHead>,
 ): PayloadFile[] {
   const plan = group[0]!;
   const shared = new Set(plan.shared.map((v) => v.itemId));
@@ -148,13 +150,6 @@ function payloadOf(
       evidence.set(e.sha256, { path: `data/evidence/${e.sha256}`, file, size: e.size });
     }
   const caseRowId = caseRow(deps.db, detail.header.caseNumber).case_id;
-  const signature = signHead(
-    deps.db,
-    caseRowId,
-    deps.identity,
-    `bundle ${meta.bundleId} to ${group.map((p) => p.authority).join(', ')}`,
-    new Date(meta.createdAt),
-  );
   const chain = redactedChain(auditPage(deps.db, caseRowId, 0, Number.MAX_SAFE_INTEGER).rows, shared, sharedSubjects);
   const caseJson = {
     v: 1,
@@ -232,12 +227,22 @@ async function writeBundle(
   const bundleId = derivedUuid(
     canonicalize([request.caseNumber, head?.hash ?? '', authorities, request.purpose, createdAt, request.encrypt]),
   );
-  const payload = payloadOf(deps, ctx.detail, ctx.items, ctx.subjects, group, {
-    bundleId,
-    createdAt,
-    purpose: request.purpose,
-    home: ctx.home,
-  });
+  // The head is signed for this bundle first (a write: it waits while an import holds the database).
+  const caseRowId = caseRow(db, request.caseNumber).case_id;
+  const signature = await writeWhenFree(
+    db,
+    () => signHead(db, caseRowId, deps.identity, `bundle ${bundleId} to ${authorities.join(', ')}`, new Date(createdAt)),
+    options.signal ? { signal: options.signal } : {},
+  );
+  const payload = payloadOf(
+    deps,
+    ctx.detail,
+    ctx.items,
+    ctx.subjects,
+    group,
+    { bundleId, createdAt, purpose: request.purpose, home: ctx.home },
+    signature,
+  );
   const plan = group[0]!;
   const h = ctx.detail.header;
   const labels: Array<[string, string]> = [
@@ -284,6 +289,7 @@ async function writeBundle(
     const written = await writeDeterministicZip(entries, file, { ...signal, onProgress: zipProgress });
     return {
       file,
+      outboxId: null,
       authorities,
       bundleId,
       sha256: written.sha256,
@@ -328,6 +334,7 @@ async function writeBundle(
     );
     return {
       file,
+      outboxId: null,
       authorities,
       bundleId,
       sha256: written.sha256,
@@ -367,24 +374,37 @@ export async function exportBundle(deps: ExportDeps, request: ExportRequest, opt
     bundles.push(await writeBundle(deps, request, { detail, items, subjects, home }, group, file, createdAt, options));
   }
   const caseId = caseRow(deps.db, request.caseNumber).case_id;
-  write(deps.db, () => {
-    for (const b of bundles) {
-      const plan = plans.find((p) => p.authority === b.authorities[0])!;
-      appendAudit(deps.db, caseId, deps.actor, {
-        action: 'export',
-        objectType: 'case',
-        objectId: request.caseNumber,
-        change: {
-          bundleId: b.bundleId,
-          recipients: b.authorities,
-          purpose: request.purpose,
-          encrypted: b.encrypted,
-          itemsSent: plan.shared.map((v) => v.itemId),
-          itemsWithheld: plan.withheld.map((v) => ({ itemId: v.itemId, outcome: v.outcome })),
-          bundleSha256: b.sha256,
-        },
-      });
-    }
-  });
+  // A bundle exists only with its audit entry: if the entry cannot be written, the files go too.
+  try {
+    await writeWhenFree(
+      deps.db,
+      () => {
+        for (const b of bundles) {
+          const plan = plans.find((p) => p.authority === b.authorities[0])!;
+          appendAudit(deps.db, caseId, deps.actor, {
+            action: 'export',
+            objectType: 'case',
+            objectId: request.caseNumber,
+            change: {
+              bundleId: b.bundleId,
+              recipients: b.authorities,
+              purpose: request.purpose,
+              encrypted: b.encrypted,
+              itemsSent: plan.shared.map((v) => v.itemId),
+              itemsWithheld: plan.withheld.map((v) => ({ itemId: v.itemId, outcome: v.outcome })),
+              bundleSha256: b.sha256,
+            },
+          });
+        }
+      },
+      {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onWaiting: () => options.onProgress?.({ phase: 'wait', message: 'Waiting for the database to record the export', done: 0 }),
+      },
+    );
+  } catch (error) {
+    for (const b of bundles) fs.rmSync(b.file, { force: true });
+    throw error;
+  }
   return { bundles };
 }

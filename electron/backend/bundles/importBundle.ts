@@ -8,7 +8,8 @@ import { dataCategories } from '../../../shared/contract/cooperation';
 import { ContractError } from '../../../shared/contract/errors';
 import type { Actor } from '../context';
 import type { Db } from '../db/connection';
-import { createCase, write } from '../cases/cases.repo';
+import { createCase } from '../cases/cases.repo';
+import { writeWhenFree } from '../db/writeWhenFree';
 import { blobInUse, blobPath, storeBlob, type StoredBlob } from '../cases/evidence';
 import { insertItem } from '../cases/items.repo';
 import { listPartners } from '../keys/partners.repo';
@@ -162,73 +163,81 @@ export async function importBundle(
     try {
       const knownAuthority = db.prepare(`SELECT 1 FROM authority WHERE short_name = ?`).get(sender.authority) !== undefined;
       const bundleSha256 = await fileSha256(file);
-      const caseNumber = write(db, () => {
-        const header = createCase(db, deps.actor, {
-          title: caseJson.header.title,
-          summary: caseJson.header.summary,
-          classification: caseJson.header.classification,
-          ...(caseJson.header.handlingCaveat ? { handlingCaveat: caseJson.header.handlingCaveat } : {}),
-          ...(knownAuthority ? { owningAuthority: sender.authority } : {}),
-          tags: [...new Set([...caseJson.header.tags, 'received'])].slice(0, 50),
-        });
-        const caseId = (db.prepare(`SELECT case_id FROM case_file WHERE case_number = ?`).get(header.caseNumber) as { case_id: number })
-          .case_id;
-        for (const item of caseJson.items) {
-          const blob = item.file ? blobs.get(item.file) : undefined;
-          if (blob)
-            db.prepare(`INSERT OR IGNORE INTO evidence_blob (sha256, size, media_type, stored_at) VALUES (?, ?, ?, ?)`).run(
-              blob.sha256,
-              blob.size,
-              blob.mediaType,
-              new Date().toISOString(),
+      const caseNumber = await writeWhenFree(
+        db,
+        () => {
+          const header = createCase(db, deps.actor, {
+            title: caseJson.header.title,
+            summary: caseJson.header.summary,
+            classification: caseJson.header.classification,
+            ...(caseJson.header.handlingCaveat ? { handlingCaveat: caseJson.header.handlingCaveat } : {}),
+            ...(knownAuthority ? { owningAuthority: sender.authority } : {}),
+            tags: [...new Set([...caseJson.header.tags, 'received'])].slice(0, 50),
+          });
+          const caseId = (db.prepare(`SELECT case_id FROM case_file WHERE case_number = ?`).get(header.caseNumber) as { case_id: number })
+            .case_id;
+          for (const item of caseJson.items) {
+            const blob = item.file ? blobs.get(item.file) : undefined;
+            if (blob)
+              db.prepare(`INSERT OR IGNORE INTO evidence_blob (sha256, size, media_type, stored_at) VALUES (?, ?, ?, ?)`).run(
+                blob.sha256,
+                blob.size,
+                blob.mediaType,
+                new Date().toISOString(),
+              );
+            const { kind: _kind, ...payload } = item.payload;
+            insertItem(
+              db,
+              deps.actor,
+              caseId,
+              item.kind,
+              {
+                title: item.title,
+                ...(item.eventDate ? { eventDate: item.eventDate } : {}),
+                tags: item.tags,
+                ...(item.grade ? { grade: item.grade } : {}),
+                category: item.category,
+                origin: 'received_foreign',
+                originAuthority: sender.authority,
+                ...(item.sharing.bases[0] ? { originInstrument: item.sharing.bases[0] } : {}),
+              },
+              {
+                title: item.title,
+                payload,
+                contentSha256: blob?.sha256 ?? null,
+                searchText: `${item.title} ${JSON.stringify(payload).slice(0, 20_000)}`,
+              },
             );
-          const { kind: _kind, ...payload } = item.payload;
-          insertItem(
-            db,
-            deps.actor,
-            caseId,
-            item.kind,
-            {
-              title: item.title,
-              ...(item.eventDate ? { eventDate: item.eventDate } : {}),
-              tags: item.tags,
-              ...(item.grade ? { grade: item.grade } : {}),
-              category: item.category,
-              origin: 'received_foreign',
-              originAuthority: sender.authority,
-              ...(item.sharing.bases[0] ? { originInstrument: item.sharing.bases[0] } : {}),
-            },
-            {
-              title: item.title,
-              payload,
-              contentSha256: blob?.sha256 ?? null,
-              searchText: `${item.title} ${JSON.stringify(payload).slice(0, 20_000)}`,
-            },
-          );
-        }
-        db.prepare(
-          `INSERT INTO received_bundle (bundle_id, case_id, sender_authority, sender_fingerprint, sender_case_number, bundle_sha256, received_at,
+          }
+          db.prepare(
+            `INSERT INTO received_bundle (bundle_id, case_id, sender_authority, sender_fingerprint, sender_case_number, bundle_sha256, received_at,
                                         purpose, legend, conditions_json, withheld_count, report_json, chain_json)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          statement.bundleId,
-          caseId,
-          sender.authority,
-          sender.fingerprint,
-          statement.caseNumber,
-          bundleSha256,
-          new Date().toISOString(),
-          caseJson.purpose,
-          caseJson.legend,
-          JSON.stringify(caseJson.conditions),
-          caseJson.withheldItems,
-          JSON.stringify(report),
-          JSON.stringify(chain),
-        );
-        // Last, so everything above was written while the case could still take it.
-        db.prepare(`UPDATE case_file SET received = 1 WHERE case_id = ?`).run(caseId);
-        return header.caseNumber;
-      });
+          ).run(
+            statement.bundleId,
+            caseId,
+            sender.authority,
+            sender.fingerprint,
+            statement.caseNumber,
+            bundleSha256,
+            new Date().toISOString(),
+            caseJson.purpose,
+            caseJson.legend,
+            JSON.stringify(caseJson.conditions),
+            caseJson.withheldItems,
+            JSON.stringify(report),
+            JSON.stringify(chain),
+          );
+          // Last, so everything above was written while the case could still take it.
+          db.prepare(`UPDATE case_file SET received = 1 WHERE case_id = ?`).run(caseId);
+          return header.caseNumber;
+        },
+        {
+          ...(options.signal ? { signal: options.signal } : {}),
+          onWaiting: () =>
+            options.onProgress?.({ phase: 'wait', message: 'Waiting for the database (another import is finishing)', done: 0 }),
+        },
+      );
       return {
         caseNumber,
         bundleId: statement.bundleId,

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { JobDone, JobInfo, JobKind, JobProgress, JobStarted } from '../../../shared/contract/jobs';
 import { ContractError } from '../../../shared/contract/errors';
 import type { TaskContext, TaskExecutor } from './jobTask';
+import { databaseBusyError, isDatabaseBusy } from '../db/writeWhenFree';
 
 export interface JobEventSink {
   progress(p: JobProgress): void;
@@ -58,7 +59,9 @@ export class JobManager {
         const wire =
           error instanceof ContractError
             ? error.toJSON()
-            : { code: 'INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
+            : isDatabaseBusy(error)
+              ? databaseBusyError().toJSON()
+              : { code: 'INTERNAL' as const, message: error instanceof Error ? error.message : String(error) };
         info.state = controller.signal.aborted || wire.code === 'CANCELLED' ? 'cancelled' : 'failed';
         info.endedAt = new Date().toISOString();
         info.error = wire;

@@ -9,8 +9,15 @@ import { createOutput } from '../output';
 import { runJob } from '../runJob';
 import { withCancelOnSignal } from '../cancel';
 import { verifyBundle } from '../../backend/bundles/verifyBundle';
+import { inboxFiles } from '../../backend/bundles/inbox';
 import { ContractError } from '../../../shared/contract/errors';
-import type { BundleExportResult, BundleImportResult, BundlePreview, BundleVerifyReport } from '../../../shared/contract/bundles';
+import type {
+  BundleExportResult,
+  BundleImportResult,
+  BundlePreview,
+  BundleVerifyReport,
+  InboxListing,
+} from '../../../shared/contract/bundles';
 import { purposes } from '../../../shared/contract/cooperation';
 import { keyCardSchema, type PartnerKey } from '../../../shared/contract/keys';
 
@@ -27,8 +34,9 @@ const usage = `concordat bundle <export|verify|import|inbox> …
       trusting only the cards given (an unencrypted bundle, or to check who signed an encrypted one).
   concordat bundle import FILE
       Verifies, then opens the bundle as a read-only received case. The same bundle twice is a no-op.
-  concordat bundle inbox DIR
+  concordat bundle inbox [DIR]
       Verifies every *.casebundle in a folder (a shared drive, a USB stick) and lists them; imports nothing.
+      Without DIR: the inbox folder set in the app (Settings → Bundle inbox; the data folder's inbox/ by default).
 
 Every command takes --data-dir D and --json. Exit code 0 when all is well, 1 when a bundle does not
 verify, 2 for bad input. Ctrl-C cancels; nothing is left half-written.`;
@@ -204,20 +212,26 @@ async function importCommand(args: string[]): Promise<number> {
 
 async function inboxCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {}, true);
-  const dir = path.resolve(one(positionals, 'folder'));
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ContractError('NOT_FOUND', `${dir} is not a folder.`);
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.casebundle'))
-    .sort()
-    .map((f) => path.join(dir, f));
+  // A folder named here, or the inbox folder set in the app (Settings → Bundle inbox).
+  const named = positionals.length > 0 ? path.resolve(one(positionals, 'folder')) : null;
+  if (named && (!fs.existsSync(named) || !fs.statSync(named).isDirectory()))
+    throw new ContractError('NOT_FOUND', `${named} is not a folder.`);
   const out = createOutput(values.json);
   return withBackend(
     values['data-dir'],
     out,
     async (backend) => {
+      let dir: string;
       const reports: BundleVerifyReport[] = [];
-      for (const file of files) reports.push(await runJob<BundleVerifyReport>(backend, out, 'bundles.verify', { file }));
+      if (named) {
+        dir = named;
+        const files = inboxFiles(dir);
+        for (const f of files) reports.push(await runJob<BundleVerifyReport>(backend, out, 'bundles.verify', { file: f.file }));
+      } else {
+        const listing = await runJob<InboxListing>(backend, out, 'bundles.inbox', {});
+        dir = listing.folder;
+        reports.push(...listing.entries.map((e) => e.report));
+      }
       out.result(reports, () =>
         reports.length === 0
           ? `No .casebundle files in ${dir}.`

@@ -7,7 +7,7 @@ import {
   type MethodName,
   type OutputOf,
 } from '../../../shared/contract';
-import { createEvidenceDownloader, createHttpBridge, createUploader, takeSessionToken } from './httpBridge';
+import { createEvidenceDownloader, createHttpBridge, createOutboxDownloader, createUploader, takeSessionToken } from './httpBridge';
 
 declare global {
   interface Window {
@@ -32,16 +32,20 @@ export interface ApiClient {
   upload?: Uploader;
   /** An evidence file's bytes (browser mode: GET /api/evidence/<itemId> with the session token). */
   downloadEvidence?: (itemId: number) => Promise<Blob>;
+  /** A bundle an export wrote to the outbox (browser mode: GET /api/outbox/<id> with the session token). */
+  downloadOutbox?: (outboxId: string) => Promise<Blob>;
 }
 
 export function createApiClient(
   bridge: ConcordatBridge,
   upload?: Uploader,
   downloadEvidence?: (itemId: number) => Promise<Blob>,
+  downloadOutbox?: (outboxId: string) => Promise<Blob>,
 ): ApiClient {
   return {
     ...(upload ? { upload } : {}),
     ...(downloadEvidence ? { downloadEvidence } : {}),
+    ...(downloadOutbox ? { downloadOutbox } : {}),
     async call(method, input) {
       try {
         return await bridge.call(method, input);
@@ -60,5 +64,5 @@ export function connect(): ApiClient | { error: string } {
   if (!token) {
     return { error: 'This page needs the session link that `concordat serve` printed (it ends with #token=…). Open that link instead.' };
   }
-  return createApiClient(createHttpBridge(token), createUploader(token), createEvidenceDownloader(token));
+  return createApiClient(createHttpBridge(token), createUploader(token), createEvidenceDownloader(token), createOutboxDownloader(token));
 }

@@ -117,13 +117,22 @@ export function createUploader(token: string) {
 }
 
 /** GET /api/evidence/<itemId> with the session token: the file as a Blob (the page saves it; nothing from it runs). */
+/** GETs a file the server offers as a download (with the session token), as a Blob. */
+async function download(token: string, url: string, what: string): Promise<Blob> {
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw body?.error ?? { code: 'UNAVAILABLE', message: `${what} could not be read (HTTP ${response.status}).` };
+  }
+  return response.blob();
+}
+
 export function createEvidenceDownloader(token: string) {
-  return async (itemId: number): Promise<Blob> => {
-    const response = await fetch(`/api/evidence/${itemId}`, { headers: { Authorization: `Bearer ${token}` } });
-    if (!response.ok) {
-      const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      throw body?.error ?? { code: 'UNAVAILABLE', message: `The file of item ${itemId} could not be read (HTTP ${response.status}).` };
-    }
-    return response.blob();
-  };
+  return (itemId: number): Promise<Blob> => download(token, `/api/evidence/${itemId}`, `The file of item ${itemId}`);
+}
+
+/** An exported bundle from the outbox (its id is "<uuid>/<file>.casebundle"). */
+export function createOutboxDownloader(token: string) {
+  return (outboxId: string): Promise<Blob> =>
+    download(token, `/api/outbox/${outboxId.split('/').map(encodeURIComponent).join('/')}`, `The bundle ${outboxId}`);
 }

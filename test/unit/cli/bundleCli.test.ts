@@ -130,6 +130,10 @@ describe('concordat bundle', () => {
     const inbox = ok(['bundle', 'inbox', work, '--data-dir', fca]);
     expect(inbox).toMatch(/verified\s+plain\.casebundle/);
     expect(inbox).toMatch(/Nothing was imported/);
+    // Without a folder: the inbox folder of the data directory (the app's setting; inbox/ by default).
+    expect(ok(['bundle', 'inbox', '--data-dir', fca])).toMatch(/^No \.casebundle files in .*inbox\.$/m);
+    fs.copyFileSync(file, path.join(fca, 'inbox', 'dropped.casebundle'));
+    expect(ok(['bundle', 'inbox', '--data-dir', fca])).toMatch(/verified\s+dropped\.casebundle: CASE-\d{4}-\d{4} from CFTC/);
   });
 
   it('the README recipe opens and checks a bundle with age, unzip, sha512sum and openssl only', () => {

@@ -12,6 +12,7 @@ import { rejectedRowLocationKey } from './0010-rejected-row-location-key';
 import { importLeases } from './0011-import-leases';
 import { cases } from './0012-cases';
 import { partnersAndBundles } from './0013-partners-and-bundles';
+import { workstationSettings } from './0014-workstation-settings';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: readonly Migration[] = [
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   importLeases,
   cases,
   partnersAndBundles,
+  workstationSettings,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

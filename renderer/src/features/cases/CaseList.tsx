@@ -6,6 +6,7 @@ import { gridTheme } from '../../components/gridTheme';
 import type { StatusFilter } from '../../stores/cases.store';
 import { useCasesStore } from '../../stores/StoresContext';
 import { CaseForm } from './CaseForm';
+import { ReceiveBundles } from './ReceiveBundles';
 import { statusLabels } from './caseLabels';
 import { TlpBadge } from './Classification';
 
@@ -51,6 +52,7 @@ export function CaseList() {
   const setStatusFilter = useCasesStore((s) => s.setStatusFilter);
   const navigate = useCasesStore((s) => s.navigate);
   const [creating, setCreating] = useState(false);
+  const [receiving, setReceiving] = useState(false);
   const id = useId();
   const open = (caseNumber: string) => void navigate({ caseNumber, tab: 'items' });
   const onKey = (e: CellKeyDownEvent<CaseSummary>) => {
@@ -63,6 +65,9 @@ export function CaseList() {
         <h1>Cases</h1>
         <button type="button" onClick={() => setCreating(true)}>
           New case…
+        </button>
+        <button type="button" onClick={() => setReceiving(true)}>
+          Received bundles…
         </button>
       </header>
       <div className="filters" role="group" aria-label="Filter cases">
@@ -102,6 +107,7 @@ export function CaseList() {
           overlayNoRowsTemplate="No case matches. “New case…” opens one."
         />
       </div>
+      {receiving && <ReceiveBundles onClose={() => setReceiving(false)} />}
       {creating && (
         <CaseForm
           onCancel={() => setCreating(false)}

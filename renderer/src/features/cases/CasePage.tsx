@@ -9,6 +9,7 @@ import { CaseForm } from './CaseForm';
 import { statusLabels, tabLabels, when } from './caseLabels';
 import { ClassificationBanner, TlpBadge } from './Classification';
 import { DossierButton } from './DossierButton';
+import { ExportWizard } from './ExportWizard';
 import { ItemPage } from './ItemPage';
 import { ItemsPanel } from './ItemsPanel';
 import { ReceivedProvenancePanel } from './ReceivedProvenancePanel';
@@ -83,6 +84,7 @@ export function CasePage() {
   const navigate = useCasesStore((s) => s.navigate);
   const reloadCase = useCasesStore((s) => s.reloadCase);
   const [editing, setEditing] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const caseNumber = route.caseNumber!;
   const back = (
     <button type="button" className="link" onClick={() => void navigate({ tab: 'items' })}>
@@ -123,6 +125,9 @@ export function CasePage() {
           </button>
         )}
         <DossierButton caseNumber={h.caseNumber} />
+        <button type="button" onClick={() => setExporting(true)}>
+          Export bundle…
+        </button>
       </header>
       {h.received && <ReceivedProvenancePanel caseNumber={h.caseNumber} />}
       {!writable && !h.received && (
@@ -146,6 +151,7 @@ export function CasePage() {
           </>
         )}
       </TabPanel>
+      {exporting && <ExportWizard caseNumber={h.caseNumber} onClose={() => setExporting(false)} />}
       {editing && <CaseForm header={h} onCancel={() => setEditing(false)} onDone={() => setEditing(false)} />}
     </section>
   );

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import type { KeyCard, PartnerKey, WorkstationInfo } from '../../../../shared/contract';
 import { messageOf } from '../../stores/cases.store';
 import { useApi } from '../../stores/StoresContext';
+import { AddPartnerForm } from './AddPartnerForm';
 import { groupedFingerprint } from './fingerprint';
 
 /**
@@ -72,6 +73,7 @@ export function PartnersPanel({ identity, onIdentity }: { identity: WorkstationI
         </table>
       )}
       <ImportCardForm onImported={reload} />
+      <AddPartnerForm onAdded={reload} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { WorkstationInfo } from '../../../../shared/contract';
 import { failureOf, messageOf, type Failure } from '../../stores/cases.store';
 import { useApi, useCasesStore } from '../../stores/StoresContext';
 import { groupedFingerprint } from './fingerprint';
+import { InboxFolderSetting } from './InboxFolderSetting';
 import { PartnersPanel } from './PartnersPanel';
 
 /**
@@ -36,6 +37,7 @@ export function SettingsView() {
           <PartnersPanel identity={identity} onIdentity={setIdentity} />
         </>
       )}
+      <InboxFolderSetting />
     </section>
   );
 }
