@@ -4,10 +4,12 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Decrypter, Encrypter } from 'age-encryption';
+import { decryptAgeNative, nativeStreamAvailable } from './ageStream';
 
 /**
  * age (age-encryption.org/v1) over files, streamed both ways with the `age-encryption` package
- * (pure JS, so it works the same under Electron's BoringSSL, which lacks ChaCha20-Poly1305).
+ * (pure JS, so it works the same under Electron's BoringSSL). Decryption uses Node's native
+ * ChaCha20-Poly1305 for the payload where the runtime has it (ageStream.ts: seven times faster).
  * Decryption emits plaintext before the last chunk is authenticated, so it writes to a
  * `.partial` file that becomes the output only after a clean end, and is deleted otherwise.
  */
@@ -61,11 +63,21 @@ export async function decryptFile(
   source: string,
   target: string,
   identity: string,
-  options: { signal?: AbortSignal; onBytes?: Progress } = {},
+  options: { signal?: AbortSignal; onBytes?: Progress; engine?: 'native' | 'js' } = {},
 ): Promise<void> {
+  const partial = `${target}.partial`;
+  if ((options.engine ?? (nativeStreamAvailable ? 'native' : 'js')) === 'native') {
+    try {
+      await decryptAgeNative(source, partial, identity, options);
+      fs.renameSync(partial, target);
+    } catch (error) {
+      fs.rmSync(partial, { force: true });
+      throw error;
+    }
+    return;
+  }
   const decrypter = new Decrypter();
   decrypter.addIdentity(identity);
-  const partial = `${target}.partial`;
   try {
     const plain = await decrypter.decrypt(webStreamOf(source));
     await pipeline(

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { BundleVerifyReport, VerifyStep } from '../../../shared/contract/bundles';
 import type { PartnerKey } from '../../../shared/contract/keys';
 import { decryptFile } from './ageFiles';
+import { AgeStreamDecrypter, nativeStreamAvailable } from './ageStream';
 import { verifyBag } from './bagit/verifyBag';
 import { envelopeSchema, openEnvelope } from './dsse';
 import {
@@ -213,52 +214,38 @@ export async function openVerifiedBundle(
         () => checkRecipient(signed.statement.recipients, ctx.us),
         (d) => d,
       );
-      const cipher = path.join(temp, PAYLOAD_AGE);
+      const innerFile = path.join(temp, 'inner.zip');
+      // One read of the ciphertext: hashed, and decrypted in the same pass where the runtime has native
+      // ChaCha20-Poly1305 (else copied while hashed, and decrypted after). Whatever the pass found, the two steps are
+      // reported in the handbook's order: a payload that is not the one signed fails at the hash, never at Decrypt,
+      // and the decrypted file is kept only if both pass.
+      let pass: Awaited<ReturnType<typeof readCiphertext>> | undefined;
       await step(
         'Ciphertext hash and length',
         async () => {
-          // One read of the ciphertext: copied to a temporary file while hashed; decrypted only if it is what was signed.
-          const hash = crypto.createHash('sha256');
-          let bytes = 0;
-          await pipeline(
-            await outer.zip.open(PAYLOAD_AGE),
-            async function* (source: AsyncIterable<Buffer>) {
-              for await (const chunk of source) {
-                hash.update(chunk);
-                bytes += chunk.length;
-                yield chunk;
-              }
-            },
-            fs.createWriteStream(cipher),
-            ...(ctx.signal ? [{ signal: ctx.signal }] : []),
-          );
-          const digest = hash.digest('hex');
-          if (bytes !== signed.statement.ciphertextLength || digest !== signed.statement.ciphertextSha256)
+          pass = await readCiphertext(outer.zip, temp, innerFile, ctx, signed.statement.ciphertextLength);
+          if (pass.bytes !== signed.statement.ciphertextLength || pass.sha256 !== signed.statement.ciphertextSha256) {
+            fs.rmSync(innerFile, { force: true });
             throw new StepFailure(
-              `${PAYLOAD_AGE} is not the ciphertext that was signed (SHA-256 ${digest.slice(0, 16)}…, ${bytes} bytes).`,
+              `${PAYLOAD_AGE} is not the ciphertext that was signed (SHA-256 ${pass.sha256.slice(0, 16)}…, ${pass.bytes} bytes).`,
             );
-          return bytes;
+          }
+          return pass.bytes;
         },
         (bytes) => `${bytes} bytes as signed`,
       );
-      const innerFile = path.join(temp, 'inner.zip');
       await step(
         'Decrypt',
         async () => {
           if (!ctx.us) throw new StepFailure('The bundle is encrypted and no identity to open it was given.');
           try {
-            await decryptFile(cipher, innerFile, ctx.us.ageIdentity(), {
-              ...signal,
-              onBytes: (done) =>
-                ctx.onProgress?.({ phase: 'decrypt', message: 'Decrypting', done, total: signed.statement.ciphertextLength }),
-            });
+            await pass!.decrypt();
           } catch (error) {
+            fs.rmSync(innerFile, { force: true });
             if (error instanceof Error && error.name === 'AbortError') throw error;
             throw new StepFailure(
               `The payload cannot be decrypted with this workstation's key (${error instanceof Error ? error.message : String(error)}).`,
             );
-          } finally {
-            fs.rmSync(cipher, { force: true });
           }
         },
         () => 'decrypted and authenticated to its last chunk',
@@ -372,4 +359,76 @@ export async function verifyBundle(file: string, ctx: VerifyContext): Promise<Bu
   const { report, bundle } = await openVerifiedBundle(file, ctx);
   bundle?.close();
   return report;
+}
+
+/**
+ * Reads payload.age once: its SHA-256 and length, and (native engine, when we can open it) its decryption into
+ * `innerFile` in the same pass. `decrypt()` then reports that pass's outcome, or decrypts the copy the pass kept.
+ */
+async function readCiphertext(
+  outer: SafeZip,
+  temp: string,
+  innerFile: string,
+  ctx: VerifyContext,
+  signedLength: number,
+): Promise<{ bytes: number; sha256: string; decrypt: () => Promise<void> }> {
+  const hash = crypto.createHash('sha256');
+  const progress = (done: number) => ctx.onProgress?.({ phase: 'decrypt', message: 'Decrypting', done, total: signedLength });
+  let bytes = 0;
+  if (ctx.us && nativeStreamAvailable) {
+    const partial = `${innerFile}.partial`;
+    const decrypter = await AgeStreamDecrypter.create(ctx.us.ageIdentity(), partial);
+    let failure: unknown = null;
+    try {
+      for await (const data of await outer.open(PAYLOAD_AGE)) {
+        ctx.signal?.throwIfAborted();
+        hash.update(data as Buffer);
+        bytes += (data as Buffer).length;
+        progress(bytes);
+        // After a failure the rest is still hashed, so a payload that is not the signed one is named as such.
+        if (failure === null) await decrypter.write(data as Buffer).catch((e: unknown) => (failure = e));
+      }
+      if (failure === null) await decrypter.end().catch((e: unknown) => (failure = e));
+    } finally {
+      await decrypter.close();
+      if (failure !== null || ctx.signal?.aborted) fs.rmSync(partial, { force: true });
+    }
+    if (failure === null) fs.renameSync(partial, innerFile);
+    const failed = failure;
+    return {
+      bytes,
+      sha256: hash.digest('hex'),
+      decrypt: async () => {
+        if (failed !== null) throw failed;
+      },
+    };
+  }
+  const cipher = path.join(temp, PAYLOAD_AGE);
+  await pipeline(
+    await outer.open(PAYLOAD_AGE),
+    async function* (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        yield chunk;
+      }
+    },
+    fs.createWriteStream(cipher),
+    ...(ctx.signal ? [{ signal: ctx.signal }] : []),
+  );
+  return {
+    bytes,
+    sha256: hash.digest('hex'),
+    decrypt: async () => {
+      try {
+        await decryptFile(cipher, innerFile, ctx.us!.ageIdentity(), {
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          onBytes: progress,
+          engine: 'js',
+        });
+      } finally {
+        fs.rmSync(cipher, { force: true });
+      }
+    },
+  };
 }

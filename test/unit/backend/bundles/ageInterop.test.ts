@@ -5,6 +5,7 @@ import path from 'node:path';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { describe, expect, it } from 'vitest';
 import { decryptFile, encryptFile } from '../../../../electron/backend/bundles/ageFiles';
+import { nativeStreamAvailable } from '../../../../electron/backend/bundles/ageStream';
 import { tempDir } from '../../../helpers/tempDir';
 
 /**
@@ -77,5 +78,75 @@ describe('age files', () => {
     const cipher = path.join(dir, 'payload.age');
     await encryptFile(payload(dir, 1000), cipher, [await identityToRecipient(await generateX25519Identity())]);
     await expect(decryptFile(cipher, path.join(dir, 'out'), await generateX25519Identity())).rejects.toThrow();
+  });
+
+  describe('the native payload decryption (Node ChaCha20-Poly1305) agrees with the age-encryption package', () => {
+    const engines = ['native', 'js'] as const;
+    const SEALED = 65536 + 16;
+
+    /** An age file, and where its payload chunks start (after the header and the 16-byte nonce). */
+    async function sealed(dir: string, bytes: number, identity: string) {
+      const plain = payload(dir, bytes);
+      const cipher = path.join(dir, `p${bytes}.age`);
+      await encryptFile(plain, cipher, [await identityToRecipient(identity)]);
+      const whole = fs.readFileSync(cipher);
+      const start = whole.indexOf('\n', whole.indexOf('\n--- ') + 5) + 1 + 16;
+      return { plain, cipher, whole, start };
+    }
+
+    it.runIf(nativeStreamAvailable)('at every chunk boundary, both engines give the plaintext back', async () => {
+      const dir = tempDir();
+      const identity = await generateX25519Identity();
+      for (const bytes of [0, 1, 65535, 65536, 65537, 2 * 65536, 3 * 65536 + 1234, 33 * 65536 + 7]) {
+        const { plain, cipher } = await sealed(dir, bytes, identity);
+        for (const engine of engines) {
+          const out = path.join(dir, `${bytes}.${engine}`);
+          await decryptFile(cipher, out, identity, { engine });
+          expect(fs.readFileSync(out).equals(fs.readFileSync(plain)), `${bytes} bytes, ${engine}`).toBe(true);
+        }
+      }
+    });
+
+    it.runIf(nativeStreamAvailable)(
+      'refuses, like the package, a stream cut, extended, reordered or altered, leaving nothing',
+      async () => {
+        const dir = tempDir();
+        const identity = await generateX25519Identity();
+        const { whole, start } = await sealed(dir, 3 * 65536 + 1234, identity);
+        const chunk = (i: number) => whole.subarray(start + i * SEALED, start + (i + 1) * SEALED);
+        const head = whole.subarray(0, start);
+        const variants: Record<string, Buffer> = {
+          'cut at a chunk boundary': whole.subarray(0, start + 2 * SEALED),
+          'cut inside the last chunk': whole.subarray(0, whole.length - 100),
+          'a chunk appended': Buffer.concat([whole, chunk(0)]),
+          'two chunks swapped': Buffer.concat([head, chunk(1), chunk(0), whole.subarray(start + 2 * SEALED)]),
+          'one payload byte flipped': Buffer.from(whole).fill(whole[start + 70_000]! ^ 1, start + 70_000, start + 70_001),
+          'the header MAC altered': Buffer.from(whole).fill(0x41, whole.indexOf('\n--- ') + 6, whole.indexOf('\n--- ') + 7),
+          'an empty final chunk after full ones': Buffer.concat([head, chunk(0), whole.subarray(start + SEALED, start + SEALED + 16)]),
+          'no payload at all': whole.subarray(0, start - 16),
+        };
+        for (const [what, bytes] of Object.entries(variants)) {
+          const bad = path.join(dir, 'bad.age');
+          fs.writeFileSync(bad, bytes);
+          for (const engine of engines) {
+            const out = path.join(dir, `out.${engine}`);
+            await expect(decryptFile(bad, out, identity, { engine }), `${what}, ${engine}`).rejects.toThrow();
+            expect(fs.existsSync(out), `${what}, ${engine}`).toBe(false);
+            expect(fs.existsSync(`${out}.partial`), `${what}, ${engine}`).toBe(false);
+          }
+        }
+      },
+    );
+
+    it.runIf(nativeStreamAvailable && hasAge)('a file `age -r` made opens with the native engine', async () => {
+      const dir = tempDir();
+      const identity = await generateX25519Identity();
+      const plain = payload(dir, 5 * 65536 + 99);
+      const cipher = path.join(dir, 'from-age.age');
+      execFileSync('age', ['-r', await identityToRecipient(identity), '-o', cipher, plain]);
+      const opened = path.join(dir, 'opened.bin');
+      await decryptFile(cipher, opened, identity, { engine: 'native' });
+      expect(fs.readFileSync(opened).equals(fs.readFileSync(plain))).toBe(true);
+    });
   });
 });
