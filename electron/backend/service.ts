@@ -1,5 +1,6 @@
 import type { Handlers, ServiceContext } from './context';
 import { createBundleHandlers } from './bundles/bundles.service';
+import { createMarginHandlers } from './supervision/margin.service';
 import { createCaseHandlers } from './cases/cases.service';
 import { createCooperationHandlers } from './cooperation/cooperation.service';
 import { addRequestEvent, createRequest, getRequest, listRequests, updateRequest } from './cooperation/requests.repo';
@@ -34,6 +35,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     ...createCaseHandlers(ctx),
     ...createKeyHandlers(ctx),
     ...createBundleHandlers(ctx),
+    ...createMarginHandlers(ctx),
     'views.list': () => listViews(ctx.db),
     'views.save': (input) => saveView(ctx.db, input.name, input.state),
     'views.remove': (input) => removeView(ctx.db, input.viewId),

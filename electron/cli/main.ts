@@ -11,6 +11,7 @@ import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { issuesCommand } from './commands/issues';
 import { keysCommand } from './commands/keys';
+import { marginCommand } from './commands/margin';
 import { serveCommand } from './commands/serve';
 import { snapshotsCommand } from './commands/snapshots';
 import { startCommand } from './commands/start';
@@ -27,6 +28,7 @@ const commands: readonly Command[] = [
   caseCommand,
   bundleCommand,
   keysCommand,
+  marginCommand,
   feedCommand,
   demoCommand,
   infoCommand,

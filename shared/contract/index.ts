@@ -8,6 +8,7 @@ import { exposureMethods } from './exposure';
 import { feedsMethods } from './feeds';
 import { jobsMethods, type JobsEvents } from './jobs';
 import { keysMethods } from './keys';
+import { marginMethods } from './margin';
 import { requestsMethods } from './requests';
 import { snapshotsMethods } from './snapshots';
 import { viewsMethods } from './views';
@@ -21,6 +22,7 @@ export * from './exposure';
 export * from './feeds';
 export * from './jobs';
 export * from './keys';
+export * from './margin';
 export * from './metricIds';
 export * from './requests';
 export * from './snapshots';
@@ -40,6 +42,7 @@ export const contract = {
   ...casesMethods,
   ...keysMethods,
   ...bundlesMethods,
+  ...marginMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { metricIds } from '../../shared/contract/metricIds';
 import { actionTypeRules, actionTypes } from '../../shared/domain/lifecycle';
 import { metricDefinitions } from '../../shared/domain/metrics';
+import { marginFormula } from '../../electron/backend/supervision/requiredMargin';
 
 /** The README states what the code does: its tables are checked against the definitions they describe. */
 const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
@@ -28,5 +29,9 @@ describe('README', () => {
       expect(row).toContain(actionTypeRules[a].meaning);
       expect(row).toContain(actionTypeRules[a].effect === 'outstanding' ? 'outstanding' : 'not outstanding');
     }
+  });
+
+  it('states the required-margin formula the code uses', () => {
+    expect(readme).toContain(marginFormula);
   });
 });

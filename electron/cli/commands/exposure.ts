@@ -1,10 +1,10 @@
 import { parseCommandArgs, positiveInt, UsageError } from '../args';
 import type { Command } from '../command';
 import { withBackend } from '../openBackend';
+import { chooseSnapshot } from '../snapshotChoice';
 import { createOutput } from '../output';
 import { renderTable } from '../table';
 import { dimensions, type Dimension, type DrillResult } from '../../../shared/contract/exposure';
-import type { SnapshotSummary } from '../../../shared/contract/snapshots';
 import { dimensionNames } from '../../../shared/domain/dimensionNames';
 import { defaultExposureColumns, exposureColumns, type MetricColumn } from '../../../shared/domain/exposureColumns';
 import { formatDelta, metricChange } from '../../../shared/domain/metricChange';
@@ -69,13 +69,7 @@ Example: concordat exposure --by jurisdiction,counterparty --where jurisdiction=
 
     const out = createOutput(values.json);
     return withBackend(values['data-dir'], out, async (backend) => {
-      let snapshotId: number;
-      if (values.snapshot !== undefined) snapshotId = positiveInt('snapshot', values.snapshot);
-      else {
-        const list = (await backend.call('snapshots.list', {})) as SnapshotSummary[];
-        if (list.length === 0) throw new UsageError('There are no snapshots yet: import one first.');
-        snapshotId = list[0]!.snapshotId;
-      }
+      const snapshotId = await chooseSnapshot(backend, values.snapshot);
       const compareTo = values.compare === undefined ? undefined : positiveInt('compare', values.compare);
       const result = (await backend.call('exposure.drill', {
         snapshotId,

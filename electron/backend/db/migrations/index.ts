@@ -13,6 +13,7 @@ import { importLeases } from './0011-import-leases';
 import { cases } from './0012-cases';
 import { partnersAndBundles } from './0013-partners-and-bundles';
 import { workstationSettings } from './0014-workstation-settings';
+import { marginSchedule } from './0015-margin-schedule';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: readonly Migration[] = [
@@ -30,6 +31,7 @@ export const migrations: readonly Migration[] = [
   cases,
   partnersAndBundles,
   workstationSettings,
+  marginSchedule,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

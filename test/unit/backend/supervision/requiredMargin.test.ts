@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Backend } from '../../../../electron/backend/backend';
+import { inProcessExecutor } from '../../../../electron/backend/jobs/executors';
+import { importSnapshot } from '../../../../electron/backend/snapshots/importSnapshot';
+import type { MarginResult, MarginScheduleVersion } from '../../../../shared/contract/margin';
+import { fileTempDir } from '../../../helpers/tempDir';
+
+/**
+ * Issue 14 §1 worked by hand on five trades, all reported by A (so B and C have no reports of their own):
+ *
+ * Schedule in effect on 2026-06-30 (loaded, effective 2026-01-01): BTC 10 %, ETH 20 %, anything else 50 %.
+ * A later version (effective 2026-07-01, BTC 99 %) must not apply.
+ *
+ *   T1  A buys  BTC future  1,000,000  vs B, A's portfolio PF-AB
+ *   T2  A sells BTC future    400,000  vs B, PF-AB
+ *   T3  A buys  ETH forward   200,000  vs B, PF-AB
+ *   T4  A buys  BTC future    300,000  vs C, no portfolio (per-trade margin)
+ *   T5  A sells SOL swap      100,000  vs C, no portfolio (per-trade margin)
+ *
+ * Netting sets and R = Σ_u r_u × |net_u|:
+ *   A↔B·PF-AB: BTC +600,000 × 0.10 = 60,000; ETH +200,000 × 0.20 = 40,000           → R 100,000
+ *   A↔C:       BTC +300,000 × 0.10 = 30,000; SOL −100,000 → 100,000 × 0.50 = 50,000 → R  80,000
+ *   B↔A:       BTC −600,000 → 60,000; ETH −200,000 → 40,000                          → R 100,000
+ *   C↔A:       BTC −300,000 → 30,000; SOL +100,000 → 50,000                          → R  80,000
+ * IM posted (A's reports in effect on 2026-06-30):
+ *   PF-AB: 70,000 (dated 06-29; the 06-01 report of 10,000 is superseded, the 07-02 one of 500,000 not yet in effect)
+ *   T4: 20,000, T5: 70,000 → A↔C 90,000
+ * So: A↔B coverage 0.7, shortfall 30,000; A↔C coverage 1.125, shortfall 0; B and C posted nothing (unreported).
+ * By holder: A R 180,000, posted 160,000, coverage 0.8889, shortfall 30,000 (A↔C's surplus does not cover A↔B);
+ * B 100,000 / 0 / 100,000; C 80,000 / 0 / 80,000. Total R 360,000, posted 160,000, shortfall 210,000.
+ */
+
+const A = '5493001USDEALERA0095';
+const B = '2138003GBFUNDBBB0049';
+const C = '5493004KYFUNDCCC0020';
+
+let backend: Backend;
+let snapshotId: number;
+
+function csv(dir: string, name: string, rows: string[]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, rows.join('\n') + '\n');
+  return file;
+}
+
+beforeAll(async () => {
+  backend = await Backend.open({
+    dataDir: fileTempDir(),
+    mode: 'cli',
+    version: 'test',
+    executor: inProcessExecutor,
+    loadDemoOnFirstStart: false,
+  });
+  const dir = fileTempDir();
+  const head =
+    'uti,reporting_lei,other_cpty_id,other_cpty_is_lei,direction,contract_type,underlier_symbol,cleared,notional,notional_ccy,price,price_ccy,effective_date,expiration_date,execution_ts,reporting_ts,action_type,level,collateral_portfolio_code';
+  const trade = (n: number, dir: string, kind: string, und: string, notional: number, cpty: string, code: string) =>
+    `${A}T000${n},${A},${cpty},true,${dir},${kind},${und},N,${notional},USD,100000,USD,2026-06-01,2026-12-31,2026-06-01T10:00:00Z,2026-06-30T18:00:00Z,NEWT,TCTN,${code}`;
+  const files = [
+    csv(dir, 'trades.csv', [
+      head,
+      trade(1, 'BYER', 'FUTR', 'BTC', 1_000_000, B, 'PF-AB'),
+      trade(2, 'SLLR', 'FUTR', 'BTC', 400_000, B, 'PF-AB'),
+      trade(3, 'BYER', 'FORW', 'ETH', 200_000, B, 'PF-AB'),
+      trade(4, 'BYER', 'FUTR', 'BTC', 300_000, C, ''),
+      trade(5, 'SLLR', 'SWAP', 'SOL', 100_000, C, ''),
+    ]),
+    csv(dir, 'margins.csv', [
+      'reporting_lei,other_cpty_id,collateral_portfolio_code,uti,collateralisation_category,im_posted,im_posted_ccy,collateral_ts',
+      `${A},${B},PF-AB,,FLCL,10000,USD,2026-06-01T17:00:00Z`,
+      `${A},${B},PF-AB,,FLCL,70000,USD,2026-06-29T17:00:00Z`,
+      `${A},${B},PF-AB,,FLCL,500000,USD,2026-07-02T17:00:00Z`,
+      `${A},${C},,${A}T0004,FLCL,20000,USD,2026-06-29T17:00:00Z`,
+      `${A},${C},,${A}T0005,FLCL,70000,USD,2026-06-29T17:00:00Z`,
+    ]),
+    csv(dir, 'entities.csv', [
+      'lei,legal_name,legal_country,legal_jurisdiction,entity_category,nature,parent_lei,ultimate_parent_lei,registration_status',
+      `${A},Alpha Dealer Inc.,US,US-DE,GENERAL,F,,,ISSUED`,
+      `${B},Bravo Fund Ltd,GB,GB,FUND,F,,,ISSUED`,
+      `${C},Charlie Fund SPC,KY,KY,FUND,F,,,ISSUED`,
+    ]),
+  ];
+  ({ snapshotId } = await importSnapshot(backend.db, { files, sourceName: 'Hand TR', regime: 'EMIR', asOfDate: '2026-06-30' }));
+  // Every trade and margin report of the example was accepted (else the figures below would test nothing).
+  expect(backend.db.prepare(`SELECT file, line, message FROM validation_issue WHERE severity = 'ERROR'`).all()).toEqual([]);
+  const schedule = (effectiveFrom: string, btc: number) => ({
+    v: 1,
+    name: `Test schedule ${effectiveFrom}`,
+    effectiveFrom,
+    source: 'Worked example of the test file',
+    illustrative: true,
+    defaultRate: 0.5,
+    rules: [
+      { underlier: 'BTC', rate: btc },
+      { underlier: 'ETH', rate: 0.2 },
+    ],
+  });
+  await backend.call('margin.importSchedule', { schedule: schedule('2026-01-01', 0.1) });
+  await backend.call('margin.importSchedule', { schedule: schedule('2026-07-01', 0.99) });
+});
+
+const compute = (by: string[]) => backend.call('margin.compute', { snapshotId, by }) as Promise<MarginResult>;
+const near = (value: number | null, expected: number) => expect(value).toBeCloseTo(expected, 6);
+
+describe('required margin per netting set (worked by hand above)', () => {
+  it('uses the schedule in effect at the as-of date', async () => {
+    const result = await compute(['holder']);
+    expect(result.schedule).toMatchObject({ effectiveFrom: '2026-01-01', illustrative: true });
+    expect(result.unpriced).toBe(0);
+    expect(result.formula).toMatch(/r × \|Σ signed delta-adjusted notional/);
+  });
+
+  it('nets within an underlier and grosses across, per netting set, with posted margin in effect', async () => {
+    const { rows } = await compute(['nettingSet']);
+    const set = (label: string) => rows.find((r) => r.key[0] === label)!;
+    const ab = set(`${A} ↔ ${B} · PF-AB`);
+    near(ab.requiredUsd, 100_000);
+    near(ab.postedUsd, 70_000);
+    near(ab.coverage, 0.7);
+    near(ab.shortfallUsd, 30_000);
+    expect(ab.positions).toBe(3);
+    const ac = set(`${A} ↔ ${C}`);
+    near(ac.requiredUsd, 80_000);
+    near(ac.postedUsd, 90_000);
+    near(ac.coverage, 1.125);
+    near(ac.shortfallUsd, 0);
+    const ba = set(`${B} ↔ ${A}`);
+    near(ba.requiredUsd, 100_000);
+    near(ba.postedUsd, 0);
+    expect(ba.unreported).toBe(1);
+    near(set(`${C} ↔ ${A}`).requiredUsd, 80_000);
+    expect(rows).toHaveLength(4);
+  });
+
+  it('rolls up to holders: shortfalls add per netting set, a surplus never covers another set', async () => {
+    const { rows, total } = await compute(['holder']);
+    const holder = (lei: string) => rows.find((r) => r.key[0] === lei)!;
+    near(holder(A).requiredUsd, 180_000);
+    near(holder(A).postedUsd, 160_000);
+    near(holder(A).coverage, 160_000 / 180_000);
+    near(holder(A).shortfallUsd, 30_000);
+    expect(holder(A).nettingSets).toBe(2);
+    near(holder(B).shortfallUsd, 100_000);
+    near(holder(C).shortfallUsd, 80_000);
+    near(total.requiredUsd, 360_000);
+    near(total.postedUsd, 160_000);
+    near(total.shortfallUsd, 210_000);
+    expect(total.unreported).toBe(2);
+    // Ranked by shortfall.
+    expect(rows.map((r) => r.key[0])).toEqual([B, C, A]);
+  });
+
+  it('rolls up by jurisdiction of the holder', async () => {
+    const { rows } = await compute(['jurisdiction']);
+    expect(Object.fromEntries(rows.map((r) => [r.key[0], Math.round(r.requiredUsd)]))).toEqual({ US: 180_000, GB: 100_000, KY: 80_000 });
+  });
+
+  it('refuses a schedule that is not valid, naming where, and loads nothing', async () => {
+    const before = ((await backend.call('margin.schedules', {})) as MarginScheduleVersion[]).length;
+    const bad = backend.call('margin.importSchedule', {
+      schedule: { v: 1, name: 'x', effectiveFrom: '2026-02-30', source: 's', illustrative: false, defaultRate: 0.5, rules: [] },
+    });
+    await expect(bad).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/effectiveFrom: a date that exists/) });
+    const tooHigh = backend.call('margin.importSchedule', {
+      schedule: {
+        v: 1,
+        name: 'x',
+        effectiveFrom: '2026-03-01',
+        source: 's',
+        illustrative: false,
+        defaultRate: 0.5,
+        rules: [{ rate: 1.5 }],
+      },
+    });
+    await expect(tooHigh).rejects.toMatchObject({ message: expect.stringMatching(/rules\.0\.rate: a rate from 0 to 1/) });
+    const twice = backend.call('margin.importSchedule', {
+      schedule: { v: 1, name: 'x', effectiveFrom: '2026-01-01', source: 's', illustrative: false, defaultRate: 0.5, rules: [] },
+    });
+    await expect(twice).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(((await backend.call('margin.schedules', {})) as MarginScheduleVersion[]).length).toBe(before);
+  });
+});

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { concordat, ensureBuilt } from '../../helpers/cli';
+import { fileTempDir } from '../../helpers/tempDir';
+
+// `concordat margin`: schedule versions loaded from files (bad ones refused with where and why, nothing loaded),
+// and the required margin of the fixture snapshot, printed and as JSON. Figures are checked by hand in
+// test/unit/backend/supervision/requiredMargin.test.ts; here, the command's behaviour.
+
+let dataDir: string;
+const schedule = (over: Record<string, unknown>) => ({
+  v: 1,
+  name: 'CLI test schedule',
+  effectiveFrom: '2026-01-01',
+  source: 'test',
+  illustrative: true,
+  defaultRate: 0.1,
+  rules: [],
+  ...over,
+});
+
+beforeAll(() => {
+  ensureBuilt();
+  dataDir = fileTempDir();
+  const fixture = path.join(__dirname, '..', '..', 'fixtures', 'snapshot-small');
+  const files = fs
+    .readdirSync(fixture)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => path.join(fixture, f));
+  const imported = concordat([
+    'import',
+    ...files,
+    '--source',
+    'Small TR',
+    '--regime',
+    'EMIR',
+    '--as-of',
+    '2026-06-30',
+    '--data-dir',
+    dataDir,
+  ]);
+  expect(imported.code, imported.stderr).toBe(0);
+}, 120_000);
+
+describe('concordat margin', () => {
+  it('loads a schedule version from a file, refusing a bad one with where and what was expected', () => {
+    const dir = fileTempDir();
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify(schedule({ defaultRate: 2 })));
+    const refused = concordat(['margin', 'import-schedule', bad, '--data-dir', dataDir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/defaultRate: a rate from 0 to 1/);
+    const notJson = path.join(dir, 'x.json');
+    fs.writeFileSync(notJson, '{ nope');
+    expect(concordat(['margin', 'import-schedule', notJson, '--data-dir', dataDir]).stderr).toMatch(/not a readable JSON file/);
+
+    const good = path.join(dir, 'good.json');
+    fs.writeFileSync(good, JSON.stringify(schedule({})));
+    const loaded = concordat(['margin', 'import-schedule', good, '--data-dir', dataDir]);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    expect(loaded.stdout).toMatch(/Loaded "CLI test schedule", effective 2026-01-01/);
+    const list = JSON.parse(concordat(['margin', 'schedules', '--json', '--data-dir', dataDir]).stdout) as Array<{
+      loadedBy: string;
+      effectiveFrom: string;
+    }>;
+    expect(list.map((v) => [v.loadedBy === 'shipped', v.effectiveFrom])).toEqual([
+      [true, '2020-01-01'],
+      [false, '2026-01-01'],
+    ]);
+  });
+
+  it('prints required, posted, coverage and shortfall by a dimension; --json carries the same', () => {
+    const text = concordat(['margin', '--by', 'jurisdiction', '--data-dir', dataDir]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/schedule "CLI test schedule" effective 2026-01-01 \(illustrative\)/);
+    expect(text.stdout).toMatch(/jurisdiction\s+Netting sets\s+Required\s+Posted\s+Coverage\s+Shortfall/);
+    const json = JSON.parse(concordat(['margin', '--by', 'jurisdiction', '--json', '--data-dir', dataDir]).stdout) as {
+      rows: Array<{ key: string[]; requiredUsd: number; postedUsd: number; shortfallUsd: number; coverage: number | null }>;
+      total: { requiredUsd: number; shortfallUsd: number };
+    };
+    expect(json.rows.length).toBeGreaterThan(0);
+    // The roll-up adds up, and each row's coverage is its posted over its required.
+    expect(json.rows.reduce((s, r) => s + r.requiredUsd, 0)).toBeCloseTo(json.total.requiredUsd, 4);
+    for (const r of json.rows) if (r.requiredUsd > 0) expect(r.coverage).toBeCloseTo(r.postedUsd / r.requiredUsd, 9);
+    expect(concordat(['margin', '--by', 'planet', '--data-dir', dataDir]).code).toBe(2);
+  });
+});
