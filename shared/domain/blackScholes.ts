@@ -102,3 +102,27 @@ function epochDay(date: string): number {
 export function yearsBetween(fromDate: string, toDate: string): number {
   return (epochDay(toDate) - epochDay(fromDate)) / 365;
 }
+
+export type BlackScholesPriceInput = BlackScholesDeltaInput;
+
+/**
+ * Black–Scholes value of one unit of a European option on a non-dividend-paying underlier:
+ * call S·N(d1) − K·e^(−rT)·N(d2), put K·e^(−rT)·N(−d2) − S·N(−d1), d2 = d1 − σ√T. At or past
+ * expiry, the intrinsic value. The stress test reprices options with it (issue 14 §4); the same
+ * NaN rules as the delta apply.
+ */
+export function blackScholesPrice(input: BlackScholesPriceInput): number {
+  const { optionType, spot, strike, yearsToExpiry, volatility, rate = 0 } = input;
+  if (optionType !== 'CALL' && optionType !== 'PUTO') return NaN;
+  if (!isPositiveFinite(spot) || !isPositiveFinite(strike)) return NaN;
+  if (!Number.isFinite(yearsToExpiry) || !Number.isFinite(rate)) return NaN;
+  if (yearsToExpiry <= 0) return optionType === 'CALL' ? Math.max(0, spot - strike) : Math.max(0, strike - spot);
+  if (!isPositiveFinite(volatility)) return NaN;
+  const volSqrtT = volatility * Math.sqrt(yearsToExpiry);
+  const d1 = (Math.log(spot / strike) + (rate + 0.5 * volatility * volatility) * yearsToExpiry) / volSqrtT;
+  const d2 = d1 - volSqrtT;
+  const discountedStrike = strike * Math.exp(-rate * yearsToExpiry);
+  return optionType === 'CALL'
+    ? spot * normalCdf(d1) - discountedStrike * normalCdf(d2)
+    : discountedStrike * normalCdf(-d2) - spot * normalCdf(-d1);
+}
