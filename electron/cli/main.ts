@@ -12,6 +12,7 @@ import { infoCommand } from './commands/info';
 import { issuesCommand } from './commands/issues';
 import { keysCommand } from './commands/keys';
 import { marginCommand } from './commands/margin';
+import { stressCommand } from './commands/stress';
 import { serveCommand } from './commands/serve';
 import { snapshotsCommand } from './commands/snapshots';
 import { startCommand } from './commands/start';
@@ -29,6 +30,7 @@ const commands: readonly Command[] = [
   bundleCommand,
   keysCommand,
   marginCommand,
+  stressCommand,
   feedCommand,
   demoCommand,
   infoCommand,

@@ -9,6 +9,7 @@ import { feedsMethods } from './feeds';
 import { jobsMethods, type JobsEvents } from './jobs';
 import { keysMethods } from './keys';
 import { marginMethods } from './margin';
+import { stressMethods } from './stress';
 import { requestsMethods } from './requests';
 import { snapshotsMethods } from './snapshots';
 import { viewsMethods } from './views';
@@ -23,6 +24,7 @@ export * from './feeds';
 export * from './jobs';
 export * from './keys';
 export * from './margin';
+export * from './stress';
 export * from './metricIds';
 export * from './requests';
 export * from './snapshots';
@@ -43,6 +45,7 @@ export const contract = {
   ...keysMethods,
   ...bundlesMethods,
   ...marginMethods,
+  ...stressMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -42,6 +42,11 @@ export const marginScheduleSchema = z
     /** The rate of a position no rule names (the least liquid bucket). */
     defaultRate: rate,
     rules: z.array(marginRuleSchema).max(2000),
+    /** Market depth for the stress test: the net liquidation, in USD, that moves an underlier's price by 1 %. */
+    marketDepth: z
+      .array(z.object({ underlier: code('underlier'), usdFor1Percent: z.number().positive('a depth above 0 USD') }).strict())
+      .max(2000)
+      .default([]),
   })
   .strict();
 export type MarginSchedule = z.infer<typeof marginScheduleSchema>;

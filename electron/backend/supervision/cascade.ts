@@ -1,3 +1,4 @@
+import type { StressDefaultFigures, StressRoundFigures } from '../../../shared/contract/stress';
 import { blackScholesPrice, type BlackScholesOptionType } from '../../../shared/domain/blackScholes';
 
 /**
@@ -50,29 +51,8 @@ export interface StressParams {
   ccpDefaultFundUsd: number;
 }
 
-export interface StressDefault {
-  holder: string;
-  lossUsd: number;
-  collateralUsd: number;
-  uncoveredUsd: number;
-}
-
-export interface StressRound {
-  round: number;
-  defaults: StressDefault[];
-  /** Σ over underliers of |Q_u|. */
-  liquidatedNotionalUsd: number;
-  /** The relative price move each underlier takes into the next round (−0.007 is −0.7 %). */
-  priceMoves: Record<string, number>;
-  /** Underliers liquidated that have no market depth: their price did not move. */
-  noDepth: string[];
-  uncoveredUsd: number;
-  /** Charged to counterparties this round, and the part CCP default funds absorbed. */
-  chargedUsd: number;
-  absorbedByDefaultFundsUsd: number;
-  /** Prices at which this round's losses were measured. */
-  prices: Record<string, number>;
-}
+export type StressDefault = StressDefaultFigures;
+export type StressRound = StressRoundFigures;
 
 export interface StressOutcome {
   rounds: StressRound[];

@@ -86,3 +86,25 @@ describe('concordat margin', () => {
     expect(concordat(['margin', '--by', 'planet', '--data-dir', dataDir]).code).toBe(2);
   });
 });
+
+describe('concordat stress run', () => {
+  it('runs a scenario and says what it could not apply; bad shocks are exit 2 with the expected form', () => {
+    // The fixture's trades name no underlier: a BTC shock touches nothing, and the command says so.
+    const run = concordat(['stress', 'run', '--shock', 'BTC=-0.30', '--data-dir', dataDir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/BTC -30\.0 %/);
+    expect(run.stdout).toMatch(/No holder defaults\./);
+    expect(run.stdout).toMatch(/No position has BTC: those shocks changed nothing\./);
+    const json = JSON.parse(concordat(['stress', 'run', '--shock', 'BTC=-0.30', '--json', '--data-dir', dataDir]).stdout) as {
+      rounds: unknown[];
+      unmatchedShocks: string[];
+    };
+    expect(json).toMatchObject({ rounds: [], unmatchedShocks: ['BTC'] });
+
+    const bad = concordat(['stress', 'run', '--shock', 'BTC', '--data-dir', dataDir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--shock takes UNDERLIER=MOVE pairs such as BTC=-0.30, not "BTC"/);
+    expect(concordat(['stress', 'run', '--shock', 'BTC=-2', '--data-dir', dataDir]).code).toBe(2);
+    expect(concordat(['stress', '--shock', 'BTC=-0.3', '--data-dir', dataDir]).stderr).toMatch(/concordat stress run/);
+  });
+});

@@ -1,0 +1,116 @@
+import { ContractError } from '../../../shared/contract/errors';
+import { yearsBetween } from '../../../shared/domain/blackScholes';
+import type { Db } from '../db/connection';
+import type { StressMarket, StressPosition } from './cascade';
+import { scheduleInEffect } from './marginSchedule';
+
+export interface LoadedStressInput {
+  asOf: string;
+  positions: StressPosition[];
+  market: StressMarket;
+  /** Underlier key (DTI, else symbol) → its symbol and DTI, for matching shocks given either way. */
+  names: Map<string, { symbol: string | null; dti: string | null }>;
+  holders: Map<string, { name: string | null; jurisdiction: string | null }>;
+  /** Options left out before the cascade: their underlier has no price or volatility. */
+  unvalued: number;
+}
+
+interface Row {
+  holder: string;
+  counterparty: string;
+  underlier: string | null;
+  sign: number;
+  delta: number | null;
+  notional: number | null;
+  contractType: string | null;
+  optionType: string | null;
+  strike: string | null;
+  strikeUsd: number | null;
+  expiry: string | null;
+  dti: string | null;
+  symbol: string | null;
+  priceUsd: number | null;
+  volatility: number | null;
+  jurisdiction: string | null;
+  name: string | null;
+}
+
+/**
+ * The cascade's inputs from a snapshot: every outstanding position from its holder's side; linear positions as
+ * units of the underlier (delta-adjusted USD notional / price; an underlier without a price gets a price index of 1,
+ * which leaves every figure of the cascade the same, as they are relative), options as units on their underlier with
+ * their strike in USD and years to expiry (ACT/365, rate 0: snapshots carry no rate); collateral = IM posted +
+ * excess posted; market depth from the margin schedule in effect; CCPs from the trades' CCP LEIs.
+ */
+export function loadStressInput(db: Db, snapshotId: number): LoadedStressInput {
+  const snapshot = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ? AND status = 'active'`).get(snapshotId) as
+    { asOf: string } | undefined;
+  if (!snapshot) throw new ContractError('NOT_FOUND', `No snapshot ${snapshotId}: choose one from \`concordat snapshots list\`.`);
+  const rows = db
+    .prepare(
+      `SELECT p.holder, CASE p.side WHEN 1 THEN t.other_cpty_id ELSE t.reporting_lei END AS counterparty, p.underlier, p.sign,
+              p.delta_usd AS delta, p.notional_usd AS notional, t.contract_type AS contractType, t.option_type AS optionType,
+              t.strike, CAST(t.strike AS REAL) * fx.usd_per_unit AS strikeUsd, t.expiration_date AS expiry,
+              t.underlier_dti AS dti, t.underlier_symbol AS symbol, pr.price_usd AS priceUsd, pr.volatility,
+              p.jurisdiction, e.legal_name AS name
+         FROM exposure_position p
+         JOIN trade_state t ON t.rowid = p.trade_row
+         LEFT JOIN underlier_price pr ON pr.snapshot_id = p.snapshot_id AND pr.underlier_dti = t.underlier_dti
+         LEFT JOIN snapshot_fx fx ON fx.snapshot_id = p.snapshot_id AND fx.ccy = t.strike_ccy
+         LEFT JOIN entity e ON e.snapshot_id = p.snapshot_id AND e.lei = p.holder
+        WHERE p.snapshot_id = ?`,
+    )
+    .all(snapshotId) as Row[];
+
+  const positions: StressPosition[] = [];
+  const prices: Record<string, number> = {};
+  const volatilities: Record<string, number> = {};
+  const names = new Map<string, { symbol: string | null; dti: string | null }>();
+  const holders = new Map<string, { name: string | null; jurisdiction: string | null }>();
+  let unvalued = 0;
+  for (const r of rows) {
+    if (!holders.has(r.holder)) holders.set(r.holder, { name: r.name, jurisdiction: r.jurisdiction });
+    if (r.underlier === null) continue;
+    const u = r.underlier;
+    if (!names.has(u)) names.set(u, { symbol: r.symbol, dti: r.dti });
+    if (r.priceUsd !== null) prices[u] = r.priceUsd;
+    else prices[u] ??= 1;
+    if (r.volatility !== null) volatilities[u] = r.volatility;
+    if (r.contractType === 'OPTN') {
+      const years = r.expiry ? yearsBetween(snapshot.asOf, r.expiry.slice(0, 10)) : NaN;
+      const type = r.optionType === 'CALL' || r.optionType === 'PUTO' ? r.optionType : null;
+      if (r.priceUsd === null || r.volatility === null || !type || !(r.strikeUsd! > 0) || !Number.isFinite(years) || r.notional === null) {
+        unvalued++;
+        continue;
+      }
+      positions.push({
+        holder: r.holder,
+        counterparty: r.counterparty,
+        underlier: u,
+        units: (r.sign * r.notional) / r.priceUsd,
+        option: { type, strike: r.strikeUsd!, yearsToExpiry: years, rate: 0 },
+      });
+    } else if (r.delta !== null) {
+      positions.push({ holder: r.holder, counterparty: r.counterparty, underlier: u, units: r.delta / (r.priceUsd ?? 1) });
+    }
+  }
+
+  const collateralUsd: Record<string, number> = {};
+  for (const m of db
+    .prepare(`SELECT holder, coalesce(im_posted_usd, 0) + coalesce(excess_posted_usd, 0) AS c FROM holder_margin WHERE snapshot_id = ?`)
+    .iterate(snapshotId) as IterableIterator<{ holder: string; c: number }>)
+    collateralUsd[m.holder] = m.c;
+
+  const depthUsd: Record<string, number> = {};
+  const schedule = scheduleInEffect(db, snapshot.asOf);
+  for (const [u, n] of names) {
+    const depth = schedule.marketDepth.find((d) => d.underlier === n.dti || d.underlier === n.symbol || d.underlier === u);
+    if (depth) depthUsd[u] = depth.usdFor1Percent;
+  }
+  const ccps = (
+    db.prepare(`SELECT DISTINCT ccp FROM exposure_position WHERE snapshot_id = ? AND ccp <> 'NONE'`).all(snapshotId) as Array<{
+      ccp: string;
+    }>
+  ).map((r) => r.ccp);
+  return { asOf: snapshot.asOf, positions, market: { prices, volatilities, depthUsd, collateralUsd, ccps }, names, holders, unvalued };
+}
