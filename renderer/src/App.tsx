@@ -8,6 +8,7 @@ import { ExposureView } from './features/exposure/ExposureView';
 import { RequestsView } from './features/requests/RequestsView';
 import { SettingsView } from './features/settings/SettingsView';
 import { SnapshotsView } from './features/snapshots/SnapshotsView';
+import { SupervisionView } from './features/supervision/SupervisionView';
 import { TradesView } from './features/trades/TradesView';
 import { useAppStore } from './stores/StoresContext';
 
@@ -41,6 +42,7 @@ export function App() {
           {view === 'mous' && <CooperationView />}
           {view === 'requests' && <RequestsView />}
           {view === 'cases' && <CasesView />}
+          {view === 'supervision' && <SupervisionView />}
           {view === 'settings' && <SettingsView />}
         </main>
       </div>

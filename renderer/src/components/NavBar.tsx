@@ -8,6 +8,7 @@ const items: ReadonlyArray<{ view: View; label: string }> = [
   { view: 'mous', label: 'MoUs' },
   { view: 'requests', label: 'Requests' },
   { view: 'cases', label: 'Cases' },
+  { view: 'supervision', label: 'Supervision' },
   { view: 'settings', label: 'Settings' },
 ];
 

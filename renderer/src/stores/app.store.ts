@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { AppInfo, Dimension, DimensionFilter, JobDone, JobProgress, SnapshotSummary } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 
-export const views = ['exposure', 'trades', 'feeds', 'mous', 'requests', 'cases', 'settings'] as const;
+export const views = ['exposure', 'trades', 'feeds', 'mous', 'requests', 'cases', 'supervision', 'settings'] as const;
 export type View = (typeof views)[number];
 
 /** The drill cell whose trades the Trades view shows (none: the whole snapshot). */

@@ -19,7 +19,7 @@ export function routeToHash(route: CaseRoute): string {
 /** Where a fragment points: a view (with the Cases page's place), or undefined when it is not ours to read. */
 export type Place = { view: 'cases'; route: CaseRoute } | { view: Exclude<View, 'cases' | 'exposure'> };
 
-const plainViews: ReadonlyArray<Exclude<View, 'cases' | 'exposure'>> = ['trades', 'feeds', 'mous', 'requests', 'settings'];
+const plainViews: ReadonlyArray<Exclude<View, 'cases' | 'exposure'>> = ['trades', 'feeds', 'mous', 'requests', 'supervision', 'settings'];
 const CASE_NUMBER = /^CASE-\d{4}-\d{4,}$/;
 
 export function hashToPlace(hash: string): Place | undefined {

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { messageOf } from '../../stores/cases.store';
 import { useApi } from '../../stores/StoresContext';
+import { described, Field } from '../cooperation/parts';
 
 /**
  * The bundle inbox: the folder (often a shared drive) partners drop case bundles into. Concordat verifies what is
@@ -46,22 +47,13 @@ export function InboxFolderSetting() {
         Received bundles; nothing is imported without your click.
       </p>
       <form onSubmit={submit} noValidate className="request-form">
-        <div className={error ? 'field invalid' : 'field'}>
-          <label htmlFor={`${id}-folder`}>Inbox folder (full path){current?.isDefault ? ' — the default, in the data folder' : ''}</label>
-          <input
-            id={`${id}-folder`}
-            className="mono"
-            value={folder}
-            onChange={(e) => setFolder(e.target.value)}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${id}-error` : undefined}
-          />
-          {error && (
-            <span id={`${id}-error`} className="field-error">
-              {error}
-            </span>
-          )}
-        </div>
+        <Field
+          id={`${id}-folder`}
+          label={`Inbox folder (full path)${current?.isDefault ? ' — the default, in the data folder' : ''}`}
+          error={error}
+        >
+          <input {...described(`${id}-folder`, error)} className="mono" value={folder} onChange={(e) => setFolder(e.target.value)} />
+        </Field>
         <div className="actions">
           <button type="submit">Save folder</button>
           {current && !current.isDefault && (
