@@ -71,5 +71,20 @@ test('margin coverage follows the schedule version loaded; a stress scenario sho
   await expect(rounds.nth(1)).toContainText(/BTC -\d/);
   await expect(result.getByRole('img', { name: 'Uncovered loss by round of the cascade' })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('supervision-1440x900.png'), fullPage: true });
+
+  // "Add to case": the scenario, the snapshot, the rounds and the result's hash go into the case as a note.
+  const { caseNumber } = await apiCall<{ caseNumber: string }>(served, 'cases.create', {
+    title: 'BTC stress follow-up',
+    classification: 'AMBER',
+  });
+  const anchor = result.getByTestId('add-to-case');
+  await anchor.getByRole('button', { name: 'Add to case' }).click();
+  await anchor.getByRole('menuitem', { name: new RegExp(caseNumber) }).click();
+  const link = anchor.getByRole('link', { name: new RegExp(`${caseNumber}, item #\\d+`) });
+  await expect(link).toBeVisible();
+  await link.click();
+  const item = page.getByTestId('item-page');
+  await expect(item).toContainText(`Stress scenario on snapshot ${demo}`);
+  await expect(item).toContainText(/Result SHA-256: [0-9a-f]{64}/);
   expect(errors).toEqual([]);
 });

@@ -4,7 +4,9 @@ import { formatUsd } from '../../../../shared/domain/format';
 import { ErrorLine } from '../../components/ErrorLine';
 import { messageOf } from '../../stores/cases.store';
 import { useApi } from '../../stores/StoresContext';
+import { AddToCase } from '../cases/AddToCase';
 import { CascadeChart } from './CascadeChart';
+import { resultSha256, stressNoteMarkdown } from './stressNote';
 
 /** "BTC=-0.30, ETH=-0.40" as shocks; a message naming the first part that is not UNDERLIER=MOVE. */
 export function parseShocks(text: string): Record<string, number> | string {
@@ -101,6 +103,19 @@ export function StressPanel({ snapshotId }: { snapshotId: number }) {
             {result.unmatchedShocks.length > 0 && ` No position has ${result.unmatchedShocks.join(', ')}: those shocks changed nothing.`}
             {result.unvalued > 0 && ` ${result.unvalued} option position(s) could not be valued and are left out.`}
           </p>
+          <AddToCase
+            what="this stress result"
+            add={async (caseNumber) =>
+              api.call('cases.addNote', {
+                caseNumber,
+                title: `Stress: ${Object.entries(result.scenario.shocks)
+                  .map(([u, x]) => `${u} ${(x * 100).toFixed(0)} %`)
+                  .join(', ')} on snapshot ${result.snapshotId}`,
+                markdown: stressNoteMarkdown(result, await resultSha256(result)),
+                category: 'transaction_records',
+              })
+            }
+          />
           {result.rounds.length > 0 && (
             <>
               <CascadeChart result={result} />
