@@ -2,6 +2,7 @@ import type { Handlers, ServiceContext } from './context';
 import { createBundleHandlers } from './bundles/bundles.service';
 import { createMarginHandlers } from './supervision/margin.service';
 import { createStressHandlers } from './supervision/stress.service';
+import { createAlertHandlers } from './supervision/alerts.service';
 import { createCaseHandlers } from './cases/cases.service';
 import { createCooperationHandlers } from './cooperation/cooperation.service';
 import { addRequestEvent, createRequest, getRequest, listRequests, updateRequest } from './cooperation/requests.repo';
@@ -38,6 +39,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     ...createBundleHandlers(ctx),
     ...createMarginHandlers(ctx),
     ...createStressHandlers(ctx),
+    ...createAlertHandlers(ctx),
     'views.list': () => listViews(ctx.db),
     'views.save': (input) => saveView(ctx.db, input.name, input.state),
     'views.remove': (input) => removeView(ctx.db, input.viewId),

@@ -13,6 +13,7 @@ import { issuesCommand } from './commands/issues';
 import { keysCommand } from './commands/keys';
 import { marginCommand } from './commands/margin';
 import { stressCommand } from './commands/stress';
+import { alertsCommand } from './commands/alerts';
 import { serveCommand } from './commands/serve';
 import { snapshotsCommand } from './commands/snapshots';
 import { startCommand } from './commands/start';
@@ -31,6 +32,7 @@ const commands: readonly Command[] = [
   keysCommand,
   marginCommand,
   stressCommand,
+  alertsCommand,
   feedCommand,
   demoCommand,
   infoCommand,
@@ -52,7 +54,16 @@ function overview(): string {
 }
 
 /** Runs the CLI; resolves to the process exit code. */
+/** Output piped into a program that stops reading (`| head`) ends the command quietly, as Unix tools do. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${overview()}\n`);

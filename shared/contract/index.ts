@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './method';
+import { alertsMethods } from './alerts';
 import { appMethods } from './app';
 import { bundlesMethods } from './bundles';
 import { casesMethods } from './cases';
@@ -14,6 +15,7 @@ import { requestsMethods } from './requests';
 import { snapshotsMethods } from './snapshots';
 import { viewsMethods } from './views';
 
+export * from './alerts';
 export * from './app';
 export * from './bundles';
 export * from './cases';
@@ -46,6 +48,7 @@ export const contract = {
   ...bundlesMethods,
   ...marginMethods,
   ...stressMethods,
+  ...alertsMethods,
 } as const;
 
 export type Contract = typeof contract;

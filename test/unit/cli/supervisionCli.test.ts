@@ -108,3 +108,19 @@ describe('concordat stress run', () => {
     expect(concordat(['stress', '--shock', 'BTC=-0.3', '--data-dir', dataDir]).stderr).toMatch(/concordat stress run/);
   });
 });
+
+describe('concordat alerts', () => {
+  it('runs the built-in rules and lists what they raised; a bad status is exit 2', () => {
+    const run = JSON.parse(concordat(['alerts', 'run', '--json', '--data-dir', dataDir]).stdout) as {
+      alerts: number;
+      rules: Array<{ id: string }>;
+    };
+    expect(run.rules.map((r) => r.id)).toEqual(['MARGIN_BELOW_THRESHOLD', 'CONCENTRATION_HHI', 'DOMINANT_HOLDER']);
+    const listed = JSON.parse(concordat(['alerts', 'list', '--json', '--data-dir', dataDir]).stdout) as Array<{ status: string }>;
+    expect(listed).toHaveLength(run.alerts);
+    expect(listed.every((a) => a.status === 'new')).toBe(true);
+    const bad = concordat(['alerts', 'list', '--status', 'bogus', '--data-dir', dataDir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--status is one of new, acknowledged, escalated, dismissed/);
+  });
+});

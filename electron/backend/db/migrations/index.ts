@@ -14,6 +14,7 @@ import { cases } from './0012-cases';
 import { partnersAndBundles } from './0013-partners-and-bundles';
 import { workstationSettings } from './0014-workstation-settings';
 import { marginSchedule } from './0015-margin-schedule';
+import { alerts } from './0016-alerts';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: readonly Migration[] = [
@@ -32,6 +33,7 @@ export const migrations: readonly Migration[] = [
   partnersAndBundles,
   workstationSettings,
   marginSchedule,
+  alerts,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);
