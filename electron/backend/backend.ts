@@ -1,4 +1,5 @@
 import { databaseBusyError, isDatabaseBusy } from './db/writeWhenFree';
+import { runAlertsAfter } from './supervision/alertsAfterImport';
 import shippedRegistry from '../../resources/cooperation/registry.json';
 import { ensureShippedRegistry } from './cooperation/registryLoader';
 import fs from 'node:fs';
@@ -66,7 +67,10 @@ export class Backend {
   ) {
     this.jobs = new JobManager(options.executor, {
       progress: (p) => this.emit('job.progress', p),
-      done: (d) => this.emit('job.done', d),
+      done: (d) => {
+        this.emit('job.done', d);
+        runAlertsAfter(d, db, this.jobs);
+      },
     });
     let identity: WorkstationIdentity | undefined;
     const loadIdentity = () => (identity ??= loadOrCreateIdentity(options.dataDir, options.keySecret));

@@ -20,7 +20,7 @@ export interface Alert {
   threshold: number;
   /** What to rank by within a rule (the shortfall for margin; the value otherwise). */
   rank: number;
-  /** Where the drill shows it: a path and the keys along it. */
+  /** Where the drill shows it: a path and the keys chosen along it (one fewer than the path: the level below them). */
   drill: { path: string[]; at: string[] };
   status: AlertStatus;
   statusReason: string | null;
@@ -38,6 +38,8 @@ export interface AlertRunResult {
 
 export const alertsMethods = {
   'alerts.run': method<AlertRunResult>()(z.object({ snapshotId: snapshotIdSchema }).strict()),
+  /** How many alerts are new (the sidebar's badge). */
+  'alerts.count': method<{ new: number }>()(z.object({}).strict()),
   'alerts.list': method<Alert[]>()(
     z
       .object({

@@ -11,6 +11,7 @@ export const jobKinds = [
   'bundles.verify',
   'bundles.import',
   'bundles.inbox',
+  'alerts.run',
 ] as const;
 export type JobKind = (typeof jobKinds)[number];
 

@@ -20,7 +20,37 @@ test('margin coverage follows the schedule version loaded; a stress scenario sho
   await page.goto(served.url);
   // Other specs on this server may have imported newer snapshots, and the app opens the newest: choose the demo.
   await page.getByTestId('snapshot-picker').selectOption(String(demo));
-  await page.getByRole('button', { name: 'Supervision' }).click();
+  // The demo's load ran the alert rules in the background: the Supervision entry shows how many are new.
+  await expect(page.getByTestId('alerts-badge')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: /^Supervision/ }).click();
+
+  // An alert opens the drill at its coordinates.
+  const alertsPanel = page.getByTestId('alerts-panel');
+  const firstAlert = alertsPanel.getByTestId('alert-row').first();
+  await expect(firstAlert).toBeVisible();
+  const subject = (await firstAlert.locator('td').nth(2).textContent())!;
+  await firstAlert.getByRole('button', { name: 'Open in drill ›' }).click();
+  await expect(page.getByTestId('breadcrumb')).toContainText(subject.split(' ')[0]!);
+  await expect(page.getByTestId('exposure-grid')).toBeVisible();
+  await page.getByRole('button', { name: /^Supervision/ }).click();
+
+  // Escalating an alert files it in a case and takes it off the list of new ones.
+  const { caseNumber } = await apiCall<{ caseNumber: string }>(served, 'cases.create', {
+    title: 'Margin follow-up',
+    classification: 'AMBER',
+  });
+  const badge = page.getByTestId('alerts-badge');
+  const badgeBefore = Number(/^(\d+) new alerts$/.exec((await badge.getAttribute('aria-label'))!)![1]);
+  const toEscalate = alertsPanel.getByTestId('alert-row').first();
+  const escalatedSubject = (await toEscalate.locator('td').nth(2).textContent())!;
+  const escalate = toEscalate.getByTestId('add-to-case');
+  await escalate.getByRole('button', { name: 'Escalate to case' }).click();
+  await escalate.getByRole('menuitem', { name: new RegExp(caseNumber) }).click();
+  await expect(alertsPanel.getByTestId('alert-row').first().locator('td').nth(2)).not.toHaveText(escalatedSubject);
+  await expect(badge).toHaveAttribute('aria-label', `${badgeBefore - 1} new alerts`);
+  const escalated = await apiCall<Array<{ subject: string; statusReason: string }>>(served, 'alerts.list', { status: 'escalated' });
+  expect(escalated.map((a) => a.subject)).toContain(escalatedSubject);
+  expect(escalated.find((a) => a.subject === escalatedSubject)!.statusReason).toMatch(new RegExp(`Escalated to ${caseNumber}, item #\\d+`));
 
   const margin = page.getByTestId('margin-panel');
   const total = margin.getByTestId('margin-total');
@@ -73,10 +103,6 @@ test('margin coverage follows the schedule version loaded; a stress scenario sho
   await page.screenshot({ path: test.info().outputPath('supervision-1440x900.png'), fullPage: true });
 
   // "Add to case": the scenario, the snapshot, the rounds and the result's hash go into the case as a note.
-  const { caseNumber } = await apiCall<{ caseNumber: string }>(served, 'cases.create', {
-    title: 'BTC stress follow-up',
-    classification: 'AMBER',
-  });
   const anchor = result.getByTestId('add-to-case');
   await anchor.getByRole('button', { name: 'Add to case' }).click();
   await anchor.getByRole('menuitem', { name: new RegExp(caseNumber) }).click();

@@ -49,7 +49,7 @@ const evaluators: Record<string, Evaluator> = {
         value: r.coverage!,
         threshold: coverageBelow,
         rank: r.shortfallUsd,
-        drill: { path: ['counterparty'], at: [r.key[1]!] },
+        drill: { path: ['counterparty', 'underlier'], at: [r.key[1]!] },
       })),
   /** HHI = Σ (100 × holder's share of the underlier's gross notional)², 0–10,000, above the parameter. */
   CONCENTRATION_HHI: (db, snapshotId, { hhiAbove = 2500 }) =>
@@ -58,7 +58,15 @@ const evaluators: Record<string, Evaluator> = {
       if (total <= 0) return [];
       const hhi = rows.reduce((s, r) => s + (100 * ((r.gross ?? 0) / total)) ** 2, 0);
       return hhi > hhiAbove
-        ? [{ subject: underlier, value: hhi, threshold: hhiAbove, rank: hhi, drill: { path: ['underlier'], at: [underlier] } }]
+        ? [
+            {
+              subject: underlier,
+              value: hhi,
+              threshold: hhiAbove,
+              rank: hhi,
+              drill: { path: ['underlier', 'counterparty'], at: [underlier] },
+            },
+          ]
         : [];
     }),
   /** A holder's |net position| ÷ open interest (Σ of the net long positions) above the parameter. */
@@ -75,7 +83,7 @@ const evaluators: Record<string, Evaluator> = {
             value: share,
             threshold: shareAbove,
             rank: share,
-            drill: { path: ['underlier', 'counterparty'], at: [underlier, r.holder] },
+            drill: { path: ['underlier', 'counterparty', 'venue'], at: [underlier, r.holder] },
           };
         });
     }),

@@ -93,6 +93,7 @@ export function createAlertHandlers(ctx: ServiceContext): HandlersOf<'alerts'> {
   const { db } = ctx;
   return {
     'alerts.run': ({ snapshotId }) => runAlerts(db, snapshotId),
+    'alerts.count': () => db.prepare(`SELECT count(*) AS new FROM alert WHERE status = 'new'`).get() as { new: number },
     'alerts.list': ({ snapshotId, status, rule }) =>
       (
         db

@@ -107,10 +107,17 @@ export function runCascade(
   const ccps = new Set(market.ccps);
   const rounds: StressRound[] = [];
   const change = (p: StressPosition & { base: number }) => p.units * (unitValue(p, prices[p.underlier]!, vol1(p.underlier)) - p.base);
+  // Positions by their counterparty, so a default looks only at the positions facing the defaulter.
+  const facing = new Map<string, number[]>();
+  positions.forEach((p, i) => facing.set(p.counterparty, [...(facing.get(p.counterparty) ?? []), i]));
 
   for (let round = 1; round <= params.rounds; round++) {
+    // Each position revalued once per round, at the round's prices.
+    const dv = positions.map((p) => (defaulted.has(p.holder) ? 0 : change(p)));
     const loss = new Map<string, number>();
-    for (const p of positions) if (!defaulted.has(p.holder)) loss.set(p.holder, (loss.get(p.holder) ?? 0) - change(p));
+    positions.forEach((p, i) => {
+      if (!defaulted.has(p.holder)) loss.set(p.holder, (loss.get(p.holder) ?? 0) - dv[i]!);
+    });
     for (const [h, c] of charged) if (!defaulted.has(h)) loss.set(h, (loss.get(h) ?? 0) + c);
     const defaults: StressDefault[] = [];
     for (const [holder, l] of loss) {
@@ -136,9 +143,10 @@ export function runCascade(
       for (const d of defaults) {
         if (d.uncoveredUsd <= 0) continue;
         const exposure = new Map<string, number>();
-        for (const p of positions)
-          if (p.counterparty === d.holder && !defaulted.has(p.holder) && !newly.has(p.holder))
-            exposure.set(p.holder, (exposure.get(p.holder) ?? 0) + change(p));
+        for (const i of facing.get(d.holder) ?? []) {
+          const p = positions[i]!;
+          if (!defaulted.has(p.holder) && !newly.has(p.holder)) exposure.set(p.holder, (exposure.get(p.holder) ?? 0) + dv[i]!);
+        }
         const positive = [...exposure].filter(([, e]) => e > 0);
         const totalExposure = positive.reduce((s, [, e]) => s + e, 0);
         if (totalExposure <= 0) continue;

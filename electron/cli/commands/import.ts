@@ -9,6 +9,7 @@ import { regimes, type Regime } from '../../../shared/contract/snapshots';
 import { isValidLei } from '../../../shared/domain/identifiers';
 import { isCalendarDate } from '../../../shared/contract/calendarDate';
 import { defaultMaxErrorRatio, importSnapshot } from '../../backend/snapshots/importSnapshot';
+import type { AlertRunResult } from '../../../shared/contract/alerts';
 import { formatCount } from '../../../shared/domain/format';
 
 export const importCommand: Command = {
@@ -71,7 +72,11 @@ Ctrl-C cancels: the database is left as it was.`,
           ),
         );
         out.endProgress();
-        out.result(summary, () =>
+        // As after an import in the app: the alert rules run on the new snapshot.
+        const alerts = summary.alreadyImported
+          ? undefined
+          : ((await backend.call('alerts.run', { snapshotId: summary.snapshotId })) as AlertRunResult);
+        out.result({ ...summary, ...(alerts ? { alerts: { alerts: alerts.alerts, newAlerts: alerts.newAlerts } } : {}) }, () =>
           summary.alreadyImported
             ? `These files are already snapshot ${summary.snapshotId} (version ${summary.version}); nothing changed.`
             : [
@@ -80,6 +85,7 @@ Ctrl-C cancels: the database is left as it was.`,
                 `  loaded     ${formatCount(summary.loaded)}`,
                 `  rejected   ${formatCount(summary.rejected)}`,
                 `  warnings   ${formatCount(summary.warnings)}`,
+                `  alerts     ${formatCount(alerts?.alerts ?? 0)} (\`concordat alerts list\`)`,
               ].join('\n'),
         );
         return 0;

@@ -15,6 +15,7 @@ const items: ReadonlyArray<{ view: View; label: string }> = [
 /** The main navigation: one entry per feature. */
 export function NavBar() {
   const view = useAppStore((s) => s.view);
+  const newAlerts = useAppStore((s) => s.newAlerts);
   const setView = useAppStore((s) => s.setView);
   const navigateCases = useCasesStore((s) => s.navigate);
   const choose = (target: View) => {
@@ -35,6 +36,11 @@ export function NavBar() {
               onClick={() => choose(item.view)}
             >
               {item.label}
+              {item.view === 'supervision' && newAlerts > 0 && (
+                <span className="badge nav-count" data-testid="alerts-badge" aria-label={`${newAlerts} new alerts`}>
+                  {newAlerts > 999 ? '999+' : newAlerts}
+                </span>
+              )}
             </button>
           </li>
         ))}

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { AppInfo, Dimension, DimensionFilter, JobDone, JobProgress, SnapshotSummary } from '../../../shared/contract';
+import type { AppInfo, Dimension, DimensionFilter, JobDone, JobKind, JobProgress, SnapshotSummary } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
 
 export const views = ['exposure', 'trades', 'feeds', 'mous', 'requests', 'cases', 'supervision', 'settings'] as const;
@@ -27,6 +27,9 @@ export interface AppState {
   /** The last job that ended badly, shown until dismissed. */
   failedJob?: JobDone;
   error?: string;
+  /** Alerts not yet looked at (the Supervision entry's badge). */
+  newAlerts: number;
+  refreshAlertCount(): Promise<void>;
   init(): Promise<void>;
   refreshSnapshots(): Promise<void>;
   selectSnapshot(id: number): void;
@@ -35,12 +38,22 @@ export interface AppState {
   cancelJob(jobId: string): Promise<void>;
 }
 
+const snapshotJobs: ReadonlySet<JobKind> = new Set(['demo.load', 'snapshots.import', 'feeds.sync']);
+
 /** Application-wide state: who we are, which snapshots exist, which one is open, what is running. */
 export function createAppStore(api: ApiClient) {
   return createStore<AppState>()((set, get) => ({
     snapshots: [],
     view: 'exposure',
     jobs: {},
+    newAlerts: 0,
+    async refreshAlertCount() {
+      try {
+        set({ newAlerts: (await api.call('alerts.count', {})).new });
+      } catch {
+        // The badge is a convenience: the next job or visit refreshes it.
+      }
+    },
     async init() {
       api.on('job.progress', (p) => set((s) => ({ jobs: { ...s.jobs, [p.jobId]: p } })));
       api.on('job.done', (d) => {
@@ -48,7 +61,9 @@ export function createAppStore(api: ApiClient) {
           const { [d.jobId]: _ended, ...rest } = s.jobs;
           return { jobs: rest, ...(d.state === 'failed' ? { failedJob: d } : {}) };
         });
-        if (d.state === 'succeeded') void get().refreshSnapshots();
+        // Only the jobs that make snapshots change the list (an alert run or a bundle job must not disturb a drill).
+        if (d.state === 'succeeded' && snapshotJobs.has(d.kind)) void get().refreshSnapshots();
+        if (d.kind === 'alerts.run') void get().refreshAlertCount();
       });
       try {
         const [info, jobs] = await Promise.all([api.call('app.info', {}), api.call('jobs.list', {})]);
@@ -59,6 +74,7 @@ export function createAppStore(api: ApiClient) {
         }
         set((s) => ({ info, jobs: { ...running, ...s.jobs } }));
         await get().refreshSnapshots();
+        void get().refreshAlertCount();
       } catch (error) {
         set({ error: error instanceof Error ? error.message : String(error) });
       }

@@ -47,7 +47,7 @@ describe('alerts', () => {
 
     const margin = await list({ rule: 'MARGIN_BELOW_THRESHOLD' });
     expect(margin.map((a) => [a.subject, Math.round(a.rank), a.value])).toEqual([[`${A} ↔ ${B} · PF-AB`, 30_000, expect.closeTo(0.7, 9)]]);
-    expect(margin[0]!.drill).toEqual({ path: ['counterparty'], at: [A] });
+    expect(margin[0]!.drill).toEqual({ path: ['counterparty', 'underlier'], at: [A] });
     expect(margin[0]!.severity).toBe('high');
 
     const hhi = await list({ rule: 'CONCENTRATION_HHI' });
@@ -68,7 +68,10 @@ describe('alerts', () => {
       [`${A} in SOL`]: 1,
       [`${C} in SOL`]: 1,
     });
-    expect(dominant.find((a) => a.subject === `${C} in BTC`)!.drill).toEqual({ path: ['underlier', 'counterparty'], at: ['BTC', C] });
+    expect(dominant.find((a) => a.subject === `${C} in BTC`)!.drill).toEqual({
+      path: ['underlier', 'counterparty', 'venue'],
+      at: ['BTC', C],
+    });
   });
 
   it('a status a supervisor gave survives a new run; dismissing needs a reason', async () => {

@@ -20,20 +20,14 @@ function csv(dir: string, name: string, rows: string[]): string {
   return file;
 }
 
-export async function handSnapshot(): Promise<{ backend: Backend; snapshotId: number }> {
-  const backend = await Backend.open({
-    dataDir: fileTempDir(),
-    mode: 'cli',
-    version: 'test',
-    executor: inProcessExecutor,
-    loadDemoOnFirstStart: false,
-  });
+/** The example's CSV files (trades, margins, entities), written to a fresh folder. */
+export function handFiles(): string[] {
   const dir = fileTempDir();
   const head =
     'uti,reporting_lei,other_cpty_id,other_cpty_is_lei,direction,contract_type,underlier_symbol,cleared,notional,notional_ccy,price,price_ccy,effective_date,expiration_date,execution_ts,reporting_ts,action_type,level,collateral_portfolio_code';
   const trade = (n: number, dir: string, kind: string, und: string, notional: number, cpty: string, code: string) =>
     `${A}T000${n},${A},${cpty},true,${dir},${kind},${und},N,${notional},USD,100000,USD,2026-06-01,2026-12-31,2026-06-01T10:00:00Z,2026-06-30T18:00:00Z,NEWT,TCTN,${code}`;
-  const files = [
+  return [
     csv(dir, 'trades.csv', [
       head,
       trade(1, 'BYER', 'FUTR', 'BTC', 1_000_000, B, 'PF-AB'),
@@ -57,6 +51,16 @@ export async function handSnapshot(): Promise<{ backend: Backend; snapshotId: nu
       `${C},Charlie Fund SPC,KY,KY,FUND,F,,,ISSUED`,
     ]),
   ];
+}
+
+/** A real backend on a fresh data directory (jobs in this process, no demo). */
+export function openTestBackend(): Promise<Backend> {
+  return Backend.open({ dataDir: fileTempDir(), mode: 'cli', version: 'test', executor: inProcessExecutor, loadDemoOnFirstStart: false });
+}
+
+export async function handSnapshot(): Promise<{ backend: Backend; snapshotId: number }> {
+  const backend = await openTestBackend();
+  const files = handFiles();
   const { snapshotId } = await importSnapshot(backend.db, { files, sourceName: 'Hand TR', regime: 'EMIR', asOfDate: '2026-06-30' });
   // Every trade and margin report of the example was accepted (else the figures below would test nothing).
   expect(backend.db.prepare(`SELECT file, line, message FROM validation_issue WHERE severity = 'ERROR'`).all()).toEqual([]);

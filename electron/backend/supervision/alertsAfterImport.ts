@@ -1,0 +1,27 @@
+import type { JobDone } from '../../../shared/contract/jobs';
+import type { Db } from '../db/connection';
+import type { JobManager } from '../jobs/jobManager';
+import { runAlerts } from './alerts.service';
+
+/** The snapshots a finished job made available: an import's, a feed sync's new ones, the demo's. */
+export function snapshotsMadeBy(done: JobDone): number[] {
+  if (done.state !== 'succeeded' || typeof done.result !== 'object' || done.result === null) return [];
+  const result = done.result as { snapshotId?: unknown; imported?: Array<{ snapshotId: number; alreadyImported: boolean }> };
+  if (done.kind === 'feeds.sync') return (result.imported ?? []).filter((i) => !i.alreadyImported).map((i) => i.snapshotId);
+  if ((done.kind === 'snapshots.import' || done.kind === 'demo.load') && typeof result.snapshotId === 'number') return [result.snapshotId];
+  return [];
+}
+
+/**
+ * Issue 14 §2: alerts run as a background job after every import or feed sync (and the demo's first load), so the
+ * sidebar's count of new alerts is current without anyone asking.
+ */
+export function runAlertsAfter(done: JobDone, db: Db, jobs: JobManager): void {
+  for (const snapshotId of snapshotsMadeBy(done))
+    jobs.startHere('alerts.run', async ({ progress }) => {
+      progress({ phase: 'alerts', message: `Running the alert rules on snapshot ${snapshotId}`, done: 0 });
+      // Let the import's own completion reach the page first.
+      await new Promise((resolve) => setImmediate(resolve));
+      return runAlerts(db, snapshotId);
+    });
+}
