@@ -39,6 +39,7 @@ export interface AppState {
 }
 
 const snapshotJobs: ReadonlySet<JobKind> = new Set(['demo.load', 'snapshots.import', 'feeds.sync']);
+const quietJobs: ReadonlySet<JobKind> = new Set(['alerts.run']);
 
 /** Application-wide state: who we are, which snapshots exist, which one is open, what is running. */
 export function createAppStore(api: ApiClient) {
@@ -55,7 +56,11 @@ export function createAppStore(api: ApiClient) {
       }
     },
     async init() {
-      api.on('job.progress', (p) => set((s) => ({ jobs: { ...s.jobs, [p.jobId]: p } })));
+      // The alert run after an import is quick background work: its end shows as the Supervision count, not as a
+      // progress bar that would move the page under the user's pointer.
+      api.on('job.progress', (p) => {
+        if (!quietJobs.has(p.kind)) set((s) => ({ jobs: { ...s.jobs, [p.jobId]: p } }));
+      });
       api.on('job.done', (d) => {
         set((s) => {
           const { [d.jobId]: _ended, ...rest } = s.jobs;
@@ -69,7 +74,7 @@ export function createAppStore(api: ApiClient) {
         const [info, jobs] = await Promise.all([api.call('app.info', {}), api.call('jobs.list', {})]);
         const running: Record<string, JobProgress> = {};
         for (const j of jobs) {
-          if (j.state === 'running')
+          if (j.state === 'running' && !quietJobs.has(j.kind))
             running[j.jobId] = j.lastProgress ?? { jobId: j.jobId, kind: j.kind, phase: 'start', message: 'Starting', done: 0 };
         }
         set((s) => ({ info, jobs: { ...running, ...s.jobs } }));
