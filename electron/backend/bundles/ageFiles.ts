@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Decrypter, Encrypter } from 'age-encryption';
 import { decryptAgeNative, nativeStreamAvailable } from './ageStream';
@@ -28,6 +28,18 @@ function counting(onBytes: Progress | undefined, hash?: crypto.Hash): Transform 
   });
 }
 
+/**
+ * Settles once `sink` has released its file, whatever state it is in (still opening, open, errored, closed), so the
+ * file can be removed for good. `pipeline` rejects as soon as the source errors, without waiting for the write
+ * stream's teardown: a 'wx' stream whose open() is still queued in the thread pool would otherwise create the file
+ * after the caller deleted it. Never rejects: the caller is already handling the error that made it stop.
+ */
+async function released(sink: fs.WriteStream): Promise<void> {
+  if (sink.closed) return;
+  sink.destroy();
+  await finished(sink).catch(() => undefined);
+}
+
 const webStreamOf = (file: string) => Readable.toWeb(fs.createReadStream(file)) as unknown as ReadableStream<Uint8Array>;
 const nodeStreamOf = (stream: ReadableStream<Uint8Array>) => Readable.fromWeb(stream as unknown as WebReadableStream<Uint8Array>);
 
@@ -43,15 +55,20 @@ export async function encryptFile(
   const hash = crypto.createHash('sha256');
   let bytes = 0;
   const cipher = await encrypter.encrypt(webStreamOf(source));
+  const sink = fs.createWriteStream(target, { flags: 'wx' });
+  // Only a file this call created may be removed on failure: 'wx' refuses an existing target (EEXIST), which is kept.
+  let created = false;
+  sink.once('open', () => (created = true));
   try {
     await pipeline(
       nodeStreamOf(cipher),
       counting((b) => (bytes = b), hash),
-      fs.createWriteStream(target, { flags: 'wx' }),
+      sink,
       ...(options.signal ? [{ signal: options.signal }] : []),
     );
   } catch (error) {
-    fs.rmSync(target, { force: true });
+    await released(sink);
+    if (created) fs.rmSync(target, { force: true });
     throw error;
   }
   options.onBytes?.(bytes);
@@ -78,16 +95,14 @@ export async function decryptFile(
   }
   const decrypter = new Decrypter();
   decrypter.addIdentity(identity);
+  let sink: fs.WriteStream | undefined;
   try {
     const plain = await decrypter.decrypt(webStreamOf(source));
-    await pipeline(
-      nodeStreamOf(plain),
-      counting(options.onBytes),
-      fs.createWriteStream(partial, { flags: 'wx' }),
-      ...(options.signal ? [{ signal: options.signal }] : []),
-    );
+    sink = fs.createWriteStream(partial, { flags: 'wx' });
+    await pipeline(nodeStreamOf(plain), counting(options.onBytes), sink, ...(options.signal ? [{ signal: options.signal }] : []));
     fs.renameSync(partial, target);
   } catch (error) {
+    if (sink) await released(sink);
     fs.rmSync(partial, { force: true });
     throw error;
   }

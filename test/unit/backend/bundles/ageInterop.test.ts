@@ -115,26 +115,32 @@ describe('age files', () => {
         const { whole, start } = await sealed(dir, 3 * 65536 + 1234, identity);
         const chunk = (i: number) => whole.subarray(start + i * SEALED, start + (i + 1) * SEALED);
         const head = whole.subarray(0, start);
+        // The MAC's second base64 character is set to another value: always 'A' was a no-op one time in 64.
+        const mac = whole.indexOf('\n--- ') + 6;
         const variants: Record<string, Buffer> = {
           'cut at a chunk boundary': whole.subarray(0, start + 2 * SEALED),
           'cut inside the last chunk': whole.subarray(0, whole.length - 100),
           'a chunk appended': Buffer.concat([whole, chunk(0)]),
           'two chunks swapped': Buffer.concat([head, chunk(1), chunk(0), whole.subarray(start + 2 * SEALED)]),
           'one payload byte flipped': Buffer.from(whole).fill(whole[start + 70_000]! ^ 1, start + 70_000, start + 70_001),
-          'the header MAC altered': Buffer.from(whole).fill(0x41, whole.indexOf('\n--- ') + 6, whole.indexOf('\n--- ') + 7),
+          'the header MAC altered': Buffer.from(whole).fill(whole[mac] === 0x41 ? 0x42 : 0x41, mac, mac + 1),
           'an empty final chunk after full ones': Buffer.concat([head, chunk(0), whole.subarray(start + SEALED, start + SEALED + 16)]),
           'no payload at all': whole.subarray(0, start - 16),
         };
-        for (const [what, bytes] of Object.entries(variants)) {
+        for (const [n, [what, bytes]] of Object.entries(variants).entries()) {
           const bad = path.join(dir, 'bad.age');
           fs.writeFileSync(bad, bytes);
           for (const engine of engines) {
-            const out = path.join(dir, `out.${engine}`);
+            // One output per case: a reused one would let the next case's clean-up hide a file the last left behind.
+            const out = path.join(dir, `out.${n}.${engine}`);
             await expect(decryptFile(bad, out, identity, { engine }), `${what}, ${engine}`).rejects.toThrow();
             expect(fs.existsSync(out), `${what}, ${engine}`).toBe(false);
             expect(fs.existsSync(`${out}.partial`), `${what}, ${engine}`).toBe(false);
           }
         }
+        // Nor does a write stream still being torn down create one afterwards.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(fs.readdirSync(dir).filter((f) => f.startsWith('out.'))).toEqual([]);
       },
     );
 
@@ -148,5 +154,19 @@ describe('age files', () => {
       await decryptFile(cipher, opened, identity, { engine: 'native' });
       expect(fs.readFileSync(opened).equals(fs.readFileSync(plain))).toBe(true);
     });
+  });
+});
+
+describe('encryptFile onto an existing file', () => {
+  it('refuses it and leaves the existing file as it was', async () => {
+    const dir = tempDir();
+    const plain = path.join(dir, 'plain.bin');
+    fs.writeFileSync(plain, crypto.randomBytes(1000));
+    const target = path.join(dir, 'already-there.age');
+    fs.writeFileSync(target, 'an earlier export');
+    await expect(encryptFile(plain, target, [await identityToRecipient(await generateX25519Identity())])).rejects.toMatchObject({
+      code: 'EEXIST',
+    });
+    expect(fs.readFileSync(target, 'utf8')).toBe('an earlier export');
   });
 });
