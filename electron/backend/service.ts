@@ -1,6 +1,7 @@
 import type { Handlers, ServiceContext } from './context';
 import { createBundleHandlers } from './bundles/bundles.service';
 import { createMarginHandlers } from './supervision/margin.service';
+import { createProtocolHandlers } from './protocols/protocols.service';
 import { createStressHandlers } from './supervision/stress.service';
 import { createAlertHandlers } from './supervision/alerts.service';
 import { createCaseHandlers } from './cases/cases.service';
@@ -38,6 +39,7 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     ...createKeyHandlers(ctx),
     ...createBundleHandlers(ctx),
     ...createMarginHandlers(ctx),
+    ...createProtocolHandlers(ctx),
     ...createStressHandlers(ctx),
     ...createAlertHandlers(ctx),
     'views.list': () => listViews(ctx.db),

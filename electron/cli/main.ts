@@ -14,6 +14,7 @@ import { keysCommand } from './commands/keys';
 import { marginCommand } from './commands/margin';
 import { stressCommand } from './commands/stress';
 import { alertsCommand } from './commands/alerts';
+import { protocolsCommand } from './commands/protocols';
 import { serveCommand } from './commands/serve';
 import { snapshotsCommand } from './commands/snapshots';
 import { startCommand } from './commands/start';
@@ -33,6 +34,7 @@ const commands: readonly Command[] = [
   marginCommand,
   stressCommand,
   alertsCommand,
+  protocolsCommand,
   feedCommand,
   demoCommand,
   infoCommand,

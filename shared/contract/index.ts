@@ -10,6 +10,7 @@ import { feedsMethods } from './feeds';
 import { jobsMethods, type JobsEvents } from './jobs';
 import { keysMethods } from './keys';
 import { marginMethods } from './margin';
+import { protocolsMethods } from './protocols';
 import { stressMethods } from './stress';
 import { requestsMethods } from './requests';
 import { snapshotsMethods } from './snapshots';
@@ -26,6 +27,7 @@ export * from './feeds';
 export * from './jobs';
 export * from './keys';
 export * from './margin';
+export * from './protocols';
 export * from './stress';
 export * from './metricIds';
 export * from './requests';
@@ -47,6 +49,7 @@ export const contract = {
   ...keysMethods,
   ...bundlesMethods,
   ...marginMethods,
+  ...protocolsMethods,
   ...stressMethods,
   ...alertsMethods,
 } as const;

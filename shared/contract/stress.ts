@@ -65,6 +65,18 @@ export interface StressRunResult {
   positions: number;
 }
 
+/** A named scenario, saved to run again on any snapshot (issue 14 §4 "saved and named"). */
+export const stressScenarioSchema = stressRunInput
+  .omit({ snapshotId: true })
+  .extend({ name: z.string().trim().min(1, 'a name for the scenario').max(80, 'a name of at most 80 characters') })
+  .strict();
+export type StressScenarioInput = z.input<typeof stressScenarioSchema>;
+export type StressScenario = z.output<typeof stressScenarioSchema> & { savedBy: string; savedAt: string };
+
 export const stressMethods = {
   'stress.run': method<StressRunResult>()(stressRunInput),
+  'stress.scenarios': method<StressScenario[]>()(z.object({}).strict()),
+  /** Saves a scenario under its name; one saved under the same name is replaced (`replaced` says so). */
+  'stress.saveScenario': method<StressScenario & { replaced: boolean }>()(z.object({ scenario: stressScenarioSchema }).strict()),
+  'stress.deleteScenario': method<{ deleted: boolean }>()(z.object({ name: z.string().trim().min(1).max(80) }).strict()),
 };

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import shippedRules from '../../../resources/supervision/alert-rules.json';
-import { alertSeverities, type Alert } from '../../../shared/contract/alerts';
+import { alertSeverities, alertUnits } from '../../../shared/contract/alerts';
 import type { Db } from '../db/connection';
-import { computeMargin } from './requiredMargin';
+import { arbitrageRules } from './alertRules/arbitrage';
+import { concentrationRules } from './alertRules/concentration';
+import { identityRules } from './alertRules/identity';
+import { marginRules } from './alertRules/margin';
+import { protocolRules } from './alertRules/protocol';
+import { RuleSkipped, type Evaluator, type Finding, type RuleContext } from './alertRules/types';
+import { valuationRules } from './alertRules/valuation';
+
+export { RuleSkipped, type Finding, type RuleContext } from './alertRules/types';
 
 /** The built-in rules as data (resources/supervision/alert-rules.json): parameters and severities are not code. */
 const ruleSchema = z
@@ -12,85 +20,73 @@ const ruleSchema = z
     title: z.string(),
     rationale: z.string(),
     severity: z.enum(alertSeverities),
+    /** What the alerts' value and threshold measure. */
+    unit: z.enum(alertUnits),
     parameters: z.record(z.string(), z.number()),
   })
   .strict();
 export type AlertRule = z.infer<typeof ruleSchema>;
 export const builtInRules: AlertRule[] = z.object({ v: z.literal(1), rules: z.array(ruleSchema) }).parse(shippedRules).rules;
 
-/** What a rule finds: everything of an alert but what the store adds. */
-export type Finding = Pick<Alert, 'subject' | 'value' | 'threshold' | 'rank' | 'drill'>;
-
-type Evaluator = (db: Db, snapshotId: number, parameters: Record<string, number>) => Finding[];
-
-/** Per underlier and holder: gross notional (each side of a trade counts for its holder) and net delta-adjusted notional. */
-function holdings(db: Db, snapshotId: number) {
-  return db
-    .prepare(
-      `SELECT underlier, holder, sum(abs(notional_usd)) AS gross, sum(delta_usd) AS net
-         FROM exposure_position WHERE snapshot_id = ? AND underlier IS NOT NULL GROUP BY underlier, holder`,
-    )
-    .all(snapshotId) as Array<{ underlier: string; holder: string; gross: number | null; net: number | null }>;
-}
-
-function byUnderlier<T extends { underlier: string }>(rows: T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const r of rows) map.set(r.underlier, [...(map.get(r.underlier) ?? []), r]);
-  return map;
-}
-
+/**
+ * Each rule's code, one module per family (alertRules/*.ts). A new rule is an entry here and its data in
+ * alert-rules.json; a rule in the data without code fails the run (and the tests), never silently passes.
+ */
 const evaluators: Record<string, Evaluator> = {
-  /** Every netting set with coverage = IM posted / R below the parameter; sets with no margin report only if asked. */
-  MARGIN_BELOW_THRESHOLD: (db, snapshotId, { coverageBelow = 1, includeUnreported = 0 }) =>
-    computeMargin(db, snapshotId, ['nettingSet', 'holder'])
-      .rows.filter((r) => r.coverage !== null && r.coverage < coverageBelow && (includeUnreported === 1 || r.unreported === 0))
-      .map((r) => ({
-        subject: r.key[0]!,
-        value: r.coverage!,
-        threshold: coverageBelow,
-        rank: r.shortfallUsd,
-        drill: { path: ['counterparty', 'underlier'], at: [r.key[1]!] },
-      })),
-  /** HHI = Σ (100 × holder's share of the underlier's gross notional)², 0–10,000, above the parameter. */
-  CONCENTRATION_HHI: (db, snapshotId, { hhiAbove = 2500 }) =>
-    [...byUnderlier(holdings(db, snapshotId))].flatMap(([underlier, rows]) => {
-      const total = rows.reduce((s, r) => s + (r.gross ?? 0), 0);
-      if (total <= 0) return [];
-      const hhi = rows.reduce((s, r) => s + (100 * ((r.gross ?? 0) / total)) ** 2, 0);
-      return hhi > hhiAbove
-        ? [
-            {
-              subject: underlier,
-              value: hhi,
-              threshold: hhiAbove,
-              rank: hhi,
-              drill: { path: ['underlier', 'counterparty'], at: [underlier] },
-            },
-          ]
-        : [];
-    }),
-  /** A holder's |net position| ÷ open interest (Σ of the net long positions) above the parameter. */
-  DOMINANT_HOLDER: (db, snapshotId, { shareAbove = 0.25 }) =>
-    [...byUnderlier(holdings(db, snapshotId))].flatMap(([underlier, rows]) => {
-      const openInterest = rows.reduce((s, r) => s + Math.max(0, r.net ?? 0), 0);
-      if (openInterest <= 0) return [];
-      return rows
-        .filter((r) => Math.abs(r.net ?? 0) / openInterest > shareAbove)
-        .map((r) => {
-          const share = Math.abs(r.net ?? 0) / openInterest;
-          return {
-            subject: `${r.holder} in ${underlier}`,
-            value: share,
-            threshold: shareAbove,
-            rank: share,
-            drill: { path: ['underlier', 'counterparty', 'venue'], at: [underlier, r.holder] },
-          };
-        });
-    }),
+  ...marginRules,
+  ...concentrationRules,
+  ...valuationRules,
+  ...arbitrageRules,
+  ...identityRules,
+  ...protocolRules,
 };
 
-export function evaluate(db: Db, snapshotId: number, rule: AlertRule): Finding[] {
+/** A run's context: one snapshot (and maybe a compare snapshot), with a memo the rules share. */
+export function ruleContext(
+  db: Db,
+  snapshotId: number,
+  options: { compareSnapshotId?: number | undefined; homeAuthority?: string | null } = {},
+): RuleContext {
+  const { asOf } = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { asOf: string };
+  const memo = new Map<string, unknown>();
+  return {
+    db,
+    snapshotId,
+    asOf,
+    ...(options.compareSnapshotId !== undefined ? { compareSnapshotId: options.compareSnapshotId } : {}),
+    homeAuthority: options.homeAuthority ?? null,
+    memo<T>(key: string, compute: () => T): T {
+      if (!memo.has(key)) memo.set(key, compute());
+      return memo.get(key) as T;
+    },
+  };
+}
+
+/** What one rule found, or why it could not run in this context (no compare snapshot, no home authority). */
+export type Evaluation = { found: Finding[]; skipped?: undefined } | { found: []; skipped: string };
+
+export function evaluateRule(ctx: RuleContext, rule: AlertRule): Evaluation {
   const evaluator = evaluators[rule.id];
   if (!evaluator) throw new Error(`No evaluator for alert rule ${rule.id}.`);
-  return evaluator(db, snapshotId, rule.parameters);
+  for (const need of evaluator.needs ?? []) {
+    if (need === 'compare' && ctx.compareSnapshotId === undefined)
+      return { found: [], skipped: 'it compares two snapshots, and no compare snapshot was given.' };
+    if (need === 'homeAuthority' && !ctx.homeAuthority)
+      return {
+        found: [],
+        skipped:
+          'it asks the MoU registry about the home authority, and this workstation has none set (`concordat keys init --authority`).',
+      };
+  }
+  try {
+    return { found: evaluator.run(ctx, rule.parameters) };
+  } catch (error) {
+    if (error instanceof RuleSkipped) return { found: [], skipped: error.message };
+    throw error;
+  }
+}
+
+/** One rule on one snapshot alone (no compare snapshot, no home authority): what it finds, [] when it cannot run. */
+export function evaluate(db: Db, snapshotId: number, rule: AlertRule): Finding[] {
+  return evaluateRule(ruleContext(db, snapshotId), rule).found;
 }

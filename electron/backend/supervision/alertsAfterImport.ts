@@ -1,7 +1,7 @@
 import type { JobDone } from '../../../shared/contract/jobs';
 import type { Db } from '../db/connection';
 import type { JobManager } from '../jobs/jobManager';
-import { runAlerts } from './alerts.service';
+import { previousSnapshotOf, runAlerts } from './alerts.service';
 
 /** The snapshots a finished job made available: an import's, a feed sync's new ones, the demo's. */
 export function snapshotsMadeBy(done: JobDone): number[] {
@@ -14,7 +14,9 @@ export function snapshotsMadeBy(done: JobDone): number[] {
 
 /**
  * Issue 14 §2: alerts run as a background job after every import or feed sync (and the demo's first load), so the
- * sidebar's count of new alerts is current without anyone asking.
+ * sidebar's count of new alerts is current without anyone asking. The two-snapshot rules compare the new snapshot
+ * with the previous one of the same source (previousSnapshotOf: same source name and regime, the latest earlier
+ * as-of date); the first snapshot of a source has none, and they are skipped.
  */
 export function runAlertsAfter(done: JobDone, db: Db, jobs: JobManager): void {
   for (const snapshotId of snapshotsMadeBy(done))
@@ -22,6 +24,6 @@ export function runAlertsAfter(done: JobDone, db: Db, jobs: JobManager): void {
       progress({ phase: 'alerts', message: `Running the alert rules on snapshot ${snapshotId}`, done: 0 });
       // Let the import's own completion reach the page first.
       await new Promise((resolve) => setImmediate(resolve));
-      return runAlerts(db, snapshotId);
+      return runAlerts(db, snapshotId, { compareSnapshotId: previousSnapshotOf(db, snapshotId) });
     });
 }

@@ -26,6 +26,8 @@ export interface StressPosition {
   /** Signed units of the underlier (long positive); for an option, units of the underlier it is on. */
   units: number;
   option?: { type: BlackScholesOptionType; strike: number; yearsToExpiry: number; rate: number };
+  /** Where it was traded (the snapshot's venue id); the cascade does not use it, the protocol buffer does. */
+  venue?: string;
 }
 
 export interface StressMarket {
@@ -62,7 +64,8 @@ export interface StressOutcome {
   unvalued: number;
 }
 
-const unitValue = (p: StressPosition, price: number, vol: number): number =>
+/** The value of one unit of a position: the underlier's price, or the option's Black–Scholes price. */
+export const unitValue = (p: StressPosition, price: number, vol: number): number =>
   p.option
     ? blackScholesPrice({
         optionType: p.option.type,
@@ -75,7 +78,7 @@ const unitValue = (p: StressPosition, price: number, vol: number): number =>
     : price;
 
 /** Delta-equivalent notional of a position at a price (what liquidating it sells, signed). */
-function liquidationNotional(p: StressPosition, price: number, vol: number): number {
+export function liquidationNotional(p: StressPosition, price: number, vol: number): number {
   if (!p.option) return p.units * price;
   const bump = price * 1e-4;
   const delta = (unitValue(p, price + bump, vol) - unitValue(p, price - bump, vol)) / (2 * bump);

@@ -2,10 +2,14 @@ import type { StressRunResult } from '../../../shared/contract/stress';
 import type { HandlersOf, ServiceContext } from '../context';
 import { runCascade } from './cascade';
 import { loadStressInput } from './stressInput';
+import { deleteScenario, listScenarios, saveScenario } from './stressScenarios';
 
 /** The stress test through the contract (issue 14 §4). */
 export function createStressHandlers(ctx: ServiceContext): HandlersOf<'stress'> {
   return {
+    'stress.scenarios': () => listScenarios(ctx.db),
+    'stress.saveScenario': ({ scenario }) => saveScenario(ctx.db, scenario, ctx.actor().name),
+    'stress.deleteScenario': ({ name }) => deleteScenario(ctx.db, name),
     'stress.run': (input): StressRunResult => {
       const loaded = loadStressInput(ctx.db, input.snapshotId);
       // Shocks are given by symbol or DTI; the cascade keys underliers by DTI, else symbol.

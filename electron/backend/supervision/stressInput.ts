@@ -33,6 +33,7 @@ interface Row {
   volatility: number | null;
   jurisdiction: string | null;
   name: string | null;
+  venue: string;
 }
 
 /**
@@ -52,7 +53,7 @@ export function loadStressInput(db: Db, snapshotId: number): LoadedStressInput {
               p.delta_usd AS delta, p.notional_usd AS notional, t.contract_type AS contractType, t.option_type AS optionType,
               t.strike, CAST(t.strike AS REAL) * fx.usd_per_unit AS strikeUsd, t.expiration_date AS expiry,
               t.underlier_dti AS dti, t.underlier_symbol AS symbol, pr.price_usd AS priceUsd, pr.volatility,
-              p.jurisdiction, e.legal_name AS name
+              p.jurisdiction, e.legal_name AS name, p.venue
          FROM exposure_position p
          JOIN trade_state t ON t.rowid = p.trade_row
          LEFT JOIN underlier_price pr ON pr.snapshot_id = p.snapshot_id AND pr.underlier_dti = t.underlier_dti
@@ -89,9 +90,10 @@ export function loadStressInput(db: Db, snapshotId: number): LoadedStressInput {
         underlier: u,
         units: (r.sign * r.notional) / r.priceUsd,
         option: { type, strike: r.strikeUsd!, yearsToExpiry: years, rate: 0 },
+        venue: r.venue,
       });
     } else if (r.delta !== null) {
-      positions.push({ holder: r.holder, counterparty: r.counterparty, underlier: u, units: r.delta / (r.priceUsd ?? 1) });
+      positions.push({ holder: r.holder, counterparty: r.counterparty, underlier: u, units: r.delta / (r.priceUsd ?? 1), venue: r.venue });
     }
   }
 

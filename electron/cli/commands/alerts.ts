@@ -1,4 +1,4 @@
-import { parseCommandArgs, UsageError } from '../args';
+import { parseCommandArgs, positiveInt, UsageError } from '../args';
 import { exitOnBadInput } from '../badInput';
 import type { Command } from '../command';
 import { withBackend } from '../openBackend';
@@ -6,22 +6,17 @@ import { createOutput } from '../output';
 import { chooseSnapshot } from '../snapshotChoice';
 import { renderTable } from '../table';
 import { alertStatuses, type Alert, type AlertRunResult, type AlertStatus } from '../../../shared/contract/alerts';
+import { formatAlertValue } from '../../../shared/domain/alertValues';
 
-const usage = `concordat alerts run [--snapshot ID] [--data-dir D] [--json]
+const usage = `concordat alerts run [--snapshot ID] [--compare ID] [--data-dir D] [--json]
 concordat alerts list [--status ${alertStatuses.join('|')}] [--rule RULE] [--snapshot ID] [--data-dir D] [--json]
 
-run applies every built-in rule (resources/supervision/alert-rules.json: margin below the harmonised threshold,
-concentration HHI, one holder above a share of open interest) to a snapshot (default: the newest); each run is
-kept with its rules and parameters, and an alert raised before keeps its status. list shows them, most severe
-first, ranked within a rule.`;
-
-const shown = (a: Alert) =>
-  a.ruleId === 'CONCENTRATION_HHI'
-    ? a.value.toFixed(0)
-    : a.ruleId === 'MARGIN_BELOW_THRESHOLD' || a.ruleId === 'DOMINANT_HOLDER'
-      ? `${(a.value * 100).toFixed(1)} %`
-      : String(a.value);
-const threshold = (a: Alert) => (a.ruleId === 'CONCENTRATION_HHI' ? a.threshold.toFixed(0) : `${(a.threshold * 100).toFixed(1)} %`);
+run applies every built-in rule (resources/supervision/alert-rules.json: margin, leverage and coverage, concentration,
+stale valuations, jurisdictional arbitrage, identity) to a snapshot (default: the newest). The rules that compare two
+snapshots (coverage falling, arbitrage shift) compare with --compare (an earlier snapshot) and are skipped without
+it; the arbitrage rules ask the MoU registry about this workstation's authority (concordat keys init --authority)
+and are skipped without one. Each run is kept with its rules, parameters and compare snapshot, and an alert raised
+before keeps its status. list shows them, most severe first, ranked within a rule.`;
 
 export const alertsCommand: Command = {
   name: 'alerts',
@@ -31,20 +26,31 @@ export const alertsCommand: Command = {
     try {
       const { values, positionals } = parseCommandArgs(
         args,
-        { snapshot: { type: 'string' }, status: { type: 'string' }, rule: { type: 'string' } },
+        { snapshot: { type: 'string' }, compare: { type: 'string' }, status: { type: 'string' }, rule: { type: 'string' } },
         true,
       );
       const [sub, ...extra] = positionals;
       if ((sub !== 'run' && sub !== 'list') || extra.length > 0)
         throw new UsageError('Say `concordat alerts run` or `concordat alerts list`.');
+      if (values.compare !== undefined && sub !== 'run') throw new UsageError('--compare goes with `concordat alerts run`.');
+      const compareSnapshotId = values.compare === undefined ? undefined : positiveInt('compare', values.compare);
       if (values.status !== undefined && !(alertStatuses as readonly string[]).includes(values.status))
         throw new UsageError(`--status is one of ${alertStatuses.join(', ')}, not "${values.status}".`);
       const out = createOutput(values.json);
       return await withBackend(values['data-dir'], out, async (backend) => {
         const snapshotId = await chooseSnapshot(backend, values.snapshot);
         if (sub === 'run') {
-          const run = (await backend.call('alerts.run', { snapshotId })) as AlertRunResult;
-          out.result(run, () => `Run ${run.runId} on snapshot ${snapshotId}: ${run.alerts} alert(s), ${run.newAlerts} new.`);
+          const run = (await backend.call('alerts.run', {
+            snapshotId,
+            ...(compareSnapshotId !== undefined ? { compareSnapshotId } : {}),
+          })) as AlertRunResult;
+          out.result(run, () =>
+            [
+              `Run ${run.runId} on snapshot ${snapshotId}${run.compareSnapshotId !== null ? ` compared with ${run.compareSnapshotId}` : ''}: ` +
+                `${run.alerts} alert(s), ${run.newAlerts} new.`,
+              ...run.rules.filter((r) => r.skipped !== undefined).map((r) => `Skipped ${r.id}: ${r.skipped}`),
+            ].join('\n'),
+          );
           return 0;
         }
         const alerts = (await backend.call('alerts.list', {
@@ -57,7 +63,15 @@ export const alertsCommand: Command = {
             ? 'No alerts (run `concordat alerts run` first?).'
             : renderTable(
                 ['#', 'Severity', 'Rule', 'Subject', 'Value', 'Threshold', 'Status'],
-                alerts.map((a) => [String(a.alertId), a.severity, a.ruleId, a.subject, shown(a), threshold(a), a.status]),
+                alerts.map((a) => [
+                  String(a.alertId),
+                  a.severity,
+                  a.ruleId,
+                  a.subject,
+                  formatAlertValue(a.unit, a.value),
+                  formatAlertValue(a.unit, a.threshold),
+                  a.status,
+                ]),
                 [true, false, false, false, true, true, false],
               ),
         );

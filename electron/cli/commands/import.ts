@@ -10,6 +10,7 @@ import { isValidLei } from '../../../shared/domain/identifiers';
 import { isCalendarDate } from '../../../shared/contract/calendarDate';
 import { defaultMaxErrorRatio, importSnapshot } from '../../backend/snapshots/importSnapshot';
 import type { AlertRunResult } from '../../../shared/contract/alerts';
+import { previousSnapshotOf } from '../../backend/supervision/alerts.service';
 import { formatCount } from '../../../shared/domain/format';
 
 export const importCommand: Command = {
@@ -72,10 +73,14 @@ Ctrl-C cancels: the database is left as it was.`,
           ),
         );
         out.endProgress();
-        // As after an import in the app: the alert rules run on the new snapshot.
+        // As after an import in the app: the alert rules run on the new snapshot, compared with the source's previous one.
+        const compareSnapshotId = summary.alreadyImported ? undefined : previousSnapshotOf(backend.db, summary.snapshotId);
         const alerts = summary.alreadyImported
           ? undefined
-          : ((await backend.call('alerts.run', { snapshotId: summary.snapshotId })) as AlertRunResult);
+          : ((await backend.call('alerts.run', {
+              snapshotId: summary.snapshotId,
+              ...(compareSnapshotId !== undefined ? { compareSnapshotId } : {}),
+            })) as AlertRunResult);
         out.result({ ...summary, ...(alerts ? { alerts: { alerts: alerts.alerts, newAlerts: alerts.newAlerts } } : {}) }, () =>
           summary.alreadyImported
             ? `These files are already snapshot ${summary.snapshotId} (version ${summary.version}); nothing changed.`

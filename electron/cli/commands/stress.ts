@@ -1,15 +1,20 @@
 import { parseCommandArgs, positiveInt, UsageError } from '../args';
+import { parseNumberOption, parseShocks } from '../shockArgs';
 import { exitOnBadInput } from '../badInput';
 import type { Command } from '../command';
 import { withBackend } from '../openBackend';
 import { createOutput } from '../output';
 import { chooseSnapshot } from '../snapshotChoice';
 import { renderTable } from '../table';
-import { stressChannels, type StressRunResult } from '../../../shared/contract/stress';
+import { stressChannels, type StressRunResult, type StressScenario, type StressScenarioInput } from '../../../shared/contract/stress';
 import { formatUsd } from '../../../shared/domain/format';
 
 const usage = `concordat stress run --shock U=X[,U=X…] [--vol-shock V] [--rounds N] [--channels price,counterparty]
                      [--default-fund USD] [--snapshot ID] [--data-dir D] [--json]
+concordat stress run --scenario NAME [--snapshot ID] [--json]
+concordat stress save NAME --shock U=X[,U=X…] [--vol-shock V] [--rounds N] [--channels …] [--default-fund USD]
+concordat stress scenarios [--json]
+concordat stress delete NAME
 
 A price shock (U: an underlier's symbol or DTI; X: the relative move, -0.30 for −30 %) run as a liquidation
 cascade: each round, a holder whose loss reaches its collateral (IM + excess posted) defaults; its positions
@@ -17,27 +22,9 @@ are sold (price channel: the next price moves by −Q/D × 1 %, D the market dep
 its uncovered loss is charged to its counterparties by their positive exposure (counterparty channel; a CCP's
 default fund, --default-fund, absorbs first). Options are repriced with Black–Scholes (--vol-shock adds to
 volatility). Stops when a round adds no default, or after --rounds (default 10).
+save keeps the scenario under a name (replacing one of that name) to run on any snapshot with --scenario;
+the app's Supervision page lists the same scenarios.
 Example: concordat stress run --shock BTC=-0.30,ETH=-0.40 --vol-shock 0.2`;
-
-function parseShocks(text: string | undefined): Record<string, number> {
-  if (!text) throw new UsageError('Give at least one --shock, such as --shock BTC=-0.30.');
-  const shocks: Record<string, number> = {};
-  for (const part of text.split(',')) {
-    const [u, x] = part.split('=');
-    const value = Number(x);
-    if (!u || x === undefined || x.trim() === '' || !Number.isFinite(value))
-      throw new UsageError(`--shock takes UNDERLIER=MOVE pairs such as BTC=-0.30, not "${part}".`);
-    shocks[u.trim()] = value;
-  }
-  return shocks;
-}
-
-function number(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} takes a number, not "${text}".`);
-  return value;
-}
 
 function render(r: StressRunResult): string {
   const shocks = Object.entries(r.scenario.shocks)
@@ -90,28 +77,79 @@ export const stressCommand: Command = {
           channels: { type: 'string', default: stressChannels.join(',') },
           'default-fund': { type: 'string' },
           snapshot: { type: 'string' },
+          scenario: { type: 'string' },
         },
         true,
       );
-      if (positionals[0] !== 'run' || positionals.length > 1) throw new UsageError('Say `concordat stress run --shock BTC=-0.30`.');
-      const shocks = parseShocks(values.shock);
-      const channels = values.channels
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean);
-      const volShock = number('vol-shock', values['vol-shock']);
-      const fund = number('default-fund', values['default-fund']);
+      const [sub, name, ...extra] = positionals;
+      const named = sub === 'save' || sub === 'delete';
+      if (!(sub === 'run' || sub === 'scenarios' || named) || extra.length > 0 || (named ? name === undefined : name !== undefined))
+        throw new UsageError(
+          'Say `concordat stress run --shock BTC=-0.30`, `stress save NAME --shock …`, `stress scenarios` or `stress delete NAME`.',
+        );
       const out = createOutput(values.json);
-      return await withBackend(values['data-dir'], out, async (backend) => {
-        const snapshotId = await chooseSnapshot(backend, values.snapshot);
-        const result = (await backend.call('stress.run', {
-          snapshotId,
-          shocks,
+      if (sub === 'scenarios' || sub === 'delete')
+        return await withBackend(values['data-dir'], out, async (backend) => {
+          if (sub === 'delete') {
+            const r = (await backend.call('stress.deleteScenario', { name: name! })) as { deleted: boolean };
+            out.result(r, () => (r.deleted ? `Deleted scenario "${name}".` : `No scenario "${name}".`));
+            return r.deleted ? 0 : 1;
+          }
+          const list = (await backend.call('stress.scenarios', {})) as StressScenario[];
+          out.result(list, () =>
+            list.length === 0
+              ? 'No saved scenarios: save one with `concordat stress save NAME --shock BTC=-0.30`.'
+              : renderTable(
+                  ['Name', 'Shocks', 'Vol shock', 'Rounds', 'Channels', 'Saved'],
+                  list.map((s) => [
+                    s.name,
+                    Object.entries(s.shocks)
+                      .map(([u, x]) => `${u}=${x}`)
+                      .join(','),
+                    s.volShock === undefined ? '' : String(s.volShock),
+                    String(s.rounds),
+                    s.channels.join(','),
+                    `${s.savedAt.slice(0, 10)} ${s.savedBy}`,
+                  ]),
+                  [false, false, true, true, false, false],
+                ),
+          );
+          return 0;
+        });
+      if (values.scenario !== undefined && (sub !== 'run' || values.shock !== undefined))
+        throw new UsageError('--scenario runs a saved scenario: give it to `stress run` without --shock.');
+      const given = () => {
+        const volShock = parseNumberOption('vol-shock', values['vol-shock']);
+        const fund = parseNumberOption('default-fund', values['default-fund']);
+        return {
+          shocks: parseShocks(values.shock),
           rounds: positiveInt('rounds', values.rounds),
-          channels,
+          // Checked by the contract (a channel it does not know is refused with the list of those it does).
+          channels: values.channels
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean) as Array<(typeof stressChannels)[number]>,
           ...(volShock !== undefined ? { volShock } : {}),
           ...(fund !== undefined ? { ccpDefaultFundUsd: fund } : {}),
-        })) as StressRunResult;
+        };
+      };
+      return await withBackend(values['data-dir'], out, async (backend) => {
+        if (sub === 'save') {
+          const saved = (await backend.call('stress.saveScenario', { scenario: { name: name!, ...given() } })) as StressScenario & {
+            replaced: boolean;
+          };
+          out.result(saved, () => `${saved.replaced ? 'Replaced' : 'Saved'} scenario "${saved.name}".`);
+          return 0;
+        }
+        let scenario: Omit<StressScenarioInput, 'name'>;
+        if (values.scenario !== undefined) {
+          const found = ((await backend.call('stress.scenarios', {})) as StressScenario[]).find((s) => s.name === values.scenario);
+          if (!found) throw new UsageError(`No saved scenario "${values.scenario}": see \`concordat stress scenarios\`.`);
+          const { name: _name, savedBy: _by, savedAt: _at, ...rest } = found;
+          scenario = rest;
+        } else scenario = given();
+        const snapshotId = await chooseSnapshot(backend, values.snapshot);
+        const result = (await backend.call('stress.run', { snapshotId, ...scenario })) as StressRunResult;
         out.result(result, () => render(result));
         return 0;
       });

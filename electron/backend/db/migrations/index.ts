@@ -15,6 +15,9 @@ import { partnersAndBundles } from './0013-partners-and-bundles';
 import { workstationSettings } from './0014-workstation-settings';
 import { marginSchedule } from './0015-margin-schedule';
 import { alerts } from './0016-alerts';
+import { alertCompare } from './0017-alert-compare';
+import { protocols } from './0018-protocols';
+import { stressScenarios } from './0019-stress-scenarios';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: readonly Migration[] = [
@@ -34,6 +37,9 @@ export const migrations: readonly Migration[] = [
   workstationSettings,
   marginSchedule,
   alerts,
+  alertCompare,
+  protocols,
+  stressScenarios,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

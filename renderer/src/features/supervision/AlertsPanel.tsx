@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { Alert, AlertStatus, Dimension } from '../../../../shared/contract';
+import { formatAlertValue } from '../../../../shared/domain/alertValues';
 import { ErrorLine } from '../../components/ErrorLine';
 import { messageOf } from '../../stores/cases.store';
 import { useApi, useAppStore, useExposureStore } from '../../stores/StoresContext';
 import { AddToCase } from '../cases/AddToCase';
 
-const value = (a: Alert, x: number) => (a.ruleId === 'CONCENTRATION_HHI' ? x.toFixed(0) : `${(x * 100).toFixed(1)} %`);
 const statusLabels: Record<AlertStatus, string> = {
   new: 'New',
   acknowledged: 'Acknowledged',
@@ -134,7 +134,7 @@ function AlertRow({
       <td title={a.ruleId}>{a.title}</td>
       <td className="mono small">{a.subject}</td>
       <td className="num">
-        {value(a, a.value)} vs {value(a, a.threshold)}
+        {formatAlertValue(a.unit, a.value)} vs {formatAlertValue(a.unit, a.threshold)}
       </td>
       <td>
         {statusLabels[a.status]}
@@ -173,7 +173,7 @@ function AlertRow({
               const item = await api.call('cases.addNote', {
                 caseNumber,
                 title: `Alert: ${a.title} — ${a.subject}`,
-                markdown: `${a.title} (${a.ruleId} v${a.ruleVersion}, ${a.severity}) on snapshot ${a.snapshotId}: ${a.subject}, value ${value(a, a.value)} against the threshold ${value(a, a.threshold)}. Drill: ${a.drill.path.join(' › ')} at ${a.drill.at.join(' › ')}.`,
+                markdown: `${a.title} (${a.ruleId} v${a.ruleVersion}, ${a.severity}) on snapshot ${a.snapshotId}: ${a.subject}, value ${formatAlertValue(a.unit, a.value)} against the threshold ${formatAlertValue(a.unit, a.threshold)}. Drill: ${a.drill.path.join(' › ')} at ${a.drill.at.join(' › ')}.`,
                 category: 'transaction_records',
               });
               await change(a, 'escalated', `Escalated to ${caseNumber}, item #${item.itemId}`);

@@ -1,10 +1,11 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { marginDimensions, type MarginDimension, type MarginResult } from '../../../../shared/contract';
+import { marginDimensions, type MarginDimension, type MarginResult, type MarginScheduleVersion } from '../../../../shared/contract';
 import { formatUsd } from '../../../../shared/domain/format';
 import { ErrorLine } from '../../components/ErrorLine';
 import { described, Field } from '../cooperation/parts';
 import { messageOf } from '../../stores/cases.store';
 import { useApi } from '../../stores/StoresContext';
+import { ScheduleEditor } from './ScheduleEditor';
 
 const dimensionLabels: Record<MarginDimension, string> = {
   nettingSet: 'Netting set',
@@ -97,8 +98,50 @@ export function MarginPanel({ snapshotId }: { snapshotId: number }) {
           {result.rows.length > rows.length && <p className="muted small">The 50 largest shortfalls of {result.rows.length}.</p>}
         </>
       )}
+      {result && <EditSchedule scheduleId={result.schedule.scheduleId} onSaved={() => setVersion((v) => v + 1)} />}
       <ScheduleForm onLoaded={() => setVersion((v) => v + 1)} />
     </section>
+  );
+}
+
+/** The schedule in effect, opened in the editor on demand; saving adds a new version. */
+function EditSchedule({ scheduleId, onSaved }: { scheduleId: number; onSaved: () => void }) {
+  const api = useApi();
+  const [open, setOpen] = useState(false);
+  const [base, setBase] = useState<MarginScheduleVersion>();
+  const [error, setError] = useState<string>();
+  const [status, setStatus] = useState<string>();
+  const toggle = async () => {
+    if (open) return setOpen(false);
+    setStatus(undefined);
+    try {
+      setBase((await api.call('margin.schedules', {})).find((v) => v.scheduleId === scheduleId));
+      setOpen(true);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  return (
+    <div className="schedule-edit">
+      <button type="button" aria-expanded={open} onClick={() => void toggle()}>
+        Edit the schedule…
+      </button>
+      <ErrorLine message={error} />
+      <span role="status" className="muted small">
+        {status}
+      </span>
+      {open && base && (
+        <ScheduleEditor
+          key={base.scheduleId}
+          base={base}
+          onSaved={(v) => {
+            setOpen(false);
+            setStatus(`Saved “${v.name}”, effective ${v.effectiveFrom}.`);
+            onSaved();
+          }}
+        />
+      )}
+    </div>
   );
 }
 

@@ -1,11 +1,12 @@
 import { useId, useState, type FormEvent } from 'react';
-import { stressChannels, type StressRunResult } from '../../../../shared/contract';
+import { stressChannels, type StressRunResult, type StressScenario } from '../../../../shared/contract';
 import { formatUsd } from '../../../../shared/domain/format';
 import { ErrorLine } from '../../components/ErrorLine';
 import { messageOf } from '../../stores/cases.store';
 import { useApi } from '../../stores/StoresContext';
 import { AddToCase } from '../cases/AddToCase';
 import { CascadeChart } from './CascadeChart';
+import { SavedScenarios } from './SavedScenarios';
 import { resultSha256, stressNoteMarkdown } from './stressNote';
 
 /** "BTC=-0.30, ETH=-0.40" as shocks; a message naming the first part that is not UNDERLIER=MOVE. */
@@ -38,22 +39,35 @@ export function StressPanel({ snapshotId }: { snapshotId: number }) {
   const [result, setResult] = useState<StressRunResult>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  /** The form as a scenario, or what to fix. */
+  const scenario = () => {
+    const parsed = parseShocks(shocks);
+    if (typeof parsed === 'string') return parsed;
+    return {
+      shocks: parsed,
+      rounds: Number(rounds),
+      channels: channels as Array<(typeof stressChannels)[number]>,
+      ...(volShock.trim() ? { volShock: Number(volShock) } : {}),
+    };
+  };
+  const choose = (s: StressScenario) => {
+    setShocks(
+      Object.entries(s.shocks)
+        .map(([u, x]) => `${u}=${x}`)
+        .join(', '),
+    );
+    setVolShock(s.volShock === undefined ? '' : String(s.volShock));
+    setRounds(String(s.rounds));
+    setChannels([...s.channels]);
+  };
   const run = async (e: FormEvent) => {
     e.preventDefault();
-    const parsed = parseShocks(shocks);
+    const parsed = scenario();
     if (typeof parsed === 'string') return setError(parsed);
     setError(undefined);
     setBusy(true);
     try {
-      setResult(
-        await api.call('stress.run', {
-          snapshotId,
-          shocks: parsed,
-          rounds: Number(rounds),
-          channels: channels as Array<(typeof stressChannels)[number]>,
-          ...(volShock.trim() ? { volShock: Number(volShock) } : {}),
-        }),
-      );
+      setResult(await api.call('stress.run', { snapshotId, ...parsed }));
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -63,6 +77,7 @@ export function StressPanel({ snapshotId }: { snapshotId: number }) {
   return (
     <section aria-labelledby={`${id}-title`} data-testid="stress-panel">
       <h2 id={`${id}-title`}>Stress test and liquidation cascade</h2>
+      <SavedScenarios current={scenario} onChoose={choose} />
       <form onSubmit={(e) => void run(e)} noValidate className="filters">
         <label>
           Shocks <input value={shocks} onChange={(e) => setShocks(e.target.value)} aria-describedby={`${id}-hint`} size={28} />

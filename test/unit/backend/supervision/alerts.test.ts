@@ -14,6 +14,14 @@ import { A, B, C, handSnapshot } from './handSnapshot';
  *        = 4,273.36; ETH: A, B 200,000 each → 5,000; SOL: A, C 100,000 each → 5,000. Three alerts.
  * DOMINANT_HOLDER (> 25 % of open interest = Σ net longs): BTC A +900,000, B −600,000, C −300,000, OI 900,000 →
  *   A 100 %, B 66.7 %, C 33.3 %; ETH A +200,000, B −200,000 → both 100 %; SOL C +100,000, A −100,000 → both 100 %.
+ * LEVERAGE_ABOVE (> 10×): A's positions all have margin reported (PF-AB; T4 and T5 per trade): 2,000,000 ÷ IM posted
+ *   (70,000 + 20,000 + 70,000 = 160,000, no excess collateral) = 12.5×. B and C report no margin: no figure.
+ * STALE_VALUATION (> 2 working days): A's five reports carry no valuation and were executed Mon 2026-06-01, 21 working
+ *   days before Tue 06-30: one alert for A, 5 trades, 2,000,000. (B and C have no reports of their own.)
+ * No alert: LEI_INVALID (all LEIs), LEI_LAPSED (all ISSUED), UNKNOWN_VENUE (all bilateral). Skipped, with the reason
+ *   in the run: COVERAGE_FALLING and ARBITRAGE_SHIFT (no compare snapshot); ARBITRAGE_SHARE, ARBITRAGE_SHIFT and
+ *   OFFSHORE_LOWER_COVERAGE (the test workstation has no authority). Hand-worked in alertRulesGroups.test.ts.
+ * So 1 + 1 + 3 + 7 + 1 = 13 alerts.
  */
 
 let backend: Backend;
@@ -41,9 +49,38 @@ beforeAll(async () => {
 describe('alerts', () => {
   it('raises what each rule finds, with its value, threshold and drill coordinates', async () => {
     const run = (await backend.call('alerts.run', { snapshotId })) as AlertRunResult;
-    expect(run.rules.map((r) => r.id)).toEqual(['MARGIN_BELOW_THRESHOLD', 'CONCENTRATION_HHI', 'DOMINANT_HOLDER']);
-    expect(run.alerts).toBe(1 + 3 + 7);
-    expect(run.newAlerts).toBe(11);
+    expect(run.rules.map((r) => r.id)).toEqual([
+      'MARGIN_BELOW_THRESHOLD',
+      'LEVERAGE_ABOVE',
+      'COVERAGE_FALLING',
+      'CONCENTRATION_HHI',
+      'DOMINANT_HOLDER',
+      'STALE_VALUATION',
+      'ARBITRAGE_SHARE',
+      'ARBITRAGE_SHIFT',
+      'OFFSHORE_LOWER_COVERAGE',
+      'LEI_INVALID',
+      'LEI_LAPSED',
+      'UNKNOWN_VENUE',
+      // The register is empty here: the protocol rules run and find nothing (test/unit/backend/protocols).
+      'PROTOCOL_UNAUDITED',
+      'PROTOCOL_AUDIT_STALE',
+      'PROTOCOL_OPEN_FINDINGS',
+      'PROTOCOL_UNCOVERED_CONTRACT',
+    ]);
+    expect(run.rules.filter((r) => r.skipped).map((r) => r.id)).toEqual([
+      'COVERAGE_FALLING',
+      'ARBITRAGE_SHARE',
+      'ARBITRAGE_SHIFT',
+      'OFFSHORE_LOWER_COVERAGE',
+    ]);
+    expect(run.alerts).toBe(1 + 1 + 3 + 7 + 1);
+    expect(run.newAlerts).toBe(13);
+
+    const leverage = await list({ rule: 'LEVERAGE_ABOVE' });
+    expect(leverage.map((a) => [a.subject, a.value, a.unit])).toEqual([[A, 12.5, 'multiple']]);
+    const stale = await list({ rule: 'STALE_VALUATION' });
+    expect(stale.map((a) => [a.subject, a.value, a.rank, a.unit])).toEqual([[A, 5, 2_000_000, 'count']]);
 
     const margin = await list({ rule: 'MARGIN_BELOW_THRESHOLD' });
     expect(margin.map((a) => [a.subject, Math.round(a.rank), a.value])).toEqual([[`${A} ↔ ${B} · PF-AB`, 30_000, expect.closeTo(0.7, 9)]]);
@@ -87,7 +124,7 @@ describe('alerts', () => {
     });
     const again = (await backend.call('alerts.run', { snapshotId })) as AlertRunResult;
     expect(again.newAlerts).toBe(0);
-    expect(again.alerts).toBe(11);
+    expect(again.alerts).toBe(13);
     const [kept] = (await list({ rule: 'MARGIN_BELOW_THRESHOLD' })).filter((a) => a.alertId === first!.alertId);
     expect(kept).toMatchObject({ status: 'dismissed', statusReason: 'B is a fund under a margin exemption.' });
     expect(await list({ status: 'new', rule: 'MARGIN_BELOW_THRESHOLD' })).toHaveLength(0);
