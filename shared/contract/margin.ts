@@ -59,7 +59,8 @@ export interface MarginScheduleVersion extends MarginSchedule {
   loadedAt: string;
 }
 
-export const marginDimensions = ['nettingSet', 'holder', 'counterparty', 'group', 'jurisdiction'] as const;
+/** `venue` splits each netting set over its positions' venues (an allocation: see requiredMargin.ts venueParts). */
+export const marginDimensions = ['nettingSet', 'holder', 'counterparty', 'group', 'jurisdiction', 'venue'] as const;
 export type MarginDimension = (typeof marginDimensions)[number];
 
 /** Required margin and what was posted against it, for one netting set or a roll-up of several. */

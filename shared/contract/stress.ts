@@ -28,6 +28,12 @@ export interface StressDefaultFigures {
   uncoveredUsd: number;
 }
 
+export interface StressTotalRow {
+  key: string;
+  defaults: number;
+  uncoveredUsd: number;
+}
+
 /** One round of the cascade. */
 export interface StressRoundFigures {
   round: number;
@@ -58,6 +64,11 @@ export interface StressRunResult {
   >;
   /** Defaults and uncovered loss by the defaulted holders' jurisdiction. */
   byJurisdiction: Array<{ jurisdiction: string | null; defaults: number; uncoveredUsd: number }>;
+  /**
+   * By the defaulted holders' group (ultimate parent; the holder itself without one), and by venue and CCP
+   * ("uncleared" for bilateral): a holder's uncovered loss split by its share of gross notional on each.
+   */
+  totals: { group: StressTotalRow[]; venue: StressTotalRow[]; ccp: StressTotalRow[] };
   /** Underliers shocked that no position has (a typo, or nothing exposed). */
   unmatchedShocks: string[];
   /** Options that cannot be valued (no price or volatility for their underlier). */

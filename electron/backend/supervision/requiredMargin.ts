@@ -15,8 +15,10 @@ interface NettingSet {
   group: string | null;
   jurisdiction: string | null;
   positions: number;
-  /** Net signed delta-adjusted notional by underlier and rate ("underlier|rate"). */
-  net: Map<string, { rate: number; net: number }>;
+  /** Net signed delta-adjusted notional by underlier and rate ("underlier|rate"); with the venues' gross in it. */
+  net: Map<string, { rate: number; net: number; venues: Map<string, number> }>;
+  /** Positions by venue (for the venue roll-up). */
+  venuePositions: Map<string, number>;
   posted: number;
   reported: boolean;
 }
@@ -34,6 +36,7 @@ interface PositionRow {
   dti: string | null;
   symbol: string | null;
   code: string | null;
+  venue: string;
 }
 
 const setKey = (holder: string, counterparty: string, code: string | null) => `${holder}\u0000${counterparty}\u0000${code ?? ''}`;
@@ -51,6 +54,7 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
     { asOf: string } | undefined;
   if (!snapshot) throw new ContractError('NOT_FOUND', `No snapshot ${snapshotId}: choose one from \`concordat snapshots list\`.`);
   const schedule = scheduleInEffect(db, snapshot.asOf);
+  const byVenue = by.includes('venue');
   const sets = new Map<string, NettingSet>();
   /** Which netting set each holder's side of a trade is in, for per-trade margin reports. */
   const setOfTrade = new Map<string, NettingSet>();
@@ -61,7 +65,7 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
     `SELECT p.holder, CASE p.side WHEN 1 THEN t.other_cpty_id ELSE t.reporting_lei END AS counterparty, p.uti,
             p.underlier, p.contract_kind AS kind, p.delta_usd AS delta, p.group_id AS groupId, p.jurisdiction,
             t.asset_class AS assetClass, t.underlier_dti AS dti, t.underlier_symbol AS symbol,
-            own.collateral_portfolio_code AS code
+            own.collateral_portfolio_code AS code, p.venue
        FROM exposure_position p
        JOIN trade_state t ON t.rowid = p.trade_row
        LEFT JOIN trade_state own ON own.snapshot_id = p.snapshot_id AND own.uti = p.uti AND own.reporting_lei = p.holder
@@ -83,6 +87,7 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
         jurisdiction: p.jurisdiction,
         positions: 0,
         net: new Map(),
+        venuePositions: new Map(),
         posted: 0,
         reported: false,
       };
@@ -96,8 +101,12 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
       rates.set(rateKey, rate);
     }
     const bucket = `${p.underlier ?? ''}\u0000${rate}`;
-    const entry = set.net.get(bucket) ?? { rate, net: 0 };
+    const entry = set.net.get(bucket) ?? { rate, net: 0, venues: new Map<string, number>() };
     entry.net += p.delta;
+    if (byVenue) {
+      entry.venues.set(p.venue, (entry.venues.get(p.venue) ?? 0) + Math.abs(p.delta));
+      set.venuePositions.set(p.venue, (set.venuePositions.get(p.venue) ?? 0) + 1);
+    }
     set.net.set(bucket, entry);
     set.positions++;
   }
@@ -130,11 +139,15 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
   const total = emptyRow([]);
   for (const set of sets.values()) {
     const required = [...set.net.values()].reduce((sum, b) => sum + b.rate * Math.abs(b.net), 0);
-    const key = by.map((d) => dimensionValue(set, d));
-    const id = JSON.stringify(key);
-    const group = groups.get(id) ?? { key, row: emptyRow(key) };
-    groups.set(id, group);
-    for (const row of [group.row, total]) add(row, set, required);
+    const whole: SetPart = { venue: null, weight: 1, required, positions: set.positions };
+    add(total, set, whole, required);
+    for (const part of byVenue ? venueParts(set, required) : [whole]) {
+      const key = by.map((d) => (d === 'venue' ? part.venue : dimensionValue(set, d)));
+      const id = JSON.stringify(key);
+      const group = groups.get(id) ?? { key, row: emptyRow(key) };
+      groups.set(id, group);
+      add(group.row, set, part, required);
+    }
   }
   const rows = [...groups.values()]
     .map((g) => finish(g.row))
@@ -157,7 +170,38 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
   };
 }
 
-function dimensionValue(set: NettingSet, d: MarginDimension): string | null {
+interface SetPart {
+  venue: string | null;
+  /** The part of the set's posted margin and shortfall that goes to this venue (1 when not split). */
+  weight: number;
+  required: number;
+  positions: number;
+}
+
+/**
+ * A netting set split over the venues of its positions, for the venue roll-up (a set is margined whole, so this is
+ * an allocation): each underlier's r × |net| goes to venues by their share of that underlier's gross |delta| in the
+ * set; posted margin and shortfall follow the venues' share of R (of gross |delta| when R is 0).
+ */
+function venueParts(set: NettingSet, required: number): SetPart[] {
+  const requiredByVenue = new Map<string, number>();
+  const grossByVenue = new Map<string, number>();
+  for (const b of set.net.values()) {
+    const gross = [...b.venues.values()].reduce((s, g) => s + g, 0);
+    for (const [venue, g] of b.venues) {
+      grossByVenue.set(venue, (grossByVenue.get(venue) ?? 0) + g);
+      if (gross > 0) requiredByVenue.set(venue, (requiredByVenue.get(venue) ?? 0) + (b.rate * Math.abs(b.net) * g) / gross);
+    }
+  }
+  const allGross = [...grossByVenue.values()].reduce((s, g) => s + g, 0);
+  return [...set.venuePositions].map(([venue, positions]) => {
+    const r = requiredByVenue.get(venue) ?? 0;
+    const weight = required > 0 ? r / required : allGross > 0 ? (grossByVenue.get(venue) ?? 0) / allGross : 1 / set.venuePositions.size;
+    return { venue, weight, required: r, positions };
+  });
+}
+
+function dimensionValue(set: NettingSet, d: Exclude<MarginDimension, 'venue'>): string | null {
   switch (d) {
     case 'nettingSet':
       return set.label;
@@ -183,13 +227,14 @@ const emptyRow = (key: Array<string | null>): MarginRow => ({
   unreported: 0,
 });
 
-function add(row: MarginRow, set: NettingSet, required: number): void {
+/** Adds a netting set, or its part on one venue, to a row: a part brings its share of posted margin and shortfall. */
+function add(row: MarginRow, set: NettingSet, part: SetPart, requiredOfSet: number): void {
   row.nettingSets++;
-  row.positions += set.positions;
-  row.requiredUsd += required;
-  row.postedUsd += set.posted;
-  row.shortfallUsd += Math.max(0, required - set.posted);
   if (!set.reported) row.unreported++;
+  row.positions += part.positions;
+  row.requiredUsd += part.required;
+  row.postedUsd += set.posted * part.weight;
+  row.shortfallUsd += Math.max(0, requiredOfSet - set.posted) * part.weight;
 }
 
 function finish(row: MarginRow): MarginRow {

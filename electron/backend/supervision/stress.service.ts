@@ -2,6 +2,7 @@ import type { StressRunResult } from '../../../shared/contract/stress';
 import type { HandlersOf, ServiceContext } from '../context';
 import { runCascade } from './cascade';
 import { loadStressInput } from './stressInput';
+import { stressTotals } from './stressTotals';
 import { deleteScenario, listScenarios, saveScenario } from './stressScenarios';
 
 /** The stress test through the contract (issue 14 §4). */
@@ -60,6 +61,11 @@ export function createStressHandlers(ctx: ServiceContext): HandlersOf<'stress'> 
         channels: input.channels,
         rounds,
         byJurisdiction: [...byJurisdiction.values()].sort((a, b) => b.uncoveredUsd - a.uncoveredUsd),
+        totals: stressTotals(
+          ctx.db,
+          input.snapshotId,
+          outcome.rounds.flatMap((r) => r.defaults),
+        ),
         unmatchedShocks: Object.keys(input.shocks).filter((k) => !matched.has(k)),
         unvalued: loaded.unvalued + outcome.unvalued,
         positions: loaded.positions.length,

@@ -19,7 +19,8 @@ portfolio code, the holder–counterparty pair) and rolled up along --by (defaul
   R = Σ over underliers of r × |Σ signed delta-adjusted notional (USD)|   (net within an underlier, gross across)
   coverage = IM posted / R;   shortfall = Σ over netting sets of max(0, R − IM posted)
 Without --snapshot, uses the newest snapshot. Rows are ranked by shortfall.
-Dimensions: ${marginDimensions.join(', ')}.
+Dimensions: ${marginDimensions.join(', ')}. A netting set is margined whole; by venue it is split: each
+underlier's r × |net| by the venues' gross |delta| in it, posted margin and shortfall by the venues' share of R.
 import-schedule loads a schedule version (JSON: v, name, effectiveFrom, source, illustrative, defaultRate,
 rules [{assetClass?, contractType?, underlier?, rate}]); it applies to snapshots as of that date or later.`;
 

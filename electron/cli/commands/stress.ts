@@ -57,6 +57,20 @@ function render(r: StressRunResult): string {
       ),
     );
   }
+  if (r.rounds.length > 0)
+    for (const [title, rows] of [
+      ['Group', r.totals.group],
+      ['Venue', r.totals.venue],
+      ['CCP', r.totals.ccp],
+    ] as const)
+      lines.push(
+        `By ${title.toLowerCase()} (a holder's uncovered loss to its group whole; to venues and CCPs by its gross notional on each):`,
+        renderTable(
+          [title, 'Defaults', 'Uncovered'],
+          rows.map((t) => [t.key, String(t.defaults), formatUsd(t.uncoveredUsd)]),
+          [false, true, true],
+        ),
+      );
   if (r.unmatchedShocks.length) lines.push(`No position has ${r.unmatchedShocks.join(', ')}: those shocks changed nothing.`);
   if (r.unvalued) lines.push(`${r.unvalued} option position(s) could not be valued (no price or volatility) and are left out.`);
   return lines.join('\n');

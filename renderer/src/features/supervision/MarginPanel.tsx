@@ -13,6 +13,7 @@ const dimensionLabels: Record<MarginDimension, string> = {
   counterparty: 'Counterparty',
   group: 'Group',
   jurisdiction: 'Jurisdiction',
+  venue: 'Venue (allocated)',
 };
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { stressChannels, type StressRunResult, type StressScenario } from '../../../../shared/contract';
+import { stressChannels, type StressRunResult, type StressScenario, type StressTotalRow } from '../../../../shared/contract';
 import { formatUsd } from '../../../../shared/domain/format';
 import { ErrorLine } from '../../components/ErrorLine';
 import { messageOf } from '../../stores/cases.store';
@@ -164,19 +164,51 @@ export function StressPanel({ snapshotId }: { snapshotId: number }) {
                 </tbody>
               </table>
               <details>
-                <summary>Defaults by jurisdiction</summary>
-                <ul>
-                  {result.byJurisdiction.map((j) => (
-                    <li key={j.jurisdiction ?? '-'}>
-                      {j.jurisdiction ?? '(unknown)'}: {j.defaults} default(s), uncovered {formatUsd(j.uncoveredUsd)}
-                    </li>
-                  ))}
-                </ul>
+                <summary>Totals by jurisdiction, group, venue and CCP</summary>
+                <StressTotals
+                  title="Jurisdiction"
+                  rows={result.byJurisdiction.map((j) => ({
+                    key: j.jurisdiction ?? '(unknown)',
+                    defaults: j.defaults,
+                    uncoveredUsd: j.uncoveredUsd,
+                  }))}
+                />
+                <StressTotals title="Group" rows={result.totals.group} />
+                <StressTotals title="Venue" rows={result.totals.venue} />
+                <StressTotals title="CCP" rows={result.totals.ccp} />
+                <p className="muted small">
+                  A holder&apos;s uncovered loss goes to its group whole, and to venues and CCPs by its share of gross notional on each.
+                </p>
               </details>
             </>
           )}
         </div>
       )}
     </section>
+  );
+}
+
+/** One dimension of the cascade's totals: defaults and uncovered loss, largest first. */
+function StressTotals({ title, rows }: { title: string; rows: StressTotalRow[] }) {
+  if (rows.length === 0) return null;
+  return (
+    <table className="data-table" aria-label={`Defaults by ${title.toLowerCase()}`}>
+      <thead>
+        <tr>
+          <th scope="col">{title}</th>
+          <th scope="col">Defaults</th>
+          <th scope="col">Uncovered loss</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <td className="mono">{r.key}</td>
+            <td className="num">{r.defaults}</td>
+            <td className="num">{formatUsd(r.uncoveredUsd)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

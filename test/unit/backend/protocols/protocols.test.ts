@@ -5,6 +5,8 @@ import type { Backend } from '../../../../electron/backend/backend';
 import { protocolFindings } from '../../../../electron/backend/protocols/protocolAlerts';
 import { importSnapshot } from '../../../../electron/backend/snapshots/importSnapshot';
 import type { Alert } from '../../../../shared/contract/alerts';
+import type { StressRunResult } from '../../../../shared/contract/stress';
+import type { MarginResult } from '../../../../shared/contract/margin';
 import type { ProtocolInput, ProtocolRiskResult, ProtocolVersion } from '../../../../shared/contract/protocols';
 import { fileTempDir } from '../../../helpers/tempDir';
 import { openTestBackend } from '../supervision/handSnapshot';
@@ -227,5 +229,43 @@ describe('protocol alerts', () => {
     const mine = alerts.filter((a) => a.ruleId.startsWith('PROTOCOL_')).map((a) => [a.ruleId, a.severity, a.unit, a.subject, a.value]);
     // The last save above: audited 2025-06-30 (not stale), both contracts in scope, H-9 still open.
     expect(mine).toEqual([['PROTOCOL_OPEN_FINDINGS', 'critical', 'count', 'Perp X', 1]]);
+  });
+});
+
+describe('stress totals by group, venue and CCP (the same three-trade snapshot)', () => {
+  it('puts a default in its group whole and splits its uncovered loss over venues by gross notional', async () => {
+    // BTC −30 %: L_A = 1,000,000 × 0.3 − 400,000 × 0.3 = 180,000 ≥ C_A = 70,000 → A defaults, U = 110,000. B gains
+    // on both BTC trades; C holds only ETH. A's gross: PERPX 1,200,000, OFF-VENUE 400,000 → 82,500 and 27,500.
+    const result = (await backend.call('stress.run', { snapshotId, shocks: { BTC: -0.3 } })) as StressRunResult;
+    expect(result.rounds.flatMap((r) => r.defaults.map((d) => d.holder))).toEqual([A]);
+    const { group, venue, ccp } = result.totals;
+    expect(group).toEqual([{ key: A, defaults: 1, uncoveredUsd: expect.closeTo(110_000, 6) }]);
+    expect(venue).toEqual([
+      { key: 'PERPX', defaults: 1, uncoveredUsd: expect.closeTo(82_500, 6) },
+      { key: 'OFF-VENUE', defaults: 1, uncoveredUsd: expect.closeTo(27_500, 6) },
+    ]);
+    expect(ccp).toEqual([{ key: 'uncleared', defaults: 1, uncoveredUsd: expect.closeTo(110_000, 6) }]);
+  });
+});
+
+describe('margin rolled up by venue (the same three-trade snapshot, shipped schedule: BTC 40 %, ETH 45 %)', () => {
+  it('splits each netting set over its venues by gross |delta| per underlier, posted and shortfall by share of R', async () => {
+    // A↔B: BTC +1,000,000 @PERPX, −400,000 off → R = 0.4 × 600,000 = 240,000, posted 50,000 (A's report on T1),
+    //   shortfall 190,000; PERPX gets 1/1.4 of each, OFF-VENUE 0.4/1.4. A↔C: ETH 200,000 @PERPX → R 90,000, posted
+    //   20,000. B↔A: R 240,000 split as A↔B, nothing posted; C↔A: R 90,000 @PERPX, nothing posted.
+    //   PERPX: R = 171,428.571 + 90,000 + 171,428.571 + 90,000 = 522,857.143; posted 35,714.286 + 20,000;
+    //     shortfall 135,714.286 + 70,000 + 171,428.571 + 90,000 = 467,142.857; 4 sets (2 unreported), 4 positions.
+    //   OFF-VENUE: R = 2 × 68,571.429; posted 14,285.714; shortfall 54,285.714 + 68,571.429; 2 sets, 1 unreported.
+    const result = (await backend.call('margin.compute', { snapshotId, by: ['venue'] })) as MarginResult;
+    const row = (venue: string) => result.rows.find((r) => r.key[0] === venue)!;
+    expect(row('PERPX')).toMatchObject({ nettingSets: 4, unreported: 2, positions: 4 });
+    expect(row('PERPX').requiredUsd).toBeCloseTo(180_000 + (240_000 / 1.4) * 2, 6);
+    expect(row('PERPX').postedUsd).toBeCloseTo(50_000 / 1.4 + 20_000, 6);
+    expect(row('PERPX').shortfallUsd).toBeCloseTo(190_000 / 1.4 + 70_000 + 240_000 / 1.4 + 90_000, 6);
+    expect(row('OFF-VENUE')).toMatchObject({ nettingSets: 2, unreported: 1, positions: 2 });
+    expect(row('OFF-VENUE').requiredUsd).toBeCloseTo(((240_000 * 0.4) / 1.4) * 2, 6);
+    expect(row('OFF-VENUE').postedUsd).toBeCloseTo((50_000 * 0.4) / 1.4, 6);
+    // The total is the sets' own, not the parts': 4 sets, R 660,000, posted 70,000.
+    expect(result.total).toMatchObject({ nettingSets: 4, requiredUsd: 660_000, postedUsd: 70_000, shortfallUsd: 590_000 });
   });
 });
