@@ -111,7 +111,9 @@ export function groupRecipients(plans: RecipientPlan[]): RecipientPlan[][] {
   const groups = new Map<string, RecipientPlan[]>();
   for (const p of plans) {
     const key = JSON.stringify([p.shared.map((v) => v.itemId), p.subjectsShared, p.conditions, p.legend]);
-    groups.set(key, [...(groups.get(key) ?? []), p]);
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else groups.set(key, [p]);
   }
   return [...groups.values()];
 }

@@ -112,7 +112,11 @@ export function runCascade(
   const change = (p: StressPosition & { base: number }) => p.units * (unitValue(p, prices[p.underlier]!, vol1(p.underlier)) - p.base);
   // Positions by their counterparty, so a default looks only at the positions facing the defaulter.
   const facing = new Map<string, number[]>();
-  positions.forEach((p, i) => facing.set(p.counterparty, [...(facing.get(p.counterparty) ?? []), i]));
+  positions.forEach((p, i) => {
+    const list = facing.get(p.counterparty);
+    if (list) list.push(i);
+    else facing.set(p.counterparty, [i]);
+  });
 
   for (let round = 1; round <= params.rounds; round++) {
     // Each position revalued once per round, at the round's prices.

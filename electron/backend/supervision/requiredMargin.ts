@@ -1,45 +1,18 @@
-import { ContractError } from '../../../shared/contract/errors';
 import type { MarginDimension, MarginResult, MarginRow } from '../../../shared/contract/margin';
 import type { Db } from '../db/connection';
+import { marginBasis, type BasisSet } from './marginBasis';
 import { rateFor, scheduleInEffect } from './marginSchedule';
 
 export const marginFormula =
   'R = Σ over underliers of r × |Σ signed delta-adjusted notional (USD)| per netting set (net within an underlier, gross across); ' +
   'coverage = IM posted / R; shortfall = Σ over netting sets of max(0, R − IM posted).';
 
-/** One netting set: a holder's collateral portfolio with a counterparty, or (no portfolio code) the pair itself. */
-interface NettingSet {
-  label: string;
-  holder: string;
-  counterparty: string;
-  group: string | null;
-  jurisdiction: string | null;
-  positions: number;
-  /** Net signed delta-adjusted notional by underlier and rate ("underlier|rate"); with the venues' gross in it. */
-  net: Map<string, { rate: number; net: number; venues: Map<string, number> }>;
-  /** Positions by venue (for the venue roll-up). */
-  venuePositions: Map<string, number>;
-  posted: number;
-  reported: boolean;
+/** A netting set with its rates applied: R and, for the venue split, R per venue. */
+interface RatedSet {
+  set: BasisSet;
+  required: number;
+  buckets: Array<{ amount: number; gross: number[] }>;
 }
-
-interface PositionRow {
-  holder: string;
-  counterparty: string;
-  uti: string;
-  underlier: string | null;
-  kind: string;
-  delta: number | null;
-  groupId: string | null;
-  jurisdiction: string | null;
-  assetClass: string | null;
-  dti: string | null;
-  symbol: string | null;
-  code: string | null;
-  venue: string;
-}
-
-const setKey = (holder: string, counterparty: string, code: string | null) => `${holder}\u0000${counterparty}\u0000${code ?? ''}`;
 
 /**
  * Required initial margin per netting set under the harmonised schedule in effect at the snapshot's as-of date, and
@@ -50,103 +23,24 @@ const setKey = (holder: string, counterparty: string, code: string | null) => `$
  * holder's view, delta-adjusted notional in USD, signed).
  */
 export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[]): MarginResult {
-  const snapshot = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ? AND status = 'active'`).get(snapshotId) as
-    { asOf: string } | undefined;
-  if (!snapshot) throw new ContractError('NOT_FOUND', `No snapshot ${snapshotId}: choose one from \`concordat snapshots list\`.`);
-  const schedule = scheduleInEffect(db, snapshot.asOf);
+  const basis = marginBasis(db, snapshotId);
+  const schedule = scheduleInEffect(db, basis.asOf);
+  const rates = basis.rateClasses.map((c) => rateFor(schedule, c));
   const byVenue = by.includes('venue');
-  const sets = new Map<string, NettingSet>();
-  /** Which netting set each holder's side of a trade is in, for per-trade margin reports. */
-  const setOfTrade = new Map<string, NettingSet>();
-  const rates = new Map<string, number>();
-  let unpriced = 0;
-
-  const positions = db.prepare(
-    `SELECT p.holder, CASE p.side WHEN 1 THEN t.other_cpty_id ELSE t.reporting_lei END AS counterparty, p.uti,
-            p.underlier, p.contract_kind AS kind, p.delta_usd AS delta, p.group_id AS groupId, p.jurisdiction,
-            t.asset_class AS assetClass, t.underlier_dti AS dti, t.underlier_symbol AS symbol,
-            own.collateral_portfolio_code AS code, p.venue
-       FROM exposure_position p
-       JOIN trade_state t ON t.rowid = p.trade_row
-       LEFT JOIN trade_state own ON own.snapshot_id = p.snapshot_id AND own.uti = p.uti AND own.reporting_lei = p.holder
-      WHERE p.snapshot_id = ?`,
-  );
-  for (const p of positions.iterate(snapshotId) as IterableIterator<PositionRow>) {
-    if (p.delta === null) {
-      unpriced++;
-      continue;
-    }
-    const key = setKey(p.holder, p.counterparty, p.code);
-    let set = sets.get(key);
-    if (!set) {
-      set = {
-        label: `${p.holder} ↔ ${p.counterparty}${p.code ? ` · ${p.code}` : ''}`,
-        holder: p.holder,
-        counterparty: p.counterparty,
-        group: p.groupId,
-        jurisdiction: p.jurisdiction,
-        positions: 0,
-        net: new Map(),
-        venuePositions: new Map(),
-        posted: 0,
-        reported: false,
-      };
-      sets.set(key, set);
-    }
-    setOfTrade.set(`${p.uti}\u0000${p.holder}`, set);
-    const rateKey = `${p.assetClass}\u0000${p.kind}\u0000${p.dti}\u0000${p.symbol}`;
-    let rate = rates.get(rateKey);
-    if (rate === undefined) {
-      rate = rateFor(schedule, { assetClass: p.assetClass, contractType: p.kind, underlierDti: p.dti, underlierSymbol: p.symbol });
-      rates.set(rateKey, rate);
-    }
-    const bucket = `${p.underlier ?? ''}\u0000${rate}`;
-    const entry = set.net.get(bucket) ?? { rate, net: 0, venues: new Map<string, number>() };
-    entry.net += p.delta;
-    if (byVenue) {
-      entry.venues.set(p.venue, (entry.venues.get(p.venue) ?? 0) + Math.abs(p.delta));
-      set.venuePositions.set(p.venue, (set.venuePositions.get(p.venue) ?? 0) + 1);
-    }
-    set.net.set(bucket, entry);
-    set.positions++;
-  }
-
-  // Initial margin posted: the reports in effect at the as-of date (the latest per portfolio or trade, none dated
-  // after it), each counted once; amounts are totals, not changes.
-  const margins = db.prepare(
-    `SELECT reporting_lei AS holder, other_cpty_id AS counterparty, collateral_portfolio_code AS code, uti, im_posted_usd AS im
-       FROM (SELECT m.*, row_number() OVER (
-                      PARTITION BY reporting_lei, other_cpty_id, collateral_portfolio_code, uti
-                      ORDER BY collateral_ts DESC NULLS LAST, rowid DESC) AS n
-               FROM margin_state m
-              WHERE snapshot_id = :s AND (collateral_ts IS NULL OR substr(collateral_ts, 1, 10) <= :asOf))
-      WHERE n = 1`,
-  );
-  for (const m of margins.iterate({ s: snapshotId, asOf: snapshot.asOf }) as IterableIterator<{
-    holder: string;
-    counterparty: string;
-    code: string | null;
-    uti: string | null;
-    im: number | null;
-  }>) {
-    const set = m.code !== null ? sets.get(setKey(m.holder, m.counterparty, m.code)) : setOfTrade.get(`${m.uti}\u0000${m.holder}`);
-    if (!set || m.im === null) continue;
-    set.posted += m.im;
-    set.reported = true;
-  }
-
   const groups = new Map<string, { key: Array<string | null>; row: MarginRow }>();
   const total = emptyRow([]);
-  for (const set of sets.values()) {
-    const required = [...set.net.values()].reduce((sum, b) => sum + b.rate * Math.abs(b.net), 0);
-    const whole: SetPart = { venue: null, weight: 1, required, positions: set.positions };
-    add(total, set, whole, required);
-    for (const part of byVenue ? venueParts(set, required) : [whole]) {
-      const key = by.map((d) => (d === 'venue' ? part.venue : dimensionValue(set, d)));
-      const id = JSON.stringify(key);
-      const group = groups.get(id) ?? { key, row: emptyRow(key) };
-      groups.set(id, group);
-      add(group.row, set, part, required);
+  // One key per row: the value itself for one dimension, the values joined for several (no JSON per set).
+  const keyOf = (key: Array<string | null>) => (key.length === 1 ? (key[0] ?? '\u0002') : key.map((k) => k ?? '\u0002').join('\u0001'));
+  for (const basisSet of basis.sets) {
+    const rs = rated(basisSet, rates, byVenue);
+    const whole: SetPart = { venue: null, weight: 1, required: rs.required, positions: basisSet.positions };
+    add(total, rs, whole);
+    for (const part of byVenue ? venueParts(rs) : [whole]) {
+      const key = by.map((d) => (d === 'venue' ? part.venue : dimensionValue(basisSet, d)));
+      const id = keyOf(key);
+      let group = groups.get(id);
+      if (!group) groups.set(id, (group = { key, row: emptyRow(key) }));
+      add(group.row, rs, part);
     }
   }
   const rows = [...groups.values()]
@@ -154,7 +48,7 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
     .sort((a, b) => b.shortfallUsd - a.shortfallUsd || b.requiredUsd - a.requiredUsd);
   return {
     snapshotId,
-    asOf: snapshot.asOf,
+    asOf: basis.asOf,
     schedule: {
       scheduleId: schedule.scheduleId,
       name: schedule.name,
@@ -165,9 +59,41 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
     by,
     rows,
     total: finish(total),
-    unpriced,
+    unpriced: basis.unpriced,
     formula: marginFormula,
   };
+}
+
+/**
+ * R of a netting set: positions of an underlier with the same rate net together (rate classes that share a rate
+ * merge), r × |net| per such bucket, summed across buckets. A set has a handful of buckets: arrays, not maps (this
+ * runs once per netting set, hundreds of thousands of times at 1M trades).
+ */
+function rated(set: BasisSet, rates: number[], withVenues: boolean): RatedSet {
+  if (set.nets.length === 1) {
+    // Most sets: one underlier, one rate class.
+    const only = set.nets[0]!;
+    const amount = rates[only.rateClass]! * Math.abs(only.net);
+    return { set, required: amount, buckets: [{ amount, gross: only.gross }] };
+  }
+  const merged: Array<{ underlier: string; rate: number; net: number; gross: number[] }> = [];
+  for (const n of set.nets) {
+    const rate = rates[n.rateClass]!;
+    const same = merged.find((m) => m.underlier === n.underlier && m.rate === rate);
+    if (!same) merged.push({ underlier: n.underlier, rate, net: n.net, gross: withVenues ? n.gross.slice() : n.gross });
+    else {
+      same.net += n.net;
+      if (withVenues) n.gross.forEach((g, i) => (same.gross[i] = (same.gross[i] ?? 0) + (g ?? 0)));
+    }
+  }
+  let required = 0;
+  const buckets: RatedSet['buckets'] = [];
+  for (const m of merged) {
+    const amount = m.rate * Math.abs(m.net);
+    required += amount;
+    buckets.push({ amount, gross: m.gross });
+  }
+  return { set, required, buckets };
 }
 
 interface SetPart {
@@ -183,25 +109,25 @@ interface SetPart {
  * an allocation): each underlier's r × |net| goes to venues by their share of that underlier's gross |delta| in the
  * set; posted margin and shortfall follow the venues' share of R (of gross |delta| when R is 0).
  */
-function venueParts(set: NettingSet, required: number): SetPart[] {
-  const requiredByVenue = new Map<string, number>();
-  const grossByVenue = new Map<string, number>();
-  for (const b of set.net.values()) {
-    const gross = [...b.venues.values()].reduce((s, g) => s + g, 0);
-    for (const [venue, g] of b.venues) {
-      grossByVenue.set(venue, (grossByVenue.get(venue) ?? 0) + g);
-      if (gross > 0) requiredByVenue.set(venue, (requiredByVenue.get(venue) ?? 0) + (b.rate * Math.abs(b.net) * g) / gross);
-    }
+function venueParts({ set, required, buckets }: RatedSet): SetPart[] {
+  const requiredByVenue: number[] = set.venues.map(() => 0);
+  const grossByVenue: number[] = set.venues.map(() => 0);
+  for (const b of buckets) {
+    const gross = b.gross.reduce((s, g) => s + (g ?? 0), 0);
+    b.gross.forEach((g, v) => {
+      grossByVenue[v]! += g ?? 0;
+      if (gross > 0) requiredByVenue[v]! += (b.amount * (g ?? 0)) / gross;
+    });
   }
-  const allGross = [...grossByVenue.values()].reduce((s, g) => s + g, 0);
-  return [...set.venuePositions].map(([venue, positions]) => {
-    const r = requiredByVenue.get(venue) ?? 0;
-    const weight = required > 0 ? r / required : allGross > 0 ? (grossByVenue.get(venue) ?? 0) / allGross : 1 / set.venuePositions.size;
-    return { venue, weight, required: r, positions };
+  const allGross = grossByVenue.reduce((s, g) => s + g, 0);
+  return set.venues.map((venue, v) => {
+    const r = requiredByVenue[v]!;
+    const weight = required > 0 ? r / required : allGross > 0 ? grossByVenue[v]! / allGross : 1 / set.venues.length;
+    return { venue, weight, required: r, positions: set.venuePositions[v] ?? 0 };
   });
 }
 
-function dimensionValue(set: NettingSet, d: Exclude<MarginDimension, 'venue'>): string | null {
+function dimensionValue(set: BasisSet, d: Exclude<MarginDimension, 'venue'>): string | null {
   switch (d) {
     case 'nettingSet':
       return set.label;
@@ -228,13 +154,13 @@ const emptyRow = (key: Array<string | null>): MarginRow => ({
 });
 
 /** Adds a netting set, or its part on one venue, to a row: a part brings its share of posted margin and shortfall. */
-function add(row: MarginRow, set: NettingSet, part: SetPart, requiredOfSet: number): void {
+function add(row: MarginRow, { set, required }: RatedSet, part: SetPart): void {
   row.nettingSets++;
   if (!set.reported) row.unreported++;
   row.positions += part.positions;
   row.requiredUsd += part.required;
   row.postedUsd += set.posted * part.weight;
-  row.shortfallUsd += Math.max(0, requiredOfSet - set.posted) * part.weight;
+  row.shortfallUsd += Math.max(0, required - set.posted) * part.weight;
 }
 
 function finish(row: MarginRow): MarginRow {

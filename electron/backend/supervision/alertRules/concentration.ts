@@ -16,7 +16,11 @@ function holdings(ctx: RuleContext) {
 
 function byUnderlier<T extends { underlier: string }>(rows: T[]): Map<string, T[]> {
   const map = new Map<string, T[]>();
-  for (const r of rows) map.set(r.underlier, [...(map.get(r.underlier) ?? []), r]);
+  for (const r of rows) {
+    const list = map.get(r.underlier);
+    if (list) list.push(r);
+    else map.set(r.underlier, [r]);
+  }
   return map;
 }
 

@@ -42,7 +42,11 @@ export function coverageOf(sets: Iterable<NettingSetRow>, includeUnreported: boo
 
 function byHolder(sets: NettingSetRow[]): Map<string, NettingSetRow[]> {
   const map = new Map<string, NettingSetRow[]>();
-  for (const s of sets) map.set(s.holder, [...(map.get(s.holder) ?? []), s]);
+  for (const s of sets) {
+    const list = map.get(s.holder);
+    if (list) list.push(s);
+    else map.set(s.holder, [s]);
+  }
   return map;
 }
 
