@@ -26,8 +26,11 @@ export interface StressPosition {
   /** Signed units of the underlier (long positive); for an option, units of the underlier it is on. */
   units: number;
   option?: { type: BlackScholesOptionType; strike: number; yearsToExpiry: number; rate: number };
-  /** Where it was traded (the snapshot's venue id); the cascade does not use it, the protocol buffer does. */
+  /** Where it was traded (the snapshot's venue id), the holder's group and the CCP ('NONE' uncleared): the cascade
+   * does not use them; the protocol buffer and the totals by venue, group and CCP do. */
   venue?: string;
+  group?: string | null;
+  ccp?: string;
 }
 
 export interface StressMarket {

@@ -62,8 +62,8 @@ export function createStressHandlers(ctx: ServiceContext): HandlersOf<'stress'> 
         rounds,
         byJurisdiction: [...byJurisdiction.values()].sort((a, b) => b.uncoveredUsd - a.uncoveredUsd),
         totals: stressTotals(
-          ctx.db,
-          input.snapshotId,
+          loaded.positions,
+          loaded.market.prices,
           outcome.rounds.flatMap((r) => r.defaults),
         ),
         unmatchedShocks: Object.keys(input.shocks).filter((k) => !matched.has(k)),

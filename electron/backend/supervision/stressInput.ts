@@ -34,6 +34,8 @@ interface Row {
   jurisdiction: string | null;
   name: string | null;
   venue: string;
+  group: string | null;
+  ccp: string;
 }
 
 /**
@@ -47,21 +49,98 @@ export function loadStressInput(db: Db, snapshotId: number): LoadedStressInput {
   const snapshot = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ? AND status = 'active'`).get(snapshotId) as
     { asOf: string } | undefined;
   if (!snapshot) throw new ContractError('NOT_FOUND', `No snapshot ${snapshotId}: choose one from \`concordat snapshots list\`.`);
-  const rows = db
+  // Prices, volatilities, FX and names are small tables: read once into maps rather than joined to every position.
+  const priceOf = new Map(
+    (
+      db.prepare(`SELECT underlier_dti, price_usd, volatility FROM underlier_price WHERE snapshot_id = ?`).raw().all(snapshotId) as Array<
+        [string, number | null, number | null]
+      >
+    ).map(([dti, price, vol]) => [dti, { price, vol }]),
+  );
+  const usdPerUnit = new Map(
+    db.prepare(`SELECT ccy, usd_per_unit FROM snapshot_fx WHERE snapshot_id = ?`).raw().all(snapshotId) as Array<[string, number]>,
+  );
+  const legalName = new Map(
+    db.prepare(`SELECT lei, legal_name FROM entity WHERE snapshot_id = ?`).raw().all(snapshotId) as Array<[string, string | null]>,
+  );
+  const read = db
     .prepare(
-      `SELECT p.holder, CASE p.side WHEN 1 THEN t.other_cpty_id ELSE t.reporting_lei END AS counterparty, p.underlier, p.sign,
-              p.delta_usd AS delta, p.notional_usd AS notional, t.contract_type AS contractType, t.option_type AS optionType,
-              t.strike, CAST(t.strike AS REAL) * fx.usd_per_unit AS strikeUsd, t.expiration_date AS expiry,
-              t.underlier_dti AS dti, t.underlier_symbol AS symbol, pr.price_usd AS priceUsd, pr.volatility,
-              p.jurisdiction, e.legal_name AS name, p.venue
+      `SELECT p.holder, CASE p.side WHEN 1 THEN t.other_cpty_id ELSE t.reporting_lei END, p.underlier, p.sign,
+              p.delta_usd, p.notional_usd, t.contract_type, t.option_type, t.strike, t.strike_ccy, t.expiration_date,
+              t.underlier_dti, t.underlier_symbol, p.jurisdiction, p.venue, p.group_id, p.ccp
          FROM exposure_position p
          JOIN trade_state t ON t.rowid = p.trade_row
-         LEFT JOIN underlier_price pr ON pr.snapshot_id = p.snapshot_id AND pr.underlier_dti = t.underlier_dti
-         LEFT JOIN snapshot_fx fx ON fx.snapshot_id = p.snapshot_id AND fx.ccy = t.strike_ccy
-         LEFT JOIN entity e ON e.snapshot_id = p.snapshot_id AND e.lei = p.holder
         WHERE p.snapshot_id = ?`,
     )
-    .all(snapshotId) as Row[];
+    .raw();
+  /** Each position as the rest of this function reads it (no object per row from SQLite: this sees every position). */
+  function* rowsOf(): Generator<Row> {
+    for (const [
+      holder,
+      counterparty,
+      underlier,
+      sign,
+      delta,
+      notional,
+      contractType,
+      optionType,
+      strike,
+      strikeCcy,
+      expiry,
+      dti,
+      symbol,
+      jurisdiction,
+      venue,
+      group,
+      ccp,
+    ] of read.iterate(snapshotId) as IterableIterator<
+      [
+        string,
+        string,
+        string | null,
+        number,
+        number | null,
+        number | null,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        string,
+        string | null,
+        string,
+      ]
+    >) {
+      const quote = dti === null ? undefined : priceOf.get(dti);
+      const fx = strikeCcy === null ? undefined : usdPerUnit.get(strikeCcy);
+      yield {
+        holder,
+        counterparty,
+        underlier,
+        sign,
+        delta,
+        notional,
+        contractType,
+        optionType,
+        strike,
+        strikeUsd: strike === null || fx === undefined ? null : Number(strike) * fx,
+        expiry,
+        dti,
+        symbol,
+        priceUsd: quote?.price ?? null,
+        volatility: quote?.vol ?? null,
+        jurisdiction,
+        name: legalName.get(holder) ?? null,
+        venue,
+        group,
+        ccp,
+      };
+    }
+  }
+  const rows = rowsOf();
 
   const positions: StressPosition[] = [];
   const prices: Record<string, number> = {};
@@ -91,9 +170,19 @@ export function loadStressInput(db: Db, snapshotId: number): LoadedStressInput {
         units: (r.sign * r.notional) / r.priceUsd,
         option: { type, strike: r.strikeUsd!, yearsToExpiry: years, rate: 0 },
         venue: r.venue,
+        group: r.group,
+        ccp: r.ccp,
       });
     } else if (r.delta !== null) {
-      positions.push({ holder: r.holder, counterparty: r.counterparty, underlier: u, units: r.delta / (r.priceUsd ?? 1), venue: r.venue });
+      positions.push({
+        holder: r.holder,
+        counterparty: r.counterparty,
+        underlier: u,
+        units: r.delta / (r.priceUsd ?? 1),
+        venue: r.venue,
+        group: r.group,
+        ccp: r.ccp,
+      });
     }
   }
 
