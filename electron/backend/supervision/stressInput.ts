@@ -1,6 +1,7 @@
 import { ContractError } from '../../../shared/contract/errors';
 import { yearsBetween } from '../../../shared/domain/blackScholes';
 import type { Db } from '../db/connection';
+import { positionRange } from './positionRange';
 import type { StressMarket, StressPosition } from './cascade';
 import { scheduleInEffect } from './marginSchedule';
 
@@ -68,9 +69,9 @@ export function loadStressInput(db: Db, snapshotId: number): LoadedStressInput {
       `SELECT p.holder, CASE p.side WHEN 1 THEN t.other_cpty_id ELSE t.reporting_lei END, p.underlier, p.sign,
               p.delta_usd, p.notional_usd, t.contract_type, t.option_type, t.strike, t.strike_ccy, t.expiration_date,
               t.underlier_dti, t.underlier_symbol, p.jurisdiction, p.venue, p.group_id, p.ccp
-         FROM exposure_position p
+         FROM exposure_position p NOT INDEXED
          JOIN trade_state t ON t.rowid = p.trade_row
-        WHERE p.snapshot_id = ?`,
+        WHERE p.rowid BETWEEN :lo AND :hi AND p.snapshot_id = :s`,
     )
     .raw();
   /** Each position as the rest of this function reads it (no object per row from SQLite: this sees every position). */
@@ -93,7 +94,7 @@ export function loadStressInput(db: Db, snapshotId: number): LoadedStressInput {
       venue,
       group,
       ccp,
-    ] of read.iterate(snapshotId) as IterableIterator<
+    ] of read.iterate(positionRange(db, snapshotId)) as IterableIterator<
       [
         string,
         string,

@@ -1,3 +1,4 @@
+import { positionRange } from '../positionRange';
 import { param, type Evaluator, type RuleContext } from './types';
 
 /** Per underlier and holder: gross notional (each side of a trade counts for its holder) and net delta-adjusted notional. */
@@ -8,9 +9,15 @@ function holdings(ctx: RuleContext) {
       ctx.db
         .prepare(
           `SELECT underlier, holder, sum(abs(notional_usd)) AS gross, sum(delta_usd) AS net
-           FROM exposure_position WHERE snapshot_id = ? AND underlier IS NOT NULL GROUP BY underlier, holder`,
+           FROM exposure_position NOT INDEXED
+           WHERE rowid BETWEEN :lo AND :hi AND snapshot_id = :s AND underlier IS NOT NULL GROUP BY underlier, holder`,
         )
-        .all(ctx.snapshotId) as Array<{ underlier: string; holder: string; gross: number | null; net: number | null }>,
+        .all(positionRange(ctx.db, ctx.snapshotId)) as Array<{
+        underlier: string;
+        holder: string;
+        gross: number | null;
+        net: number | null;
+      }>,
   );
 }
 

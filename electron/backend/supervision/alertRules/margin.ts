@@ -1,5 +1,6 @@
 import type { MarginRow } from '../../../../shared/contract/margin';
 import { computeMargin } from '../requiredMargin';
+import { positionRange } from '../positionRange';
 import { param, type Evaluator, type Finding, type RuleContext } from './types';
 
 /** One netting set of a snapshot under the schedule in effect (requiredMargin.ts), with its holder, group and jurisdiction. */
@@ -80,12 +81,12 @@ export const marginRules: Record<string, Evaluator> = {
         .prepare(
           `SELECT p.holder, min(p.group_id) AS groupId, total(CASE WHEN p.margin_reported = 1 THEN p.notional_usd END) AS margined,
                   m.im_posted_usd + coalesce(m.excess_posted_usd, 0) AS posted
-             FROM exposure_position p
+             FROM exposure_position p NOT INDEXED
              JOIN holder_margin m ON m.snapshot_id = p.snapshot_id AND m.holder = p.holder
-            WHERE p.snapshot_id = ? AND m.im_posted_usd IS NOT NULL
+            WHERE p.rowid BETWEEN :lo AND :hi AND p.snapshot_id = :s AND m.im_posted_usd IS NOT NULL
             GROUP BY p.holder`,
         )
-        .all(ctx.snapshotId) as Array<{ holder: string; groupId: string; margined: number; posted: number }>;
+        .all(positionRange(ctx.db, ctx.snapshotId)) as Array<{ holder: string; groupId: string; margined: number; posted: number }>;
       return rows.flatMap((r): Finding[] => {
         if (!(r.posted > 0) || !(r.margined > 0)) return [];
         const leverage = r.margined / r.posted;

@@ -1,3 +1,4 @@
+import { positionRange } from '../positionRange';
 import { param, type Evaluator, type Finding } from './types';
 
 const DAY = 86_400_000;
@@ -40,12 +41,12 @@ export const valuationRules: Record<string, Evaluator> = {
         .prepare(
           `SELECT p.holder, p.notional_usd,
                   substr(coalesce(CASE WHEN own.valuation_amount IS NOT NULL THEN own.valuation_ts END, own.execution_ts), 1, 10)
-             FROM exposure_position p
+             FROM exposure_position p NOT INDEXED
              JOIN trade_state own ON own.snapshot_id = p.snapshot_id AND own.uti = p.uti AND own.reporting_lei = p.holder
-            WHERE p.snapshot_id = ?`,
+            WHERE p.rowid BETWEEN :lo AND :hi AND p.snapshot_id = :s`,
         )
         .raw()
-        .iterate(ctx.snapshotId) as IterableIterator<[string, number | null, string]>;
+        .iterate(positionRange(ctx.db, ctx.snapshotId)) as IterableIterator<[string, number | null, string]>;
       const stale = new Map<string, { count: number; notional: number }>();
       for (const [holder, notional, since] of rows) {
         if (!(age(since) > olderThan)) continue;
