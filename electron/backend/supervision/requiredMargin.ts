@@ -29,12 +29,21 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
   const byVenue = by.includes('venue');
   const groups = new Map<string, { key: Array<string | null>; row: MarginRow }>();
   const total = emptyRow([]);
+  const perSet = by.length === 1 && by[0] === 'nettingSet';
+  const rowsPerSet: MarginRow[] = [];
   // One key per row: the value itself for one dimension, the values joined for several (no JSON per set).
   const keyOf = (key: Array<string | null>) => (key.length === 1 ? (key[0] ?? '\u0002') : key.map((k) => k ?? '\u0002').join('\u0001'));
   for (const basisSet of basis.sets) {
     const rs = rated(basisSet, rates, byVenue);
     const whole: SetPart = { venue: null, weight: 1, required: rs.required, positions: basisSet.positions };
     add(total, rs, whole);
+    if (perSet) {
+      // Each netting set is its own row (its label is unique): no grouping needed.
+      const row = emptyRow([basisSet.label]);
+      add(row, rs, whole);
+      rowsPerSet.push(finish(row));
+      continue;
+    }
     for (const part of byVenue ? venueParts(rs) : [whole]) {
       const key = by.map((d) => (d === 'venue' ? part.venue : dimensionValue(basisSet, d)));
       const id = keyOf(key);
@@ -43,9 +52,9 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
       add(group.row, rs, part);
     }
   }
-  const rows = [...groups.values()]
-    .map((g) => finish(g.row))
-    .sort((a, b) => b.shortfallUsd - a.shortfallUsd || b.requiredUsd - a.requiredUsd);
+  const rows = (perSet ? rowsPerSet : [...groups.values()].map((g) => finish(g.row))).sort(
+    (a, b) => b.shortfallUsd - a.shortfallUsd || b.requiredUsd - a.requiredUsd,
+  );
   return {
     snapshotId,
     asOf: basis.asOf,
