@@ -12,7 +12,7 @@ const usage = `concordat alerts run [--snapshot ID] [--compare ID] [--data-dir D
 concordat alerts list [--status ${alertStatuses.join('|')}] [--rule RULE] [--snapshot ID] [--data-dir D] [--json]
 
 run applies every built-in rule (resources/supervision/alert-rules.json: margin, leverage and coverage, concentration,
-stale valuations, jurisdictional arbitrage, identity) to a snapshot (default: the newest). The rules that compare two
+stale valuations, jurisdictional arbitrage, identity, protocol audits) to a snapshot (default: the newest). The rules that compare two
 snapshots (coverage falling, arbitrage shift) compare with --compare (an earlier snapshot) and are skipped without
 it; the arbitrage rules ask the MoU registry about this workstation's authority (concordat keys init --authority)
 and are skipped without one. Each run is kept with its rules, parameters and compare snapshot, and an alert raised
