@@ -58,6 +58,12 @@ export const drillInput = z
     limit: z.number().int().min(1).max(100_000).default(2000),
     /** Only the rows whose label or key contains this text (case-insensitive). */
     search: z.string().trim().min(1).max(200).optional(),
+    /**
+     * Also the required margin under the harmonised schedule, its coverage and shortfall: one margin computation per
+     * snapshot and schedule version (seconds on a large snapshot the first time), so asked for only where shown.
+     * Sorting by one of them asks for them too.
+     */
+    harmonisedMargin: z.boolean().default(false),
   })
   .strict()
   .refine((d) => d.at.length < d.path.length, { message: 'at must choose fewer keys than the path has levels', path: ['at'] })
@@ -94,6 +100,10 @@ export interface ExposureMetrics {
   positionsWithoutMarginCount: number | null;
   /** IM posted ÷ notional of the positions with margin reported: unreported margin is left out, never read as zero. */
   marginCoverage: number | null;
+  /** Harmonised required margin (issue 14 §1); null unless asked for (drill input harmonisedMargin) and the row is a set of counterparties. */
+  requiredMarginUsd: number | null;
+  requiredMarginCoverage: number | null;
+  marginShortfallUsd: number | null;
   effectiveLeverage: number | null;
   /** Gross notional ÷ the level total's (the parent row's) gross notional. */
   shareOfParent: number | null;

@@ -46,6 +46,9 @@ export interface MetricDefinition<Id extends MetricId = MetricId> {
 const NO_RATE =
   'An amount without an FX rate for the snapshot date (or an earlier day) is left out of the sum and counted in "Not converted", never taken as zero.';
 
+const HARMONISED_ROWS =
+  'Shown only where the row is a set of counterparties (jurisdiction, group, counterparty) and the column is on; by venue, see the Supervision page.';
+
 export const metricDefinitions: { readonly [K in MetricId]: MetricDefinition<K> } = {
   tradeCount: {
     id: 'tradeCount',
@@ -177,6 +180,35 @@ export const metricDefinitions: { readonly [K in MetricId]: MetricDefinition<K> 
     change: 'absolute',
     unknowns: '"—" when no initial margin was reported in the row or nothing is posted.',
   },
+  requiredMarginUsd: {
+    id: 'requiredMarginUsd',
+    label: 'Required margin (USD)',
+    unit: 'usd',
+    formula:
+      'Initial margin the harmonised schedule in effect at the as-of date requires of the netting sets of the counterparties in this row: per set R = Σ over underliers of rate × |Σ signed delta-adjusted notional|, then summed over the sets.',
+    change: 'relative',
+    unknowns: `${HARMONISED_ROWS} A position without a delta-adjusted notional in USD is left out (see margin --by).`,
+  },
+  requiredMarginCoverage: {
+    id: 'requiredMarginCoverage',
+    label: 'Coverage of required margin',
+    unit: 'ratio',
+    formula:
+      'Initial margin posted against the netting sets of the counterparties in this row (their reports in effect at the as-of date) ÷ the required margin of those sets. Below 100 % some set is short.',
+    higherIsRiskier: false,
+    change: 'points',
+    unknowns: `${HARMONISED_ROWS} A netting set without a margin report counts as nothing posted; "—" when nothing is required.`,
+  },
+  marginShortfallUsd: {
+    id: 'marginShortfallUsd',
+    label: 'Margin shortfall (USD)',
+    unit: 'usd',
+    formula:
+      'Σ over the netting sets of the counterparties in this row of max(0, required − initial margin posted): a surplus in one set never covers another’s gap.',
+    higherIsRiskier: true,
+    change: 'relative',
+    unknowns: `${HARMONISED_ROWS} A netting set without a margin report counts as nothing posted.`,
+  },
   shareOfParent: {
     id: 'shareOfParent',
     label: 'Share of parent',
@@ -215,6 +247,12 @@ export const metricDefinitions: { readonly [K in MetricId]: MetricDefinition<K> 
     unknowns: 'Counts what the USD sums leave out.',
   },
 };
+
+/**
+ * The harmonised-margin metrics (issue 14 §1): computed only when asked for (drill input harmonisedMargin), as the
+ * first computation for a snapshot reads all its positions.
+ */
+export const harmonisedMarginMetrics: readonly MetricId[] = ['requiredMarginUsd', 'requiredMarginCoverage', 'marginShortfallUsd'];
 
 /** Narrows a string (a CLI argument, a saved view) to a metric id. */
 export function isMetricId(value: string): value is MetricId {

@@ -116,6 +116,22 @@ test('margin coverage follows the schedule version loaded; a stress scenario sho
   );
   expect(versions.find((v) => v.name === 'BTC rate cut')!.rules.find((r) => r.underlier === 'BTC')!.rate).toBeCloseTo(btcBefore / 200, 10);
 
+  // The same figure as a drill metric: shown from the Columns menu, the Total row's coverage of required margin is the
+  // Supervision page's, and its header tooltip states the formula.
+  const coverageNow = await coverageOf();
+  // At the top of the default path (the alert opened above left the drill at its own coordinates).
+  await page.evaluate((hash) => (window.location.hash = hash), `#exposure?snapshot=${demo}&path=jurisdiction&sort=grossNotionalUsd:desc`);
+  await expect(page.getByTestId('exposure-grid')).toBeVisible();
+  await page.getByRole('button', { name: /^Columns/ }).click();
+  await page.getByRole('group', { name: 'Columns shown' }).getByRole('checkbox', { name: 'Coverage of required margin' }).check();
+  await page.keyboard.press('Escape');
+  const grid = page.getByTestId('exposure-grid');
+  const totalCoverage = grid.locator('.ag-row-pinned[row-id="__total__"] [col-id="requiredMarginCoverage"]');
+  await expect(totalCoverage).toHaveText(/%$/);
+  expect(Number((await totalCoverage.innerText()).replace(/[,%]/g, ''))).toBeCloseTo(coverageNow, 1);
+  await expect(grid.locator('.ag-header-cell[col-id="requiredMarginCoverage"]')).toBeVisible();
+  await page.getByRole('button', { name: /^Supervision/ }).click();
+
   // A stress scenario: BTC −30 %, ETH −40 %; the rounds and the chart appear.
   const stress = page.getByTestId('stress-panel');
   await stress.getByLabel('Shocks').fill('BTC=-0.30, ETH=oops');

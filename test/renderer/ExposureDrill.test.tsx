@@ -98,7 +98,7 @@ describe('exposure drill view', () => {
     await waitFor(() => expect(headers()).toContain('grossNotionalUsd'));
     expect(headers()).toContain('shareOfParent');
     expect(headers()).not.toContain('vmPostedUsd');
-    expect(screen.getByRole('button', { name: /^Columns \(9\/18\)$/ })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^Columns \(9\/21\)$/ })).toBeTruthy();
   });
 
   it('restores the drill position, filters, sort and comparison from the address at start', async () => {

@@ -91,6 +91,8 @@ export interface CellSums {
   vmCollected: number | null;
   excessCollected: number | null;
   marginUnconverted: number;
+  /** Per figure of LevelOptions.holderFigures: the sum over the row's holders that have it; null when none has. */
+  holderFigures: (number | null)[];
 }
 
 export interface Condition {
@@ -239,7 +241,7 @@ function emptyLevel(cube: Cube, groupBy: Dimension | null): LevelResult {
   return {
     ...levelKeys(cube, groupBy),
     codes: [],
-    acc: new Accumulators(0),
+    acc: new Accumulators(0, 0),
     childSquares: new Float64Array(0),
     childSums: new Float64Array(0),
   };
@@ -290,9 +292,12 @@ export class Accumulators {
   /** Per margin field: the sum over the row's holders that reported it, and how many did. */
   readonly margin: Float64Array[];
   readonly marginReported: Float64Array[];
+  /** Per holder figure (LevelOptions.holderFigures): the sum over the row's holders that have it, and how many do. */
+  readonly holderFigures: Float64Array[];
+  readonly holderFiguresHad: Float64Array[];
   readonly seen: Uint8Array;
   readonly lastHolder: Int32Array;
-  constructor(size: number) {
+  constructor(size: number, holderFigureCount = 0) {
     const f = () => new Float64Array(size);
     this.trades = f();
     this.holders = f();
@@ -309,6 +314,8 @@ export class Accumulators {
     this.marginedNotional = f();
     this.margin = marginFields.map(f);
     this.marginReported = marginFields.map(f);
+    this.holderFigures = Array.from({ length: holderFigureCount }, f);
+    this.holderFiguresHad = Array.from({ length: holderFigureCount }, f);
     this.seen = new Uint8Array(size);
     this.lastHolder = new Int32Array(size).fill(-1);
   }
@@ -336,6 +343,7 @@ export class Accumulators {
       marginedPositions: sum(this.marginedPositions),
       marginedNotional: sum(this.marginedNotional),
       ...marginSums(margin),
+      holderFigures: this.holderFigures.map((a, x) => (sum(this.holderFiguresHad[x]!) > 0 ? sum(a) : null)),
     };
   }
 
@@ -356,6 +364,7 @@ export class Accumulators {
       marginedPositions: this.marginedPositions[key]!,
       marginedNotional: this.marginedNotional[key]!,
       ...marginSums(margin),
+      holderFigures: this.holderFigures.map((a, x) => (this.holderFiguresHad[x]![key]! > 0 ? a[key]! : null)),
     };
   }
 }
@@ -484,6 +493,11 @@ export interface LevelOptions {
   onlyKeys?: Uint8Array;
   /** Also compute, per row, Σ (child gross)² along this dimension. */
   childDimension?: Dimension | null;
+  /**
+   * Figures known per holder (indexed by counterparty code; NaN where a holder has none), added once per holder in
+   * each row and in the total, like reported margin: the harmonised required margin of exposure/holderRequirement.ts.
+   */
+  holderFigures?: readonly Float64Array[];
 }
 
 export interface LevelResult {
@@ -526,7 +540,9 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
 
   const keyCodes = groupBy ? cube.codes[groupBy] : null;
   const keyCount = groupBy ? cube.values[groupBy].length : 1;
-  const acc = new Accumulators(keyCount);
+  const extra = options.holderFigures ?? [];
+  const nExtra = extra.length;
+  const acc = new Accumulators(keyCount, nExtra);
   const squares = child ? new ChildSquares(cube, child, keyCount) : null;
   const nFilters = filterCodes.length;
   const count = walk ? walk.length : cube.cells;
@@ -549,6 +565,9 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
   let tLastHolder = -1;
   const tMargin = new Float64Array(marginFields.length);
   const tMarginReported = new Float64Array(marginFields.length);
+  const tExtra = new Float64Array(nExtra);
+  const tExtraHad = new Float64Array(nExtra);
+  const { holderFigures: aExtra, holderFiguresHad: aExtraHad } = acc;
   const { trades, gross, net: aNet, mtm, delta: aDelta, deltaModelled: aModelled, deltaMissing: aMissing } = acc;
   const { unconverted: aUnconverted, crossBorderGross, holders, lastHolder, seen, margin: aMargin, marginReported: aReported } = acc;
   const { positions: aPositions, marginedPositions: aMarginedPositions, marginedNotional: aMarginedNotional } = acc;
@@ -588,6 +607,13 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
             aReported[m]![key]!++;
           }
         }
+      for (let x = 0; x < nExtra; x++) {
+        const v = extra[x]![holder]!;
+        if (v === v) {
+          aExtra[x]![key]! += v;
+          aExtraHad[x]![key]!++;
+        }
+      }
     }
     if (options.total) {
       if (tLastHolder !== holder) {
@@ -601,6 +627,13 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
               tMarginReported[m]!++;
             }
           }
+        for (let x = 0; x < nExtra; x++) {
+          const v = extra[x]![holder]!;
+          if (v === v) {
+            tExtra[x]! += v;
+            tExtraHad[x]!++;
+          }
+        }
       }
       if (totalWeighsApart) {
         const tw = totalMask === 0 || (flag & totalMask) === totalMask ? 0.5 : 1;
@@ -626,6 +659,7 @@ export function sumLevel(cube: Cube, conditions: readonly Condition[], groupBy: 
     const total = acc.sumAll();
     total.holders = tHolders;
     Object.assign(total, marginSums(marginFields.map((_, m) => (tMarginReported[m]! > 0 ? tMargin[m]! : null))));
+    total.holderFigures = Array.from(tExtra, (v, x) => (tExtraHad[x]! > 0 ? v : null));
     if (totalWeighsApart)
       Object.assign(total, {
         trades: tTrades,

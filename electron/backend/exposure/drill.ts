@@ -8,11 +8,13 @@ import type {
   ExposureMetrics,
 } from '../../../shared/contract/exposure';
 import { ContractError } from '../../../shared/contract/errors';
+import { harmonisedMarginMetrics } from '../../../shared/domain/metrics';
 import type { Db } from '../db/connection';
 import { LruMap } from '../db/perDatabase';
 import { cubeOf, sumLevel, type Accumulators, type CellSums, type Condition, type Cube, type LevelResult } from './cube';
 import { dimensionColumn, holderDimensions } from './dimensionColumns';
 import { labelKeys } from './dimensionLabels';
+import { holderRequirementColumns } from './holderRequirement';
 
 export interface DrillQuery {
   snapshotId: number;
@@ -25,6 +27,8 @@ export interface DrillQuery {
   limit?: number;
   /** Only rows whose label or key contains this text (case-insensitive). */
   search?: string;
+  /** Also the harmonised required margin, coverage and shortfall (drill input harmonisedMargin). */
+  harmonisedMargin?: boolean;
 }
 
 const defaultSort: DrillSort = { by: 'grossNotionalUsd', direction: 'desc' };
@@ -56,12 +60,15 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
   const chosen: Condition[] = query.at.map((value, i) => ({ dimension: query.path[i]!, value }));
   const conditions = [...chosen, ...query.filters];
   const marginShown = [dimension, ...conditions.map((c) => c.dimension)].every((d) => holderDimensions.has(d));
+  const withRequirement =
+    marginShown && (query.harmonisedMargin === true || (harmonisedMarginMetrics as readonly string[]).includes(sort.by));
+  const holderFigures = (cube: Cube) => (withRequirement ? holderRequirementColumns(db, cube) : undefined);
   // The row this level was drilled from sits one level up: its share is of the level above that.
   const parentConditions = chosen.length === 0 ? [] : [...chosen.slice(0, -1), ...query.filters];
 
   const level = (snapshotId: number): Level => {
     const cube = cubeOf(db, snapshotId);
-    const result = sumLevel(cube, conditions, dimension, { total: true, childDimension: child });
+    const result = sumLevel(cube, conditions, dimension, { total: true, childDimension: child, holderFigures: holderFigures(cube) });
     const totalGross = result.total?.gross ?? 0;
     rememberTotalGross(cube, conditions, totalGross);
     const parentGross = chosen.length === 0 && query.filters.length === 0 ? totalGross : levelTotalGross(cube, parentConditions);
@@ -139,9 +146,12 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
   let previousTotals = previous?.totals;
   if (query.search !== undefined) {
     const keys = matching.map((c) => c.key);
-    totals = matchingTotals(db, query.snapshotId, conditions, parentConditions, dimension, child, keys, marginShown);
-    if (query.compareTo !== undefined)
-      previousTotals = matchingTotals(db, query.compareTo, conditions, parentConditions, dimension, child, keys, marginShown);
+    const totalsOf = (snapshotId: number) => {
+      const cube = cubeOf(db, snapshotId);
+      return matchingTotals(db, cube, conditions, parentConditions, dimension, child, keys, marginShown, holderFigures(cube));
+    };
+    totals = totalsOf(query.snapshotId);
+    if (query.compareTo !== undefined) previousTotals = totalsOf(query.compareTo);
   }
   return {
     snapshotId: query.snapshotId,
@@ -164,21 +174,22 @@ export function drill(db: Db, query: DrillQuery): DrillResult {
  */
 function matchingTotals(
   db: Db,
-  snapshotId: number,
+  cube: Cube,
   conditions: Condition[],
   parentConditions: Condition[],
   dimension: Dimension,
   child: Dimension | null,
   keys: (string | null)[],
   marginShown: boolean,
+  holderFigures: Float64Array[] | undefined,
 ): ExposureMetrics {
-  const cube = cubeOf(db, snapshotId);
+  const snapshotId = cube.snapshotId;
   const only = new Uint8Array(cube.values[dimension].length);
   for (const key of keys) {
     const code = cube.codeOf[dimension].get(key);
     if (code !== undefined) only[code] = 1;
   }
-  const result = sumLevel(cube, conditions, dimension, { total: true, onlyKeys: only, childDimension: child });
+  const result = sumLevel(cube, conditions, dimension, { total: true, onlyKeys: only, childDimension: child, holderFigures });
   // Rows cut by a holder dimension: a trade's two sides may be in one matching row, two, or only
   // one of its sides may match; the cells cannot tell (they do not know the other side's key), so
   // the figures that count a trade once are read from the positions themselves.
@@ -386,6 +397,8 @@ function metricsOf(
   const marginedNotional = s?.marginedNotional ?? 0;
   // Excess collateral counts where reported; IM is required for a leverage figure.
   const posted = imPosted === null ? null : imPosted + (excessPosted ?? 0);
+  // The harmonised requirement, in holderRequirement.ts's order: required, posted against it, shortfall.
+  const [required = null, postedAgainst = null, shortfall = null] = marginShown ? (s?.holderFigures ?? []) : [];
   return {
     tradeCount: Math.round(s?.trades ?? 0),
     counterpartyCount: s?.holders ?? 0,
@@ -403,6 +416,9 @@ function metricsOf(
     positionsWithoutMarginCount: marginShown ? Math.round((s?.positions ?? 0) - (s?.marginedPositions ?? 0)) : null,
     marginCoverage: imPosted === null ? null : share(imPosted, marginedNotional),
     effectiveLeverage: posted === null || !(posted > 0) || !(marginedNotional > 0) ? null : marginedNotional / posted,
+    requiredMarginUsd: required,
+    requiredMarginCoverage: required === null || postedAgainst === null ? null : share(postedAgainst, required),
+    marginShortfallUsd: shortfall,
     shareOfParent: s ? shareOfParent : null,
     concentrationHhi: concentration,
     crossBorderShare: share(s?.crossBorderGross ?? 0, gross),

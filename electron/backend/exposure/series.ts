@@ -75,6 +75,8 @@ export function exposureSeries(db: Db, input: SeriesQuery): Series {
         sort: { by: 'grossNotionalUsd', direction: 'desc' },
         // Only the totals are kept: no row need be built.
         limit: 1,
+        // Not charted: the harmonised margin would cost a margin computation per snapshot (Supervision page instead).
+        harmonisedMargin: false,
       };
       return { snapshotId: s.snapshot_id, asOfDate: s.as_of_date, version: s.version, metrics: drill(db, query).totals };
     }),

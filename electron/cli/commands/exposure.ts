@@ -8,7 +8,7 @@ import { dimensions, type Dimension, type DrillResult } from '../../../shared/co
 import { dimensionNames } from '../../../shared/domain/dimensionNames';
 import { defaultExposureColumns, exposureColumns, type MetricColumn } from '../../../shared/domain/exposureColumns';
 import { formatDelta, metricChange } from '../../../shared/domain/metricChange';
-import { isMetricId } from '../../../shared/domain/metrics';
+import { harmonisedMarginMetrics, isMetricId } from '../../../shared/domain/metrics';
 import { drillSortKeys, type DrillSort } from '../../../shared/contract/exposure';
 
 const NULL_VALUE = '(none)';
@@ -26,8 +26,11 @@ level's key; the rows printed group by the first dimension of the path without o
 Without --snapshot, uses the newest snapshot. --compare adds, per column, the change since
 snapshot ID (Δ) and marks rows that appeared or vanished. --sort takes label or a metric
 (default grossNotionalUsd:desc). --columns picks the metrics printed (default: the grid's
-default columns); --json always carries every metric. --search keeps the rows whose name or
-key contains TEXT; --limit prints at most N rows (default 2000; the total covers them all).
+default columns); --json always carries every metric. The harmonised-margin metrics
+(${harmonisedMarginMetrics.join(', ')}) are computed when printed, sorted by or with
+--json, where every dimension describes the holder (jurisdiction, group, counterparty).
+--search keeps the rows whose name or key contains TEXT; --limit prints at most N rows
+(default 2000; the total covers them all).
 Dimensions: ${dimensions.join(', ')}.
 Metrics: ${exposureColumns.map((c) => c.field).join(', ')}.
 Example: concordat exposure --by jurisdiction,counterparty --where jurisdiction=US`,
@@ -80,6 +83,7 @@ Example: concordat exposure --by jurisdiction,counterparty --where jurisdiction=
         limit: positiveInt('limit', values.limit),
         ...(values.search === undefined ? {} : { search: values.search }),
         ...(compareTo === undefined ? {} : { compareTo }),
+        harmonisedMargin: values.json === true || columns.some((c) => harmonisedMarginMetrics.includes(c.field)),
       })) as DrillResult;
       out.result(result, () => renderDrill(result, columns));
       return 0;

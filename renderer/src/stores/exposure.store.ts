@@ -1,7 +1,8 @@
 import { createStore } from 'zustand/vanilla';
 import type { ColumnState, Dimension, DimensionFilter, DrillResult, DrillSort, ViewState } from '../../../shared/contract';
 import type { ApiClient } from '../api/client';
-import { defaultLayout, resolveLayout, sameLayout } from '../features/exposure/drillColumns';
+import { harmonisedMarginMetrics } from '../../../shared/domain/metrics';
+import { defaultLayout, resolveLayout, sameLayout, visibleMetrics } from '../features/exposure/drillColumns';
 
 /** One chosen key on the way down, with its label for the breadcrumb. */
 export interface Crumb {
@@ -69,7 +70,7 @@ export function createExposureStore(api: ApiClient) {
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   return createStore<ExposureState>()((set, get) => {
     const load = async () => {
-      const { snapshotId, path, at, filters, sort, compareTo, search } = get();
+      const { snapshotId, path, at, filters, sort, compareTo, search, columns } = get();
       if (snapshotId === undefined) return;
       const request = ++latest;
       set({ loading: true, error: undefined });
@@ -82,6 +83,7 @@ export function createExposureStore(api: ApiClient) {
           sort,
           ...(compareTo === undefined ? {} : { compareTo }),
           ...(search.trim() ? { search: search.trim() } : {}),
+          ...(showsHarmonisedMargin(columns) ? { harmonisedMargin: true } : {}),
         });
         // Answers can arrive out of order when the user moves quickly: keep the latest.
         if (request === latest) set({ result, loading: false });
@@ -185,7 +187,13 @@ export function createExposureStore(api: ApiClient) {
         columnsRequested = true;
         try {
           const { columns } = await api.call('views.getColumns', { grid: 'drill' });
-          if (!columnsTouched && columns.length > 0) set({ columns: resolveLayout(columns) });
+          if (!columnsTouched && columns.length > 0) {
+            const before = get().columns;
+            const next = resolveLayout(columns);
+            set({ columns: next });
+            // A drill already under way did not ask for the harmonised margin the saved layout shows.
+            if (showsHarmonisedMargin(next) && !showsHarmonisedMargin(before)) void load();
+          }
         } catch {
           // No layout to restore (or an unreadable one): the default layout stays, and the next change replaces it.
         }
@@ -193,9 +201,11 @@ export function createExposureStore(api: ApiClient) {
       setColumns(columns) {
         columnsTouched = true;
         const next = resolveLayout(columns);
-        if (sameLayout(next, get().columns)) return;
+        const before = get().columns;
+        if (sameLayout(next, before)) return;
         set({ columns: next });
         saveColumns(next);
+        if (showsHarmonisedMargin(next) && !showsHarmonisedMargin(before)) void load();
       },
       resetColumns() {
         columnsTouched = true;
@@ -215,3 +225,8 @@ export function createExposureStore(api: ApiClient) {
   });
 }
 export type ExposureStore = ReturnType<typeof createExposureStore>;
+
+/** The harmonised-margin figures cost a margin computation: the drill asks for them only while one of their columns shows. */
+function showsHarmonisedMargin(columns: readonly ColumnState[]): boolean {
+  return visibleMetrics(columns).some((id) => harmonisedMarginMetrics.includes(id));
+}

@@ -96,6 +96,24 @@ describe('concordat margin', () => {
     for (const r of json.rows) if (r.requiredUsd > 0) expect(r.coverage).toBeCloseTo(r.postedUsd / r.requiredUsd, 9);
     expect(concordat(['margin', '--by', 'planet', '--data-dir', dataDir]).code).toBe(2);
   });
+
+  it('concordat exposure prints the same figures as drill columns, and --json carries them', () => {
+    const margin = JSON.parse(concordat(['margin', '--by', 'jurisdiction', '--json', '--data-dir', dataDir]).stdout) as {
+      rows: Array<{ key: string[]; requiredUsd: number; shortfallUsd: number }>;
+    };
+    const drill = JSON.parse(concordat(['exposure', '--by', 'jurisdiction', '--json', '--data-dir', dataDir]).stdout) as {
+      rows: Array<{ key: string; requiredMarginUsd: number | null; marginShortfallUsd: number | null }>;
+    };
+    for (const r of margin.rows) {
+      const row = drill.rows.find((d) => d.key === r.key[0])!;
+      expect(row.requiredMarginUsd).toBeCloseTo(r.requiredUsd, 4);
+      expect(row.marginShortfallUsd).toBeCloseTo(r.shortfallUsd, 4);
+    }
+    const text = concordat(['exposure', '--columns', 'requiredMarginUsd,marginShortfallUsd', '--data-dir', dataDir]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/Required margin \(USD\)\s+Margin shortfall \(USD\)/);
+    expect(text.stdout).not.toMatch(/—\s+—\n/);
+  });
 });
 
 describe('concordat stress run', () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../../../electron/backend/backend';
+import type { DrillResult } from '../../../../shared/contract/exposure';
 import type { MarginResult, MarginScheduleVersion } from '../../../../shared/contract/margin';
 import { A, B, C, handSnapshot } from './handSnapshot';
 
@@ -128,5 +129,66 @@ describe('required margin per netting set (worked by hand above)', () => {
     });
     await expect(twice).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(((await backend.call('margin.schedules', {})) as MarginScheduleVersion[]).length).toBe(before);
+  });
+});
+
+describe('required margin as drill metrics (the same worked example)', () => {
+  const drill = (input: Record<string, unknown>) => backend.call('exposure.drill', { snapshotId, ...input }) as Promise<DrillResult>;
+  const byKey = (result: DrillResult) => new Map(result.rows.map((r) => [r.key, r]));
+
+  it('sums the holders’ netting sets per row and in the total, when asked for', async () => {
+    const result = await drill({ path: ['jurisdiction'], harmonisedMargin: true });
+    const rows = byKey(result);
+    // US is A: R 180,000, posted 160,000 → 88.9 %, shortfall 30,000 (A↔C's surplus covers nothing of A↔B's gap).
+    near(rows.get('US')!.requiredMarginUsd, 180_000);
+    near(rows.get('US')!.requiredMarginCoverage, 160_000 / 180_000);
+    near(rows.get('US')!.marginShortfallUsd, 30_000);
+    // GB is B: nothing posted.
+    near(rows.get('GB')!.requiredMarginUsd, 100_000);
+    near(rows.get('GB')!.requiredMarginCoverage, 0);
+    near(rows.get('KY')!.marginShortfallUsd, 80_000);
+    near(result.totals.requiredMarginUsd, 360_000);
+    near(result.totals.requiredMarginCoverage, 160_000 / 360_000);
+    near(result.totals.marginShortfallUsd, 210_000);
+  });
+
+  it('agrees with margin --by counterparty one level down, and is left out where not asked or not a set of counterparties', async () => {
+    const us = await drill({ path: ['jurisdiction', 'counterparty'], at: ['US'], harmonisedMargin: true });
+    expect(us.rows.map((r) => [r.key, Math.round(r.requiredMarginUsd!), Math.round(r.marginShortfallUsd!)])).toEqual([
+      [A, 180_000, 30_000],
+    ]);
+    const notAsked = await drill({ path: ['jurisdiction'] });
+    expect(notAsked.rows.every((r) => r.requiredMarginUsd === null && r.marginShortfallUsd === null)).toBe(true);
+    expect(notAsked.totals.requiredMarginCoverage).toBeNull();
+    const byUnderlier = await drill({ path: ['underlier'], harmonisedMargin: true });
+    expect(byUnderlier.rows.every((r) => r.requiredMarginUsd === null)).toBe(true);
+    // Sorting by one of them asks for them.
+    const sorted = await drill({ path: ['jurisdiction'], sort: { by: 'marginShortfallUsd', direction: 'desc' } });
+    expect(sorted.rows.map((r) => r.key)).toEqual(['GB', 'KY', 'US']);
+  });
+
+  it('follows a schedule edit at once (the version in effect at the as-of date changes)', async () => {
+    // Effective 2026-06-15, BTC 20 %: A↔B 600,000 × 0.2 + 40,000 = 160,000 (short 90,000); A↔C 300,000 × 0.2 + 50,000
+    // = 110,000 (short 20,000). A: R 270,000, shortfall 110,000.
+    const before = await drill({ path: ['jurisdiction'], harmonisedMargin: true });
+    near(byKey(before).get('US')!.requiredMarginUsd, 180_000);
+    await backend.call('margin.importSchedule', {
+      schedule: {
+        v: 1,
+        name: 'Edited mid-June',
+        effectiveFrom: '2026-06-15',
+        source: 'Worked example of the test file',
+        illustrative: true,
+        defaultRate: 0.5,
+        rules: [
+          { underlier: 'BTC', rate: 0.2 },
+          { underlier: 'ETH', rate: 0.2 },
+        ],
+      },
+    });
+    const after = byKey(await drill({ path: ['jurisdiction'], harmonisedMargin: true })).get('US')!;
+    near(after.requiredMarginUsd, 270_000);
+    near(after.marginShortfallUsd, 110_000);
+    near(after.requiredMarginCoverage, 160_000 / 270_000);
   });
 });

@@ -1,7 +1,10 @@
 import { CategoryScale, Chart, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { SeriesPoint } from '../../../../../shared/contract';
-import { formatMetric, metricDefinitions, metricIds, type MetricId } from '../../../../../shared/domain/metrics';
+import { formatMetric, harmonisedMarginMetrics, metricDefinitions, metricIds, type MetricId } from '../../../../../shared/domain/metrics';
+
+/** The harmonised margin is not charted across snapshots: it would cost a margin computation per snapshot. */
+const chartedMetrics = metricIds.filter((id) => !harmonisedMarginMetrics.includes(id));
 import { formatTick, seriesValues } from './chartData';
 
 // Only what a line chart needs, so the rest of chart.js stays out of the bundle.
@@ -80,7 +83,7 @@ export function SeriesChart({ points, subject }: SeriesChartProps) {
           Metric
         </label>
         <select id={pickerId} value={metric} onChange={(e) => setMetric(e.target.value as MetricId)} title={definition.formula}>
-          {metricIds.map((id) => (
+          {chartedMetrics.map((id) => (
             <option key={id} value={id}>
               {metricDefinitions[id].label}
             </option>
