@@ -1,6 +1,6 @@
 import type { ProtocolRisk, ProtocolRiskResult, ProtocolVersion } from '../../../shared/contract/protocols';
 import type { Db } from '../db/connection';
-import { liquidationNotional, unitValue, type StressPosition } from '../supervision/cascade';
+import { liquidationNotional, unitValue, type StressPosition } from '../supervision/stressValuation';
 import { loadStressInput } from '../supervision/stressInput';
 import { listProtocols } from './protocolRegister';
 

@@ -1,5 +1,8 @@
 import type { StressDefaultFigures, StressRoundFigures } from '../../../shared/contract/stress';
-import { blackScholesPrice, type BlackScholesOptionType } from '../../../shared/domain/blackScholes';
+import { compileStressBook, type StressBook } from './stressBook';
+import { unitLiquidationNotional, unitValue, type StressMarket, type StressPosition } from './stressValuation';
+
+export type { StressMarket, StressPosition } from './stressValuation';
 
 /**
  * The stress test and liquidation cascade of issue 14 §4, as a pure function of its inputs (the snapshot loader
@@ -18,31 +21,6 @@ import { blackScholesPrice, type BlackScholesOptionType } from '../../../shared/
  *   its charges first.
  * - Repeat until a round adds no default, or `rounds` rounds.
  */
-
-export interface StressPosition {
-  holder: string;
-  counterparty: string;
-  underlier: string;
-  /** Signed units of the underlier (long positive); for an option, units of the underlier it is on. */
-  units: number;
-  option?: { type: BlackScholesOptionType; strike: number; yearsToExpiry: number; rate: number };
-  /** Where it was traded (the snapshot's venue id), the holder's group and the CCP ('NONE' uncleared): the cascade
-   * does not use them; the protocol buffer and the totals by venue, group and CCP do. */
-  venue?: string;
-  group?: string | null;
-  ccp?: string;
-}
-
-export interface StressMarket {
-  prices: Record<string, number>;
-  volatilities: Record<string, number>;
-  /** USD of net liquidation that moves an underlier's price by 1 %. */
-  depthUsd: Record<string, number>;
-  /** IM posted + excess posted, USD. */
-  collateralUsd: Record<string, number>;
-  /** Holders that are CCPs: their charges meet the default fund first. */
-  ccps: string[];
-}
 
 export interface StressScenario {
   shocks: Record<string, number>;
@@ -67,76 +45,84 @@ export interface StressOutcome {
   unvalued: number;
 }
 
-/** The value of one unit of a position: the underlier's price, or the option's Black–Scholes price. */
-export const unitValue = (p: StressPosition, price: number, vol: number): number =>
-  p.option
-    ? blackScholesPrice({
-        optionType: p.option.type,
-        spot: price,
-        strike: p.option.strike,
-        yearsToExpiry: p.option.yearsToExpiry,
-        volatility: vol,
-        rate: p.option.rate,
-      })
-    : price;
-
-/** Delta-equivalent notional of a position at a price (what liquidating it sells, signed). */
-export function liquidationNotional(p: StressPosition, price: number, vol: number): number {
-  if (!p.option) return p.units * price;
-  const bump = price * 1e-4;
-  const delta = (unitValue(p, price + bump, vol) - unitValue(p, price - bump, vol)) / (2 * bump);
-  return p.units * delta * price;
-}
-
+/** The cascade from positions: compiled (stressBook.ts), then run. */
 export function runCascade(
-  inputPositions: readonly StressPosition[],
+  positions: readonly StressPosition[],
   market: StressMarket,
   scenario: StressScenario,
   params: StressParams,
 ): StressOutcome {
+  return runBookCascade(compileStressBook(positions, market), market, scenario, params);
+}
+
+/**
+ * The cascade on a compiled book (the market must be the one it was compiled with). Per round: each contract valued
+ * once at the round's prices, each line's change in value, each holder's loss, the defaults; then the two channels.
+ */
+export function runBookCascade(book: StressBook, market: StressMarket, scenario: StressScenario, params: StressParams): StressOutcome {
   const volShock = scenario.volShock ?? 0;
-  const positions: Array<StressPosition & { base: number }> = [];
-  let unvalued = 0;
+  const { parties, underliers, contractUnderlier, contractOption, contractBase, lineHolder, lineContract, lineUnits } = book;
+  const nParties = parties.length;
+  const nLines = lineHolder.length;
+  const nContracts = contractUnderlier.length;
   const prices: Record<string, number> = {};
   for (const [u, p0] of Object.entries(market.prices)) prices[u] = p0 * (1 + (scenario.shocks[u] ?? 0));
-  const vol0 = (u: string) => market.volatilities[u] ?? NaN;
-  const vol1 = (u: string) => vol0(u) + volShock;
-  for (const p of inputPositions) {
-    const p0 = market.prices[p.underlier];
-    const base = p0 === undefined ? NaN : unitValue(p, p0, vol0(p.underlier));
-    if (!Number.isFinite(base)) unvalued++;
-    else positions.push({ ...p, base });
+  const price = Float64Array.from(underliers, (u) => prices[u]!);
+  const vol1 = Float64Array.from(underliers, (u) => (market.volatilities[u] ?? NaN) + volShock);
+  const collateral = Float64Array.from(parties, (h) => market.collateralUsd[h] ?? 0);
+  const isCcp = new Uint8Array(nParties);
+  const fundLeft = new Float64Array(nParties);
+  for (const c of market.ccps) {
+    const k = parties.indexOf(c);
+    if (k >= 0) {
+      isCcp[k] = 1;
+      fundLeft[k] = params.ccpDefaultFundUsd;
+    }
   }
-  const defaulted = new Set<string>();
-  const charged = new Map<string, number>();
-  const fundLeft = new Map(market.ccps.map((c) => [c, params.ccpDefaultFundUsd]));
-  const ccps = new Set(market.ccps);
+
+  const defaulted = new Uint8Array(nParties);
+  const newly = new Uint8Array(nParties);
+  const charged = new Float64Array(nParties);
+  const hasCharge = new Uint8Array(nParties);
+  const value = new Float64Array(nContracts);
+  const dv = new Float64Array(nLines);
+  const loss = new Float64Array(nParties);
+  const exposure = new Float64Array(nParties);
+  const inTouched = new Uint8Array(nParties);
+  const liquidated = new Float64Array(underliers.length);
   const rounds: StressRound[] = [];
-  const change = (p: StressPosition & { base: number }) => p.units * (unitValue(p, prices[p.underlier]!, vol1(p.underlier)) - p.base);
-  // Positions by their counterparty, so a default looks only at the positions facing the defaulter.
-  const facing = new Map<string, number[]>();
-  positions.forEach((p, i) => {
-    const list = facing.get(p.counterparty);
-    if (list) list.push(i);
-    else facing.set(p.counterparty, [i]);
-  });
+  const defaultedInOrder: string[] = [];
 
   for (let round = 1; round <= params.rounds; round++) {
-    // Each position revalued once per round, at the round's prices.
-    const dv = positions.map((p) => (defaulted.has(p.holder) ? 0 : change(p)));
-    const loss = new Map<string, number>();
-    positions.forEach((p, i) => {
-      if (!defaulted.has(p.holder)) loss.set(p.holder, (loss.get(p.holder) ?? 0) - dv[i]!);
-    });
-    for (const [h, c] of charged) if (!defaulted.has(h)) loss.set(h, (loss.get(h) ?? 0) + c);
+    // Each contract valued once at the round's prices; each line's change from the snapshot's value.
+    for (let c = 0; c < nContracts; c++) {
+      const u = contractUnderlier[c]!;
+      const option = contractOption[c];
+      value[c] = option ? unitValue({ option }, price[u]!, vol1[u]!) : price[u]!;
+    }
+    loss.fill(0);
+    for (let line = 0; line < nLines; line++) {
+      const h = lineHolder[line]!;
+      if (defaulted[h]) {
+        dv[line] = 0;
+        continue;
+      }
+      const c = lineContract[line]!;
+      const change = lineUnits[line]! * (value[c]! - contractBase[c]!);
+      dv[line] = change;
+      loss[h]! -= change;
+    }
     const defaults: StressDefault[] = [];
-    for (const [holder, l] of loss) {
-      const collateralUsd = market.collateralUsd[holder] ?? 0;
-      if (l > 0 && l >= collateralUsd) defaults.push({ holder, lossUsd: l, collateralUsd, uncoveredUsd: l - collateralUsd });
+    for (let h = 0; h < nParties; h++) {
+      if (defaulted[h] || !(book.holdsPositions[h] || hasCharge[h])) continue;
+      const l = loss[h]! + charged[h]!;
+      const collateralUsd = collateral[h]!;
+      if (l > 0 && l >= collateralUsd) defaults.push({ holder: parties[h]!, lossUsd: l, collateralUsd, uncoveredUsd: l - collateralUsd });
     }
     if (defaults.length === 0) break;
     defaults.sort((a, b) => b.uncoveredUsd - a.uncoveredUsd || a.holder.localeCompare(b.holder));
-    const newly = new Set(defaults.map((d) => d.holder));
+    const newlyParties = defaults.map((d) => partyOf(book, d.holder));
+    for (const h of newlyParties) newly[h] = 1;
     const record: StressRound = {
       round,
       defaults,
@@ -150,51 +136,94 @@ export function runCascade(
     };
 
     if (params.channels.counterparty) {
-      for (const d of defaults) {
-        if (d.uncoveredUsd <= 0) continue;
-        const exposure = new Map<string, number>();
-        for (const i of facing.get(d.holder) ?? []) {
-          const p = positions[i]!;
-          if (!defaulted.has(p.holder) && !newly.has(p.holder)) exposure.set(p.holder, (exposure.get(p.holder) ?? 0) + dv[i]!);
-        }
-        const positive = [...exposure].filter(([, e]) => e > 0);
-        const totalExposure = positive.reduce((s, [, e]) => s + e, 0);
-        if (totalExposure <= 0) continue;
-        const toCharge = Math.min(d.uncoveredUsd, totalExposure);
-        for (const [c, e] of positive) {
-          let charge = (toCharge * e) / totalExposure;
-          record.chargedUsd += charge;
-          if (ccps.has(c)) {
-            const absorbed = Math.min(fundLeft.get(c) ?? 0, charge);
-            fundLeft.set(c, (fundLeft.get(c) ?? 0) - absorbed);
-            record.absorbedByDefaultFundsUsd += absorbed;
-            charge -= absorbed;
+      const { start, lines } = book.byCounterparty;
+      defaults.forEach((d, i) => {
+        if (d.uncoveredUsd <= 0) return;
+        const facing = newlyParties[i]!;
+        // The surviving holders' exposure to the defaulter: Σ ΔV of their lines with it.
+        const touched: number[] = [];
+        for (let k = start[facing]!; k < start[facing + 1]!; k++) {
+          const line = lines[k]!;
+          const h = lineHolder[line]!;
+          if (defaulted[h] || newly[h]) continue;
+          if (!inTouched[h]) {
+            inTouched[h] = 1;
+            touched.push(h);
           }
-          charged.set(c, (charged.get(c) ?? 0) + charge);
+          exposure[h]! += dv[line]!;
         }
-      }
+        let totalExposure = 0;
+        for (const h of touched) if (exposure[h]! > 0) totalExposure += exposure[h]!;
+        if (totalExposure > 0) {
+          const toCharge = Math.min(d.uncoveredUsd, totalExposure);
+          for (const h of touched) {
+            const e = exposure[h]!;
+            if (!(e > 0)) continue;
+            let charge = (toCharge * e) / totalExposure;
+            record.chargedUsd += charge;
+            if (isCcp[h]) {
+              const absorbed = Math.min(fundLeft[h]!, charge);
+              fundLeft[h]! -= absorbed;
+              record.absorbedByDefaultFundsUsd += absorbed;
+              charge -= absorbed;
+            }
+            charged[h]! += charge;
+            hasCharge[h] = 1;
+          }
+        }
+        for (const h of touched) {
+          exposure[h] = 0;
+          inTouched[h] = 0;
+        }
+      });
     }
 
     if (params.channels.price) {
-      const liquidated = new Map<string, number>();
-      for (const p of positions)
-        if (newly.has(p.holder))
-          liquidated.set(p.underlier, (liquidated.get(p.underlier) ?? 0) + liquidationNotional(p, prices[p.underlier]!, vol1(p.underlier)));
-      for (const [u, q] of liquidated) {
+      // Net liquidated notional per underlier: Σ units × (delta-equivalent notional of one unit), the defaulters' lines.
+      liquidated.fill(0);
+      const hit = new Uint8Array(underliers.length);
+      const perUnit = new Float64Array(nContracts).fill(NaN);
+      const { start, lines } = book.byHolder;
+      for (const h of newlyParties)
+        for (let k = start[h]!; k < start[h + 1]!; k++) {
+          const line = lines[k]!;
+          const c = lineContract[line]!;
+          const u = contractUnderlier[c]!;
+          if (Number.isNaN(perUnit[c]!)) perUnit[c] = unitLiquidationNotional({ option: contractOption[c] }, price[u]!, vol1[u]!);
+          liquidated[u]! += lineUnits[line]! * perUnit[c]!;
+          hit[u] = 1;
+        }
+      for (let u = 0; u < underliers.length; u++) {
+        if (!hit[u]) continue;
+        const name = underliers[u]!;
+        const q = liquidated[u]!;
         record.liquidatedNotionalUsd += Math.abs(q);
-        const depth = market.depthUsd[u];
+        const depth = market.depthUsd[name];
         if (!depth || depth <= 0) {
-          if (q !== 0) record.noDepth.push(u);
+          if (q !== 0) record.noDepth.push(name);
           continue;
         }
         const move = (-q / depth) * 0.01;
-        record.priceMoves[u] = move;
+        record.priceMoves[name] = move;
         // A price never reaches zero: a move of −100 % or more leaves a hundredth of a percent.
-        prices[u] = prices[u]! * Math.max(1e-4, 1 + move);
+        price[u] = price[u]! * Math.max(1e-4, 1 + move);
+        prices[name] = price[u]!;
       }
     }
-    for (const h of newly) defaulted.add(h);
+    for (const h of newlyParties) {
+      defaulted[h] = 1;
+      newly[h] = 0;
+      defaultedInOrder.push(parties[h]!);
+    }
     rounds.push(record);
   }
-  return { rounds, defaulted: [...defaulted], finalPrices: { ...prices }, unvalued };
+  return { rounds, defaulted: defaultedInOrder, finalPrices: { ...prices }, unvalued: book.unvalued };
+}
+
+/** A party's number (only for the few defaulters of a round). */
+const partyNumbers = new WeakMap<StressBook, Map<string, number>>();
+function partyOf(book: StressBook, id: string): number {
+  let numbers = partyNumbers.get(book);
+  if (!numbers) partyNumbers.set(book, (numbers = new Map(book.parties.map((p, k) => [p, k]))));
+  return numbers.get(id)!;
 }

@@ -1,6 +1,7 @@
 import type { MarginRow } from '../../../shared/contract/margin';
 import type { Db } from '../db/connection';
 import { computeMargin } from './requiredMargin';
+import { scheduledCache, scheduledSnapshotIdentity } from './scheduledSnapshot';
 
 /** A holder's netting sets under the harmonised schedule: required margin, what was posted against it, the shortfall. */
 export interface HolderRequirement {
@@ -25,36 +26,18 @@ export interface RequirementsByHolder {
  * effect on or before the as-of date is loaded: a schedule edit shows in the next drill.
  */
 export function requirementsByHolder(db: Db, snapshotId: number): RequirementsByHolder {
-  const identity = identityOf(db, snapshotId);
-  const kept = cache.get(db) ?? [];
-  const hit = kept.find((k) => k.identity === identity);
-  if (hit) return hit;
-  const result = computeMargin(db, snapshotId, ['holder']);
-  const byHolder = new Map<string, HolderRequirement>();
-  for (const row of result.rows) byHolder.set(row.key[0] ?? '', figures(row));
-  const made: RequirementsByHolder = { identity, byHolder };
-  cache.set(db, [made, ...kept.filter((k) => k.identity !== identity)].slice(0, KEEP));
-  return made;
+  return cached(db, snapshotId, () => {
+    const result = computeMargin(db, snapshotId, ['holder']);
+    const byHolder = new Map<string, HolderRequirement>();
+    for (const row of result.rows) byHolder.set(row.key[0] ?? '', figures(row));
+    return { identity: scheduledSnapshotIdentity(db, snapshotId), byHolder };
+  });
 }
 
-const KEEP = 4;
-const cache = new WeakMap<Db, RequirementsByHolder[]>();
+const cached = scheduledCache<RequirementsByHolder>(4);
 
 const figures = (row: MarginRow): HolderRequirement => ({
   requiredUsd: row.requiredUsd,
   postedUsd: row.postedUsd,
   shortfallUsd: row.shortfallUsd,
 });
-
-function identityOf(db: Db, snapshotId: number): string {
-  const row = db
-    .prepare(
-      `SELECT s.source_sha256 AS sha, s.imported_at AS at,
-              (SELECT schedule_id FROM margin_schedule m WHERE m.effective_from <= s.as_of_date
-                ORDER BY m.effective_from DESC LIMIT 1) AS scheduleId
-         FROM snapshot s WHERE s.snapshot_id = ?`,
-    )
-    .get(snapshotId) as { sha: string; at: string; scheduleId: number | null } | undefined;
-  // An unknown snapshot: computeMargin says so in words.
-  return row ? `${snapshotId}\u0000${row.sha}\u0000${row.at}\u0000${row.scheduleId ?? 0}` : `${snapshotId}\u0000missing`;
-}

@@ -2,7 +2,7 @@ import { ContractError } from '../../../shared/contract/errors';
 import { yearsBetween } from '../../../shared/domain/blackScholes';
 import type { Db } from '../db/connection';
 import { positionRange } from './positionRange';
-import type { StressMarket, StressPosition } from './cascade';
+import type { StressMarket, StressPosition } from './stressValuation';
 import { scheduleInEffect } from './marginSchedule';
 
 export interface LoadedStressInput {

@@ -1,5 +1,5 @@
 import type { StressTotalRow } from '../../../shared/contract/stress';
-import type { StressPosition } from './cascade';
+import type { StressPosition } from './stressValuation';
 
 type Dimension = 'group' | 'venue' | 'ccp';
 
