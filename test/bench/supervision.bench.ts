@@ -713,7 +713,8 @@ async function runScale(trades: number): Promise<ScaleResult> {
     }
     const direct = outcome.rounds.map((r) => r.defaults.length).join('/');
     const tenRounds = viaContract.find((v) => v.rounds === cascadeRounds);
-    if (tenRounds && tenRounds.defaults !== direct) mismatch(`stress.run: defaults per round ${tenRounds.defaults}, runBookCascade ${direct}`);
+    if (tenRounds && tenRounds.defaults !== direct)
+      mismatch(`stress.run: defaults per round ${tenRounds.defaults}, runBookCascade ${direct}`);
     const oneRound = viaContract.find((v) => v.rounds === 1);
     if (oneRound && oneRound.defaults !== direct.split('/')[0])
       mismatch(`stress.run: 1 round, ${oneRound.defaults} defaults, runBookCascade ${direct.split('/')[0]}`);
