@@ -28,9 +28,12 @@ export function computeRollups(db: Db, snapshotId: number): void {
   db.exec(`DROP TABLE temp.margin_used`);
 }
 
-/** Recomputes a snapshot's drill data from its stored reports (after a schema change). */
+/**
+ * Recomputes a snapshot's drill data from its stored reports (after a schema change). The digests derived from the
+ * positions (snapshot_digest) go too: the next computation writes them again from the new positions.
+ */
 export function rebuildDrillData(db: Db, snapshotId: number): void {
-  for (const table of ['exposure_position', 'exposure_cell', 'holder_margin', 'trade_state_count'])
+  for (const table of ['exposure_position', 'exposure_cell', 'holder_margin', 'trade_state_count', 'snapshot_digest'])
     db.prepare(`DELETE FROM ${table} WHERE snapshot_id = ?`).run(snapshotId);
   computeRollups(db, snapshotId);
 }

@@ -1,6 +1,8 @@
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/connection';
 import { positionRange } from './positionRange';
+import { scheduledCache } from './scheduledSnapshot';
+import { persistedDigest, requireColumns, type DigestCodec } from './snapshotDigest';
 
 /**
  * What required margin is computed from, read once per snapshot (issue 14 performance: margin by netting set ≤ 1 s
@@ -18,31 +20,63 @@ export interface RateClass {
   underlierSymbol: string | null;
 }
 
-/** One netting set: a holder's collateral portfolio with a counterparty, or (no portfolio code) the pair itself. */
-export interface BasisSet {
-  label: string;
+/**
+ * The netting sets of a snapshot, as columns (`set*` indexed by set, `net*` by net, `venue*` by a set's venue slot):
+ * 343,000 sets at 1,000,000 trades, kept in memory per snapshot and stored as a snapshot digest, where an object per
+ * set took seconds to encode and decode. Strings are indexes into `names` (-1 for none).
+ *
+ * A netting set is a holder's collateral portfolio with a counterparty, or (no portfolio code) the pair itself. Its
+ * nets are the net signed delta-adjusted notional (USD) per underlier and rate class, nets `setNetStart[s]` up to
+ * `setNetStart[s + 1]`; its venues are slots `setVenueStart[s]` up to `setVenueStart[s + 1]`, and net `k` has its gross
+ * |delta| on the set's i-th venue at `gross[netGrossStart[k] + i]` (for the venue split).
+ */
+export interface MarginBasis {
+  asOf: string;
+  names: string[];
+  rateClasses: RateClass[];
+  /** Positions without a delta-adjusted notional in USD (no price or FX, no delta obtainable). */
+  unpriced: number;
+  sets: number;
+  setHolder: Int32Array;
+  setCounterparty: Int32Array;
+  setCode: Int32Array;
+  setGroup: Int32Array;
+  setJurisdiction: Int32Array;
+  setPositions: Int32Array;
+  setPosted: Float64Array;
+  /** 1 when a margin report of the holder's is in effect for the set. */
+  setReported: Uint8Array;
+  setNetStart: Int32Array;
+  setVenueStart: Int32Array;
+  venueName: Int32Array;
+  venuePositions: Int32Array;
+  netUnderlier: Int32Array;
+  netRateClass: Int32Array;
+  netValue: Float64Array;
+  netGrossStart: Int32Array;
+  gross: Float64Array;
+}
+
+/** A netting set as people read it: holder ↔ counterparty, and the portfolio code when there is one. */
+export function setLabel(basis: MarginBasis, s: number): string {
+  const code = basis.setCode[s]!;
+  return `${basis.names[basis.setHolder[s]!]} ↔ ${basis.names[basis.setCounterparty[s]!]}${code >= 0 ? ` · ${basis.names[code]}` : ''}`;
+}
+
+/** A set while the positions are read: maps and growable arrays, turned into columns at the end. */
+interface SetBeingRead {
   holder: string;
   counterparty: string;
+  code: string | null;
   group: string | null;
   jurisdiction: string | null;
   positions: number;
-  /**
-   * Net signed delta-adjusted notional (USD) by underlier and rate class, with its gross |delta| on each of the set's
-   * venues (`gross[i]` on `venues[i]`; missing = 0): for the venue split. Arrays, not maps: most sets have one venue.
-   */
   nets: Array<{ underlier: string; rateClass: number; net: number; gross: number[] }>;
+  netIndex: Map<string, number>;
   venues: string[];
   venuePositions: number[];
   posted: number;
   reported: boolean;
-}
-
-export interface MarginBasis {
-  asOf: string;
-  sets: BasisSet[];
-  rateClasses: RateClass[];
-  /** Positions without a delta-adjusted notional in USD (no price or FX, no delta obtainable). */
-  unpriced: number;
 }
 
 type PositionTuple = [
@@ -62,9 +96,9 @@ type PositionTuple = [
 ];
 
 function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
-  const sets = new Map<string, BasisSet & { netIndex: Map<string, number> }>();
+  const sets = new Map<string, SetBeingRead>();
   /** Which netting set each holder's side of a trade is in, for per-trade margin reports. */
-  const setOfTrade = new Map<string, BasisSet>();
+  const setOfTrade = new Map<string, SetBeingRead>();
   const classIndex = new Map<string, number>();
   const rateClasses: RateClass[] = [];
   let unpriced = 0;
@@ -90,9 +124,9 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
     let set = sets.get(key);
     if (!set) {
       set = {
-        label: `${holder} ↔ ${counterparty}${code ? ` · ${code}` : ''}`,
         holder,
         counterparty,
+        code,
         group: groupId,
         jurisdiction,
         positions: 0,
@@ -146,32 +180,126 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
     set.posted += im;
     set.reported = true;
   }
-  const kept: BasisSet[] = [];
-  for (const { netIndex: _dropped, ...set } of sets.values()) kept.push(set);
-  return { asOf, sets: kept, rateClasses, unpriced };
+  return toColumns(asOf, [...sets.values()], rateClasses, unpriced);
 }
 
-/** The bases read, per database connection: the two most recently used snapshots (each can be tens of MB at 1M trades). */
-const cache = new WeakMap<Db, Array<{ identity: string; basis: MarginBasis }>>();
-const KEEP = 2;
+function toColumns(asOf: string, read: SetBeingRead[], rateClasses: RateClass[], unpriced: number): MarginBasis {
+  const names: string[] = [];
+  const nameIndex = new Map<string, number>();
+  const name = (value: string | null): number => {
+    if (value === null) return -1;
+    let i = nameIndex.get(value);
+    if (i === undefined) nameIndex.set(value, (i = names.push(value) - 1));
+    return i;
+  };
+  const n = read.length;
+  const netCount = read.reduce((sum, set) => sum + set.nets.length, 0);
+  const slotCount = read.reduce((sum, set) => sum + set.venues.length, 0);
+  const grossCount = read.reduce((sum, set) => sum + set.nets.length * set.venues.length, 0);
+  const basis: MarginBasis = {
+    asOf,
+    names,
+    rateClasses,
+    unpriced,
+    sets: n,
+    setHolder: new Int32Array(n),
+    setCounterparty: new Int32Array(n),
+    setCode: new Int32Array(n),
+    setGroup: new Int32Array(n),
+    setJurisdiction: new Int32Array(n),
+    setPositions: new Int32Array(n),
+    setPosted: new Float64Array(n),
+    setReported: new Uint8Array(n),
+    setNetStart: new Int32Array(n + 1),
+    setVenueStart: new Int32Array(n + 1),
+    venueName: new Int32Array(slotCount),
+    venuePositions: new Int32Array(slotCount),
+    netUnderlier: new Int32Array(netCount),
+    netRateClass: new Int32Array(netCount),
+    netValue: new Float64Array(netCount),
+    netGrossStart: new Int32Array(netCount),
+    gross: new Float64Array(grossCount),
+  };
+  let k = 0;
+  let slot = 0;
+  let g = 0;
+  read.forEach((set, s) => {
+    basis.setHolder[s] = name(set.holder);
+    basis.setCounterparty[s] = name(set.counterparty);
+    basis.setCode[s] = name(set.code);
+    basis.setGroup[s] = name(set.group);
+    basis.setJurisdiction[s] = name(set.jurisdiction);
+    basis.setPositions[s] = set.positions;
+    basis.setPosted[s] = set.posted;
+    basis.setReported[s] = set.reported ? 1 : 0;
+    basis.setNetStart[s] = k;
+    basis.setVenueStart[s] = slot;
+    set.venues.forEach((venue, v) => {
+      basis.venueName[slot] = name(venue);
+      basis.venuePositions[slot++] = set.venuePositions[v] ?? 0;
+    });
+    for (const net of set.nets) {
+      basis.netUnderlier[k] = name(net.underlier);
+      basis.netRateClass[k] = net.rateClass;
+      basis.netValue[k] = net.net;
+      basis.netGrossStart[k++] = g;
+      for (let v = 0; v < set.venues.length; v++) basis.gross[g++] = net.gross[v] ?? 0;
+    }
+  });
+  basis.setNetStart[n] = k;
+  basis.setVenueStart[n] = slot;
+  return basis;
+}
+
+const basisColumns = [
+  'setHolder',
+  'setCounterparty',
+  'setCode',
+  'setGroup',
+  'setJurisdiction',
+  'setPositions',
+  'setPosted',
+  'setReported',
+  'setNetStart',
+  'setVenueStart',
+  'venueName',
+  'venuePositions',
+  'netUnderlier',
+  'netRateClass',
+  'netValue',
+  'netGrossStart',
+  'gross',
+] as const;
+
+/** Bump when what toColumns writes changes: older stored bases are then rebuilt, never misread. */
+const basisCodec: DigestCodec<MarginBasis> = {
+  kind: 'margin-basis',
+  format: 1,
+  encode: ({ asOf, names, rateClasses, unpriced, sets, ...columns }) => ({ json: { asOf, names, rateClasses, unpriced, sets }, columns }),
+  decode: (json, columns) => {
+    const head = json as Pick<MarginBasis, 'asOf' | 'names' | 'rateClasses' | 'unpriced' | 'sets'>;
+    if (!Array.isArray(head?.names) || !Array.isArray(head.rateClasses) || typeof head.sets !== 'number')
+      throw new Error('margin basis head is damaged');
+    const c = requireColumns<Omit<MarginBasis, keyof typeof head>>(columns, basisColumns);
+    if (c.setNetStart.length !== head.sets + 1 || c.setVenueStart.length !== head.sets + 1)
+      throw new Error('margin basis columns disagree');
+    return { ...head, ...c };
+  },
+};
+
+/** The bases in use, per database connection: the two most recently used snapshots (tens of MB each at 1M trades). */
+const cached = scheduledCache<MarginBasis>(2);
 
 /**
- * The margin basis of an active snapshot, read once and kept while the snapshot is the same one (its id, source hash
- * and import time: an id is only reused after the snapshot was removed, and then the import time differs).
+ * The margin basis of an active snapshot: kept in memory while it is in use, stored as a snapshot digest for the
+ * next process (the after-import alert run writes it), read from every position only when neither has it. The
+ * cache's identity includes the schedule version only because the helper is shared; the basis holds no rates.
  */
 export function marginBasis(db: Db, snapshotId: number): MarginBasis {
-  const snapshot = db
-    .prepare(`SELECT as_of_date AS asOf, source_sha256 AS sha, imported_at AS at FROM snapshot WHERE snapshot_id = ? AND status = 'active'`)
-    .get(snapshotId) as { asOf: string; sha: string; at: string } | undefined;
-  if (!snapshot) throw new ContractError('NOT_FOUND', `No snapshot ${snapshotId}: choose one from \`concordat snapshots list\`.`);
-  const identity = `${snapshotId}\u0000${snapshot.sha}\u0000${snapshot.at}`;
-  const kept = cache.get(db) ?? [];
-  const hit = kept.find((k) => k.identity === identity);
-  if (hit) {
-    cache.set(db, [hit, ...kept.filter((k) => k !== hit)]);
-    return hit.basis;
-  }
-  const basis = readBasis(db, snapshotId, snapshot.asOf);
-  cache.set(db, [{ identity, basis }, ...kept].slice(0, KEEP));
-  return basis;
+  return cached(db, snapshotId, () => {
+    const snapshot = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ? AND status = 'active'`).get(snapshotId) as
+      { asOf: string } | undefined;
+    if (!snapshot) throw new ContractError('NOT_FOUND', `No snapshot ${snapshotId}: choose one from \`concordat snapshots list\`.`);
+    return persistedDigest(db, snapshotId, basisCodec, () => readBasis(db, snapshotId, snapshot.asOf));
+  });
 }

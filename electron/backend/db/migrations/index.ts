@@ -18,6 +18,7 @@ import { alerts } from './0016-alerts';
 import { alertCompare } from './0017-alert-compare';
 import { protocols } from './0018-protocols';
 import { stressScenarios } from './0019-stress-scenarios';
+import { snapshotDigests } from './0020-snapshot-digests';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: readonly Migration[] = [
@@ -40,6 +41,7 @@ export const migrations: readonly Migration[] = [
   alertCompare,
   protocols,
   stressScenarios,
+  snapshotDigests,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

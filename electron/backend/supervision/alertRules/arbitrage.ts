@@ -2,6 +2,7 @@ import { mayShareInput, type Purpose } from '../../../../shared/contract/coopera
 import { knownMics } from '../../../../shared/domain/micCodes';
 import { decide } from '../../cooperation/mayShare';
 import { readRegistry, type RegistryView } from '../../cooperation/registryView';
+import { cellDigest } from './cellDigest';
 import { coverageOf, nettingSets, type NettingSetRow } from './margin';
 import { param, RuleSkipped, type Evaluator, type Finding, type RuleContext } from './types';
 
@@ -139,14 +140,7 @@ export function groupShares(ctx: RuleContext, snapshotId: number): Map<string, G
       return b;
     };
     const shares = new Map<string, GroupShare>();
-    const cells = ctx.db
-      .prepare(
-        // The drill's gross of a group row: a trade between two entities of the group counts once (½ each side).
-        `SELECT group_id, jurisdiction, venue, total(notional_usd * CASE WHEN same_side_flags & 2 THEN 0.5 ELSE 1 END)
-           FROM exposure_cell WHERE snapshot_id = ? AND group_id IS NOT NULL GROUP BY group_id, jurisdiction, venue`,
-      )
-      .raw()
-      .iterate(snapshotId) as IterableIterator<[string, string | null, string, number]>;
+    const cells = cellDigest(ctx.db, snapshotId).groupCells;
     for (const [group, jurisdiction, venue, gross] of cells) {
       const g = shares.get(group) ?? { group, gross: 0, beyond: 0, share: 0 };
       g.gross += Math.abs(gross);

@@ -1,24 +1,20 @@
-import { positionRange } from '../positionRange';
+import { positionDigest } from './positionDigest';
 import { param, type Evaluator, type RuleContext } from './types';
 
-/** Per underlier and holder: gross notional (each side of a trade counts for its holder) and net delta-adjusted notional. */
+/**
+ * Per underlier and holder: gross notional (each side of a trade counts for its holder) and net delta-adjusted
+ * notional, from the snapshot's position digest.
+ */
 function holdings(ctx: RuleContext) {
-  return ctx.memo(
-    `holdings:${ctx.snapshotId}`,
-    () =>
-      ctx.db
-        .prepare(
-          `SELECT underlier, holder, sum(abs(notional_usd)) AS gross, sum(delta_usd) AS net
-           FROM exposure_position NOT INDEXED
-           WHERE rowid BETWEEN :lo AND :hi AND snapshot_id = :s AND underlier IS NOT NULL GROUP BY underlier, holder`,
-        )
-        .all(positionRange(ctx.db, ctx.snapshotId)) as Array<{
-        underlier: string;
-        holder: string;
-        gross: number | null;
-        net: number | null;
-      }>,
-  );
+  return ctx.memo(`holdings:${ctx.snapshotId}`, () => {
+    const d = positionDigest(ctx.db, ctx.snapshotId);
+    return Array.from(d.holdingUnderlier, (underlier, i) => ({
+      underlier: d.names[underlier]!,
+      holder: d.names[d.holdingHolder[i]!]!,
+      gross: d.holdingGross[i]!,
+      net: d.holdingNet[i]!,
+    }));
+  });
 }
 
 function byUnderlier<T extends { underlier: string }>(rows: T[]): Map<string, T[]> {
@@ -37,9 +33,9 @@ export const concentrationRules: Record<string, Evaluator> = {
     run: (ctx, p) => {
       const hhiAbove = param(p, 'hhiAbove');
       return [...byUnderlier(holdings(ctx))].flatMap(([underlier, rows]) => {
-        const total = rows.reduce((s, r) => s + (r.gross ?? 0), 0);
+        const total = rows.reduce((s, r) => s + r.gross, 0);
         if (total <= 0) return [];
-        const hhi = rows.reduce((s, r) => s + (100 * ((r.gross ?? 0) / total)) ** 2, 0);
+        const hhi = rows.reduce((s, r) => s + (100 * (r.gross / total)) ** 2, 0);
         return hhi > hhiAbove
           ? [
               {
@@ -59,12 +55,12 @@ export const concentrationRules: Record<string, Evaluator> = {
     run: (ctx, p) => {
       const shareAbove = param(p, 'shareAbove');
       return [...byUnderlier(holdings(ctx))].flatMap(([underlier, rows]) => {
-        const openInterest = rows.reduce((s, r) => s + Math.max(0, r.net ?? 0), 0);
+        const openInterest = rows.reduce((s, r) => s + Math.max(0, r.net), 0);
         if (openInterest <= 0) return [];
         return rows
-          .filter((r) => Math.abs(r.net ?? 0) / openInterest > shareAbove)
+          .filter((r) => Math.abs(r.net) / openInterest > shareAbove)
           .map((r) => {
-            const share = Math.abs(r.net ?? 0) / openInterest;
+            const share = Math.abs(r.net) / openInterest;
             return {
               subject: `${r.holder} in ${underlier}`,
               value: share,

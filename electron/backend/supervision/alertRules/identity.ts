@@ -1,18 +1,12 @@
 import { isValidLei } from '../../../../shared/domain/identifiers';
 import { knownMics } from '../../../../shared/domain/micCodes';
+import { cellDigest } from './cellDigest';
 import { param, type Evaluator, type RuleContext } from './types';
 
 /** Per holder: its group and gross notional as the drill's counterparty row has it (a trade with itself counts once). */
 function holderGross(ctx: RuleContext): Array<{ holder: string; group: string | null; gross: number }> {
-  return ctx.memo(
-    `holderGross:${ctx.snapshotId}`,
-    () =>
-      ctx.db
-        .prepare(
-          `SELECT holder, min(group_id) AS "group", total(notional_usd * CASE WHEN same_side_flags & 4 THEN 0.5 ELSE 1 END) AS gross
-           FROM exposure_cell WHERE snapshot_id = ? GROUP BY holder`,
-        )
-        .all(ctx.snapshotId) as Array<{ holder: string; group: string | null; gross: number }>,
+  return ctx.memo(`holderGross:${ctx.snapshotId}`, () =>
+    cellDigest(ctx.db, ctx.snapshotId).holders.map(([holder, group, gross]) => ({ holder, group, gross })),
   );
 }
 
@@ -75,11 +69,7 @@ export const identityRules: Record<string, Evaluator> = {
         known.add(v[0]);
         if (v[1] !== null) known.add(v[1]);
       }
-      const rows = ctx.db
-        .prepare(
-          `SELECT venue, total(notional_usd) / 2 AS gross FROM exposure_cell WHERE snapshot_id = ? AND venue <> 'OFF-VENUE' GROUP BY venue`,
-        )
-        .all(ctx.snapshotId) as Array<{ venue: string; gross: number }>;
+      const rows = cellDigest(ctx.db, ctx.snapshotId).venues.map(([venue, gross]) => ({ venue, gross }));
       return rows
         .filter((v) => !known.has(v.venue) && knownMics[v.venue] === undefined && v.gross > notionalAbove)
         .map((v) => ({

@@ -1,6 +1,6 @@
 import type { MarginRow } from '../../../../shared/contract/margin';
 import { computeMargin } from '../requiredMargin';
-import { positionRange } from '../positionRange';
+import { positionDigest } from './positionDigest';
 import { param, type Evaluator, type Finding, type RuleContext } from './types';
 
 /** One netting set of a snapshot under the schedule in effect (requiredMargin.ts), with its holder, group and jurisdiction. */
@@ -77,16 +77,25 @@ export const marginRules: Record<string, Evaluator> = {
   LEVERAGE_ABOVE: {
     run: (ctx, p) => {
       const leverageAbove = param(p, 'leverageAbove');
-      const rows = ctx.db
-        .prepare(
-          `SELECT p.holder, min(p.group_id) AS groupId, total(CASE WHEN p.margin_reported = 1 THEN p.notional_usd END) AS margined,
-                  m.im_posted_usd + coalesce(m.excess_posted_usd, 0) AS posted
-             FROM exposure_position p NOT INDEXED
-             JOIN holder_margin m ON m.snapshot_id = p.snapshot_id AND m.holder = p.holder
-            WHERE p.rowid BETWEEN :lo AND :hi AND p.snapshot_id = :s AND m.im_posted_usd IS NOT NULL
-            GROUP BY p.holder`,
-        )
-        .all(positionRange(ctx.db, ctx.snapshotId)) as Array<{ holder: string; groupId: string; margined: number; posted: number }>;
+      // Posted collateral per holder (a small table), the margined notional from the position digest.
+      const posted = new Map(
+        (
+          ctx.db
+            .prepare(
+              `SELECT holder, im_posted_usd + coalesce(excess_posted_usd, 0) AS posted
+                 FROM holder_margin WHERE snapshot_id = ? AND im_posted_usd IS NOT NULL`,
+            )
+            .all(ctx.snapshotId) as Array<{ holder: string; posted: number }>
+        ).map((r) => [r.holder, r.posted]),
+      );
+      const digest = positionDigest(ctx.db, ctx.snapshotId);
+      const rows = Array.from(digest.holder, (holder, i) => ({
+        holder: digest.names[holder]!,
+        // A holder's group is its ultimate parent, or itself when none is known (rollups.ts): never none.
+        groupId: digest.holderGroup[i]! >= 0 ? digest.names[digest.holderGroup[i]!]! : digest.names[holder]!,
+        margined: digest.holderMarginedNotional[i]!,
+        posted: posted.get(digest.names[holder]!),
+      })).filter((r): r is typeof r & { posted: number } => r.posted !== undefined);
       return rows.flatMap((r): Finding[] => {
         if (!(r.posted > 0) || !(r.margined > 0)) return [];
         const leverage = r.margined / r.posted;

@@ -1,4 +1,4 @@
-import { positionRange } from '../positionRange';
+import { positionDigest } from './positionDigest';
 import { param, type Evaluator, type Finding } from './types';
 
 const DAY = 86_400_000;
@@ -37,24 +37,17 @@ export const valuationRules: Record<string, Evaluator> = {
         if (a === undefined) ages.set(date, (a = workingDaysAfter(date, ctx.asOf)));
         return a;
       };
-      const rows = ctx.db
-        .prepare(
-          `SELECT p.holder, p.notional_usd,
-                  substr(coalesce(CASE WHEN own.valuation_amount IS NOT NULL THEN own.valuation_ts END, own.execution_ts), 1, 10)
-             FROM exposure_position p NOT INDEXED
-             JOIN trade_state own ON own.snapshot_id = p.snapshot_id AND own.uti = p.uti AND own.reporting_lei = p.holder
-            WHERE p.rowid BETWEEN :lo AND :hi AND p.snapshot_id = :s`,
-        )
-        .raw()
-        .iterate(positionRange(ctx.db, ctx.snapshotId)) as IterableIterator<[string, number | null, string]>;
+      const digest = positionDigest(ctx.db, ctx.snapshotId);
       const stale = new Map<string, { count: number; notional: number }>();
-      for (const [holder, notional, since] of rows) {
-        if (!(age(since) > olderThan)) continue;
+      digest.valuationHolder.forEach((holderIndex, i) => {
+        const since = digest.valuationSince[i]!;
+        if (since < 0 || !(age(digest.names[since]!) > olderThan)) return;
+        const holder = digest.names[holderIndex]!;
         const s = stale.get(holder) ?? { count: 0, notional: 0 };
-        s.count++;
-        s.notional += Math.abs(notional ?? 0);
+        s.count += digest.valuationPositions[i]!;
+        s.notional += digest.valuationNotional[i]!;
         stale.set(holder, s);
-      }
+      });
       return [...stale].flatMap(([holder, s]): Finding[] =>
         s.count > countAbove
           ? [

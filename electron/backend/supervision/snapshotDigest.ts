@@ -1,0 +1,126 @@
+import type { Db } from '../db/connection';
+
+/**
+ * Figures derived from every position of a snapshot, computed once and kept in snapshot_digest (migration 0020) so
+ * that a later process reads them in milliseconds instead of scanning the snapshot again (tens of seconds at
+ * 1,000,000 trades). A snapshot's reports never change once it is active, so a digest stays true for it; the row
+ * records the snapshot's identity and the code's format, and one that matches neither is rebuilt, not read.
+ *
+ * Payloads are columns of numbers (typed arrays, stored side by side in one BLOB with their layout beside it) and
+ * a little JSON: an object per row would take seconds to decode at that size.
+ */
+
+export type Column = Float64Array | Int32Array | Uint8Array;
+type ColumnType = 'f64' | 'i32' | 'u8';
+
+/**
+ * How a digest is written and read back; `format` changes whenever what `encode` writes does. `decode` throws on
+ * anything it cannot read whole (the digest is then built again).
+ */
+export interface DigestCodec<T> {
+  kind: string;
+  format: number;
+  encode(value: T): { json: unknown; columns: Record<string, Column> };
+  decode(json: unknown, columns: Record<string, Column>): T;
+}
+
+/** The columns a decoder needs, each present: a stored digest missing one is damaged. */
+export function requireColumns<C extends Record<string, Column>>(
+  columns: Record<string, Column>,
+  names: ReadonlyArray<keyof C & string>,
+): C {
+  for (const name of names) if (!columns[name]) throw new Error(`snapshot digest column ${name} is missing`);
+  return columns as C;
+}
+
+interface Layout {
+  json: unknown;
+  columns: Array<{ name: string; type: ColumnType; offset: number; length: number }>;
+}
+
+const typeOf = (c: Column): ColumnType => (c instanceof Float64Array ? 'f64' : c instanceof Int32Array ? 'i32' : 'u8');
+
+/** Columns one after another, each at an offset that is a multiple of 8 so it can be viewed in place once read. */
+export function packColumns(columns: Record<string, Column>): { layout: Layout['columns']; payload: Buffer } {
+  const layout: Layout['columns'] = [];
+  let size = 0;
+  for (const [name, column] of Object.entries(columns)) {
+    layout.push({ name, type: typeOf(column), offset: size, length: column.length });
+    size += Math.ceil(column.byteLength / 8) * 8;
+  }
+  const payload = Buffer.alloc(size);
+  for (const { name, offset } of layout) {
+    const column = columns[name]!;
+    payload.set(new Uint8Array(column.buffer, column.byteOffset, column.byteLength), offset);
+  }
+  return { layout, payload };
+}
+
+export function unpackColumns(layout: Layout['columns'], payload: Uint8Array): Record<string, Column> {
+  // Columns are viewed in place when the payload starts on an 8-byte boundary, else copied once into one that does.
+  const bytes = payload.byteOffset % 8 === 0 ? payload : new Uint8Array(payload);
+  const columns: Record<string, Column> = {};
+  for (const { name, type, offset, length } of layout) {
+    const width = type === 'f64' ? 8 : type === 'i32' ? 4 : 1;
+    if (offset + length * width > bytes.byteLength) throw new Error(`snapshot digest column ${name} runs past its payload`);
+    columns[name] =
+      type === 'f64'
+        ? new Float64Array(bytes.buffer, bytes.byteOffset + offset, length)
+        : type === 'i32'
+          ? new Int32Array(bytes.buffer, bytes.byteOffset + offset, length)
+          : new Uint8Array(bytes.buffer, bytes.byteOffset + offset, length);
+  }
+  return columns;
+}
+
+/** What makes a snapshot the same one: an id is reused only after a removal, and then the import time differs. */
+function sourceOf(db: Db, snapshotId: number): string | null {
+  const row = db
+    .prepare(`SELECT source_sha256 AS sha, imported_at AS at FROM snapshot WHERE snapshot_id = ? AND status = 'active'`)
+    .get(snapshotId) as { sha: string; at: string } | undefined;
+  return row ? `${row.sha}\u0000${row.at}` : null;
+}
+
+/**
+ * The digest of an active snapshot: read from snapshot_digest when one of this format was written for this very
+ * snapshot, otherwise built and written. Writing is a convenience for the next process: when the database is busy
+ * with another writer or read-only, the figures are returned all the same and written by a later call.
+ */
+export function persistedDigest<T>(db: Db, snapshotId: number, codec: DigestCodec<T>, build: () => T): T {
+  const source = sourceOf(db, snapshotId);
+  if (source === null) return build(); // the builder says in words that the snapshot does not exist
+  const stored = db
+    .prepare(`SELECT layout, payload FROM snapshot_digest WHERE snapshot_id = ? AND kind = ? AND format = ? AND source = ?`)
+    .get(snapshotId, codec.kind, codec.format, source) as { layout: string; payload: Buffer } | undefined;
+  if (stored) {
+    try {
+      const layout = JSON.parse(stored.layout) as Layout;
+      return codec.decode(layout.json, unpackColumns(layout.columns, stored.payload));
+    } catch {
+      // A damaged row (a payload cut short): built again below and written over, never read in part.
+    }
+  }
+  const value = build();
+  const { json, columns } = codec.encode(value);
+  const { layout, payload } = packColumns(columns);
+  try {
+    db.prepare(
+      `INSERT INTO snapshot_digest (snapshot_id, kind, format, source, layout, payload, built_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (snapshot_id, kind) DO UPDATE SET format = excluded.format, source = excluded.source,
+         layout = excluded.layout, payload = excluded.payload, built_at = excluded.built_at`,
+    ).run(
+      snapshotId,
+      codec.kind,
+      codec.format,
+      source,
+      JSON.stringify({ json, columns: layout } satisfies Layout),
+      payload,
+      new Date().toISOString(),
+    );
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? '';
+    // Busy (another process writes), read-only, or the snapshot removed meanwhile: the next call writes it.
+    if (!/^SQLITE_(BUSY|LOCKED|READONLY|CONSTRAINT)/.test(code)) throw e;
+  }
+  return value;
+}
