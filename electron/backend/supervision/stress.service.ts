@@ -5,7 +5,7 @@ import { runBookCascade } from './cascade';
 import { scheduledCache } from './scheduledSnapshot';
 import { compileStressBook, type StressBook } from './stressBook';
 import { loadStressInput, type LoadedStressInput } from './stressInput';
-import { stressTotals } from './stressTotals';
+import { holderGross, stressTotals, type HolderGross } from './stressTotals';
 import { deleteScenario, listScenarios, saveScenario } from './stressScenarios';
 
 /** The stress test through the contract (issue 14 §4). */
@@ -15,7 +15,7 @@ export function createStressHandlers(ctx: ServiceContext): HandlersOf<'stress'> 
     'stress.saveScenario': ({ scenario }) => saveScenario(ctx.db, scenario, ctx.actor().name),
     'stress.deleteScenario': ({ name }) => deleteScenario(ctx.db, name),
     'stress.run': (input): StressRunResult => {
-      const { loaded, book } = stressInputOf(ctx.db, input.snapshotId);
+      const { loaded, book, gross } = stressInputOf(ctx.db, input.snapshotId);
       // Shocks are given by symbol or DTI; the cascade keys underliers by DTI, else symbol.
       const shocks: Record<string, number> = {};
       const matched = new Set<string>();
@@ -65,8 +65,7 @@ export function createStressHandlers(ctx: ServiceContext): HandlersOf<'stress'> 
         rounds,
         byJurisdiction: [...byJurisdiction.values()].sort((a, b) => b.uncoveredUsd - a.uncoveredUsd),
         totals: stressTotals(
-          loaded.positions,
-          loaded.market.prices,
+          gross,
           outcome.rounds.flatMap((r) => r.defaults),
         ),
         unmatchedShocks: Object.keys(input.shocks).filter((k) => !matched.has(k)),
@@ -78,14 +77,23 @@ export function createStressHandlers(ctx: ServiceContext): HandlersOf<'stress'> 
 }
 
 /**
- * A snapshot's cascade inputs and compiled book, kept for the last snapshot run (under its schedule version, which
+ * A snapshot's cascade inputs, compiled book and holders' gross notional, kept for the last snapshot run (under its schedule version, which
  * gives the market depth): a supervisor tries scenario after scenario on one snapshot, and reading and compiling two
  * million positions is most of a run's time.
  */
-const kept = scheduledCache<{ loaded: LoadedStressInput; book: StressBook }>(1);
-function stressInputOf(db: Db, snapshotId: number): { loaded: LoadedStressInput; book: StressBook } {
+interface KeptInput {
+  loaded: LoadedStressInput;
+  book: StressBook;
+  gross: Map<string, HolderGross>;
+}
+const kept = scheduledCache<KeptInput>(1);
+function stressInputOf(db: Db, snapshotId: number): KeptInput {
   return kept(db, snapshotId, () => {
     const loaded = loadStressInput(db, snapshotId);
-    return { loaded, book: compileStressBook(loaded.positions, loaded.market) };
+    return {
+      loaded,
+      book: compileStressBook(loaded.positions, loaded.market),
+      gross: holderGross(loaded.positions, loaded.market.prices),
+    };
   });
 }

@@ -3,22 +3,22 @@ import type { StressPosition } from './stressValuation';
 
 type Dimension = 'group' | 'venue' | 'ccp';
 
+/** A holder's gross notional at the snapshot's prices, whole and by venue and CCP, and its group. */
+export interface HolderGross {
+  group: string | null;
+  byVenue: Map<string, number>;
+  byCcp: Map<string, number>;
+  all: number;
+}
+
 /**
- * The cascade's defaults and uncovered losses by the defaulted holders' group (ultimate parent), and by venue and
- * CCP. A holder belongs to one group, so its default and loss go there whole; it trades on several venues and
- * through several CCPs (or none: "uncleared"), so its uncovered loss is split by its share of gross notional on
- * each (|units| × the snapshot's price, as the stress test holds its positions), and it counts as a default on
- * each it traded on. Computed from the positions the cascade ran on: no second pass over the snapshot.
+ * Every holder's gross notional as the totals split losses by: |units| × the snapshot's price, as the stress test
+ * holds its positions. It does not depend on the scenario, so it is computed once per snapshot with the book (a
+ * pass over two million positions at 1,000,000 trades), not once per run.
  */
-export function stressTotals(
-  positions: readonly StressPosition[],
-  prices: Record<string, number>,
-  defaults: ReadonlyArray<{ holder: string; uncoveredUsd: number }>,
-): Record<Dimension, StressTotalRow[]> {
-  const defaulted = new Set(defaults.map((d) => d.holder));
-  const gross = new Map<string, { group: string | null; byVenue: Map<string, number>; byCcp: Map<string, number>; all: number }>();
+export function holderGross(positions: readonly StressPosition[], prices: Record<string, number>): Map<string, HolderGross> {
+  const gross = new Map<string, HolderGross>();
   for (const p of positions) {
-    if (!defaulted.has(p.holder)) continue;
     let g = gross.get(p.holder);
     if (!g) gross.set(p.holder, (g = { group: p.group ?? null, byVenue: new Map(), byCcp: new Map(), all: 0 }));
     const notional = Math.abs(p.units) * (prices[p.underlier] ?? 1);
@@ -28,6 +28,19 @@ export function stressTotals(
     g.byCcp.set(ccp, (g.byCcp.get(ccp) ?? 0) + notional);
     g.all += notional;
   }
+  return gross;
+}
+
+/**
+ * The cascade's defaults and uncovered losses by the defaulted holders' group (ultimate parent), and by venue and
+ * CCP. A holder belongs to one group, so its default and loss go there whole; it trades on several venues and
+ * through several CCPs (or none: "uncleared"), so its uncovered loss is split by its share of gross notional on
+ * each (holderGross), and it counts as a default on each it traded on.
+ */
+export function stressTotals(
+  gross: ReadonlyMap<string, HolderGross>,
+  defaults: ReadonlyArray<{ holder: string; uncoveredUsd: number }>,
+): Record<Dimension, StressTotalRow[]> {
   const totals: Record<Dimension, Map<string, StressTotalRow>> = { group: new Map(), venue: new Map(), ccp: new Map() };
   const add = (dim: Dimension, key: string, uncovered: number) => {
     const row = totals[dim].get(key) ?? { key, defaults: 0, uncoveredUsd: 0 };
