@@ -29,33 +29,48 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
   const schedule = scheduleInEffect(db, basis.asOf);
   const rates = basis.rateClasses.map((c) => rateFor(schedule, c));
   const byVenue = by.includes('venue');
-  const groups = new Map<string, MarginRow>();
   const total = emptyRow([]);
   // A netting set's label is unique and its holder, counterparty, group and jurisdiction are its own: with the
   // netting set among the dimensions (and no venue split), each set is its own row and nothing needs grouping.
   const perSet = by.includes('nettingSet') && !byVenue;
-  const rowsPerSet: MarginRow[] = [];
-  // This loop runs once per netting set (343,000 times at 1,000,000 trades): plain numbers and no closures in it;
-  // objects only for the rows it returns (the garbage of one object per set was most of its time).
-  for (let s = 0; s < basis.sets; s++) {
-    if (!byVenue) {
-      const required = requiredOf(basis, s, rates);
-      addSet(total, basis, s, required, required, basis.setPositions[s]!, 1);
-      if (perSet) {
-        const row = emptyRow(keyOf(basis, s, by, null));
-        addSet(row, basis, s, required, required, basis.setPositions[s]!, 1);
-        rowsPerSet.push(finish(row));
-      } else addSet(rowOf(groups, keyOf(basis, s, by, null)), basis, s, required, required, basis.setPositions[s]!, 1);
-      continue;
+  let rows: MarginRow[];
+  if (perSet) {
+    // R and shortfall per set in columns, the order found on them, then one row per set made in that order: sorting
+    // 343,000 row objects (1,000,000 trades) took a fifth of the call.
+    const required = new Float64Array(basis.sets);
+    const shortfall = new Float64Array(basis.sets);
+    for (let s = 0; s < basis.sets; s++) {
+      required[s] = requiredOf(basis, s, rates);
+      shortfall[s] = Math.max(0, required[s]! - basis.setPosted[s]!);
+      addSet(total, basis, s, required[s]!, required[s]!, basis.setPositions[s]!, 1);
     }
-    const rs = rated(basis, s, rates);
-    addSet(total, basis, s, rs.required, rs.required, basis.setPositions[s]!, 1);
-    for (const part of venueParts(rs))
-      addSet(rowOf(groups, keyOf(basis, s, by, part.venue)), basis, s, rs.required, part.required, part.positions, part.weight);
+    const order = new Int32Array(basis.sets);
+    for (let s = 0; s < basis.sets; s++) order[s] = s;
+    order.sort((a, b) => shortfall[b]! - shortfall[a]! || required[b]! - required[a]!);
+    rows = new Array<MarginRow>(basis.sets);
+    for (let i = 0; i < basis.sets; i++) {
+      const s = order[i]!;
+      const row = emptyRow(keyOf(basis, s, by, null));
+      addSet(row, basis, s, required[s]!, required[s]!, basis.setPositions[s]!, 1);
+      rows[i] = finish(row);
+    }
+  } else {
+    const groups = new Map<string, MarginRow>();
+    // Once per netting set: plain numbers and no closures in the loop; objects only for the rows returned.
+    for (let s = 0; s < basis.sets; s++) {
+      if (!byVenue) {
+        const required = requiredOf(basis, s, rates);
+        addSet(total, basis, s, required, required, basis.setPositions[s]!, 1);
+        addSet(rowOf(groups, keyOf(basis, s, by, null)), basis, s, required, required, basis.setPositions[s]!, 1);
+        continue;
+      }
+      const rs = rated(basis, s, rates);
+      addSet(total, basis, s, rs.required, rs.required, basis.setPositions[s]!, 1);
+      for (const part of venueParts(rs))
+        addSet(rowOf(groups, keyOf(basis, s, by, part.venue)), basis, s, rs.required, part.required, part.positions, part.weight);
+    }
+    rows = [...groups.values()].map(finish).sort((a, b) => b.shortfallUsd - a.shortfallUsd || b.requiredUsd - a.requiredUsd);
   }
-  const rows = (perSet ? rowsPerSet : [...groups.values()].map(finish)).sort(
-    (a, b) => b.shortfallUsd - a.shortfallUsd || b.requiredUsd - a.requiredUsd,
-  );
   return {
     snapshotId,
     asOf: basis.asOf,
@@ -72,6 +87,16 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
     unpriced: basis.unpriced,
     formula: marginFormula,
   };
+}
+
+/** R of every netting set of a snapshot under the schedule in effect, by set (as computeMargin adds them up). */
+export function requiredBySet(db: Db, snapshotId: number): { basis: MarginBasis; required: Float64Array } {
+  const basis = marginBasis(db, snapshotId);
+  const schedule = scheduleInEffect(db, basis.asOf);
+  const rates = basis.rateClasses.map((c) => rateFor(schedule, c));
+  const required = new Float64Array(basis.sets);
+  for (let s = 0; s < basis.sets; s++) required[s] = requiredOf(basis, s, rates);
+  return { basis, required };
 }
 
 /**

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { concordat, ensureBuilt } from '../../helpers/cli';
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { cliBin, concordat, ensureBuilt } from '../../helpers/cli';
 import { groupFiles, P2, P3 } from '../backend/supervision/groupSnapshots';
 import { fileTempDir } from '../../helpers/tempDir';
 import type { Alert, AlertRunResult } from '../../../shared/contract/alerts';
@@ -95,6 +97,43 @@ describe('concordat margin', () => {
     expect(json.rows.reduce((s, r) => s + r.requiredUsd, 0)).toBeCloseTo(json.total.requiredUsd, 4);
     for (const r of json.rows) if (r.requiredUsd > 0) expect(r.coverage).toBeCloseTo(r.postedUsd / r.requiredUsd, 9);
     expect(concordat(['margin', '--by', 'planet', '--data-dir', dataDir]).code).toBe(2);
+  });
+
+  it('reads the digests the import stored; two commands at once on one data directory build them alike', async () => {
+    const db = () => new Database(path.join(dataDir, 'concordat.db'));
+    const kinds = () => {
+      const d = db();
+      try {
+        return (d.prepare(`SELECT kind FROM snapshot_digest ORDER BY kind`).all() as Array<{ kind: string }>).map((r) => r.kind);
+      } finally {
+        d.close();
+      }
+    };
+    // The import's alert run wrote them (beforeAll imported with the CLI).
+    expect(kinds()).toEqual(['alert-cells', 'alert-positions', 'margin-basis']);
+    const stored = JSON.parse(concordat(['margin', '--by', 'nettingSet', '--json', '--data-dir', dataDir]).stdout) as { rows: unknown[] };
+    const d = db();
+    d.exec(`DELETE FROM snapshot_digest`);
+    d.close();
+    // Two processes compute at once with nothing stored: both build, both answer the same, one row stays per kind.
+    const both = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const child = spawn(process.execPath, [cliBin, 'margin', '--by', 'nettingSet', '--json', '--data-dir', dataDir], {
+              env: { ...process.env, CONCORDAT_DATA_DIR: '' },
+            });
+            let out = '';
+            let err = '';
+            child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+            child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+            child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}`))));
+          }),
+      ),
+    );
+    expect(JSON.parse(both[0]!)).toEqual(stored);
+    expect(JSON.parse(both[1]!)).toEqual(stored);
+    expect(kinds()).toEqual(['margin-basis']);
   });
 
   it('concordat exposure prints the same figures as drill columns, and --json carries them', () => {

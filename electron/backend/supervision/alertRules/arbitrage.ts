@@ -3,7 +3,7 @@ import { knownMics } from '../../../../shared/domain/micCodes';
 import { decide } from '../../cooperation/mayShare';
 import { readRegistry, type RegistryView } from '../../cooperation/registryView';
 import { cellDigest } from './cellDigest';
-import { coverageOf, nettingSets, type NettingSetRow } from './margin';
+import { coverageOf, nettingSets } from './margin';
 import { param, RuleSkipped, type Evaluator, type Finding, type RuleContext } from './types';
 
 /**
@@ -196,17 +196,29 @@ export const arbitrageRules: Record<string, Evaluator> = {
       const gapAbove = param(p, 'gapAbove');
       const includeUnreported = param(p, 'includeUnreported') === 1;
       const coop = cooperation(ctx);
-      const groups = new Map<string, { on: NettingSetRow[]; off: NettingSetRow[] }>();
-      for (const set of nettingSets(ctx, ctx.snapshotId)) {
-        if (set.group === null) continue;
-        const g = groups.get(set.group) ?? { on: [], off: [] };
-        const onshore = set.jurisdiction !== null && rootOf(coop.view, set.jurisdiction) === coop.homeCountry;
-        (onshore ? g.on : g.off).push(set);
-        groups.set(set.group, g);
+      const sets = nettingSets(ctx, ctx.snapshotId);
+      const { basis } = sets;
+      const groups = new Map<number, { on: number[]; off: number[] }>();
+      // Whether a jurisdiction is onshore, asked once per jurisdiction (there are a few dozen, and 343,000 sets).
+      const onshoreByName = new Map<number, boolean>();
+      for (let s = 0; s < basis.sets; s++) {
+        const group = basis.setGroup[s]!;
+        if (group < 0) continue;
+        const jurisdiction = basis.setJurisdiction[s]!;
+        let onshore = onshoreByName.get(jurisdiction);
+        if (onshore === undefined)
+          onshoreByName.set(
+            jurisdiction,
+            (onshore = jurisdiction >= 0 && rootOf(coop.view, basis.names[jurisdiction]!) === coop.homeCountry),
+          );
+        let g = groups.get(group);
+        if (!g) groups.set(group, (g = { on: [], off: [] }));
+        (onshore ? g.on : g.off).push(s);
       }
-      return [...groups].flatMap(([group, { on, off }]): Finding[] => {
-        const onshore = coverageOf(on, includeUnreported);
-        const offshore = coverageOf(off, includeUnreported);
+      return [...groups].flatMap(([groupIndex, { on, off }]): Finding[] => {
+        const group = basis.names[groupIndex]!;
+        const onshore = coverageOf(sets, on, includeUnreported);
+        const offshore = coverageOf(sets, off, includeUnreported);
         if (onshore === null || offshore === null || !(onshore - offshore > gapAbove)) return [];
         return [
           {

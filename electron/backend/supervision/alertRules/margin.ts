@@ -1,52 +1,49 @@
-import type { MarginRow } from '../../../../shared/contract/margin';
-import { computeMargin } from '../requiredMargin';
+import { setLabel, type MarginBasis } from '../marginBasis';
+import { requiredBySet } from '../requiredMargin';
 import { positionDigest } from './positionDigest';
 import { param, type Evaluator, type Finding, type RuleContext } from './types';
 
-/** One netting set of a snapshot under the schedule in effect (requiredMargin.ts), with its holder, group and jurisdiction. */
-export interface NettingSetRow {
-  label: string;
-  holder: string;
-  group: string | null;
-  jurisdiction: string | null;
-  row: MarginRow;
+/**
+ * Every netting set of a snapshot under the schedule in effect (requiredMargin.ts): the basis's columns and R per set,
+ * computed once per run whichever rules ask. Sets are numbers (343,000 at 1,000,000 trades): the rules make objects
+ * only for what they find.
+ */
+export interface NettingSets {
+  basis: MarginBasis;
+  required: Float64Array;
 }
 
-/** Every netting set of a snapshot, computed once per run whichever rules ask. */
-export function nettingSets(ctx: RuleContext, snapshotId: number): NettingSetRow[] {
-  return ctx.memo(`nettingSets:${snapshotId}`, () =>
-    computeMargin(ctx.db, snapshotId, ['nettingSet', 'holder', 'group', 'jurisdiction']).rows.map((row) => ({
-      label: row.key[0]!,
-      holder: row.key[1]!,
-      group: row.key[2] ?? null,
-      jurisdiction: row.key[3] ?? null,
-      row,
-    })),
-  );
+export function nettingSets(ctx: RuleContext, snapshotId: number): NettingSets {
+  return ctx.memo(`nettingSets:${snapshotId}`, () => requiredBySet(ctx.db, snapshotId));
 }
+
+/** A set's name-valued column at `i` (-1: none). */
+export const nameOf = (basis: MarginBasis, i: number): string | null => (i >= 0 ? basis.names[i]! : null);
 
 /**
- * Coverage of a set of netting sets: Σ IM posted ÷ Σ required margin R. Netting sets of which no margin report is in
+ * Coverage of some netting sets: Σ IM posted ÷ Σ required margin R. Netting sets of which no margin report is in
  * effect are left out unless `includeUnreported` (as MARGIN_BELOW_THRESHOLD does: a reporting gap, not a finding);
  * null when what is left requires nothing.
  */
-export function coverageOf(sets: Iterable<NettingSetRow>, includeUnreported: boolean): number | null {
+export function coverageOf({ basis, required }: NettingSets, sets: Iterable<number>, includeUnreported: boolean): number | null {
   let posted = 0;
-  let required = 0;
-  for (const { row } of sets) {
-    if (!includeUnreported && row.unreported > 0) continue;
-    posted += row.postedUsd;
-    required += row.requiredUsd;
+  let requiredSum = 0;
+  for (const s of sets) {
+    if (!includeUnreported && basis.setReported[s] === 0) continue;
+    posted += basis.setPosted[s]!;
+    requiredSum += required[s]!;
   }
-  return required > 0 ? posted / required : null;
+  return requiredSum > 0 ? posted / requiredSum : null;
 }
 
-function byHolder(sets: NettingSetRow[]): Map<string, NettingSetRow[]> {
-  const map = new Map<string, NettingSetRow[]>();
-  for (const s of sets) {
-    const list = map.get(s.holder);
+/** The sets of each holder (by the holder's name index). */
+function byHolder({ basis }: NettingSets): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  for (let s = 0; s < basis.sets; s++) {
+    const holder = basis.names[basis.setHolder[s]!]!;
+    const list = map.get(holder);
     if (list) list.push(s);
-    else map.set(s.holder, [s]);
+    else map.set(holder, [s]);
   }
   return map;
 }
@@ -57,15 +54,21 @@ export const marginRules: Record<string, Evaluator> = {
     run: (ctx, p) => {
       const coverageBelow = param(p, 'coverageBelow');
       const includeUnreported = param(p, 'includeUnreported') === 1;
-      return nettingSets(ctx, ctx.snapshotId)
-        .filter(({ row }) => row.coverage !== null && row.coverage < coverageBelow && (includeUnreported || row.unreported === 0))
-        .map(({ label, holder, row }) => ({
-          subject: label,
-          value: row.coverage!,
+      const { basis, required } = nettingSets(ctx, ctx.snapshotId);
+      const found: Finding[] = [];
+      for (let s = 0; s < basis.sets; s++) {
+        const r = required[s]!;
+        const posted = basis.setPosted[s]!;
+        if (!(r > 0) || !(posted / r < coverageBelow) || (!includeUnreported && basis.setReported[s] === 0)) continue;
+        found.push({
+          subject: setLabel(basis, s),
+          value: posted / r,
           threshold: coverageBelow,
-          rank: row.shortfallUsd,
-          drill: { path: ['counterparty', 'underlier'], at: [holder] },
-        }));
+          rank: Math.max(0, r - posted),
+          drill: { path: ['counterparty', 'underlier'], at: [basis.names[basis.setHolder[s]!]!] },
+        });
+      }
+      return found;
     },
   },
 
@@ -123,20 +126,22 @@ export const marginRules: Record<string, Evaluator> = {
     run: (ctx, p) => {
       const dropAbove = param(p, 'dropAbove');
       const includeUnreported = param(p, 'includeUnreported') === 1;
-      const before = byHolder(nettingSets(ctx, ctx.compareSnapshotId!));
-      return [...byHolder(nettingSets(ctx, ctx.snapshotId))].flatMap(([holder, sets]): Finding[] => {
+      const earlier = nettingSets(ctx, ctx.compareSnapshotId!);
+      const now = nettingSets(ctx, ctx.snapshotId);
+      const before = byHolder(earlier);
+      return [...byHolder(now)].flatMap(([holder, sets]): Finding[] => {
         const was = before.get(holder);
         if (!was) return [];
-        const now = coverageOf(sets, includeUnreported);
-        const then = coverageOf(was, includeUnreported);
-        if (now === null || then === null || !(then - now > dropAbove)) return [];
+        const coverageNow = coverageOf(now, sets, includeUnreported);
+        const coverageThen = coverageOf(earlier, was, includeUnreported);
+        if (coverageNow === null || coverageThen === null || !(coverageThen - coverageNow > dropAbove)) return [];
         return [
           {
             subject: holder,
-            value: then - now,
+            value: coverageThen - coverageNow,
             threshold: dropAbove,
-            rank: then - now,
-            drill: { path: ['group', 'counterparty'], at: [sets[0]!.group ?? holder] },
+            rank: coverageThen - coverageNow,
+            drill: { path: ['group', 'counterparty'], at: [nameOf(now.basis, now.basis.setGroup[sets[0]!]!) ?? holder] },
           },
         ];
       });
