@@ -33,6 +33,7 @@ import {
   type WorkstationIdentity,
 } from './keys/workstationIdentity';
 import { sweepUploads } from './uploads/uploadStore';
+import { sweepDigestFiles } from './supervision/snapshotDigest';
 
 export interface BackendOptions {
   dataDir: string;
@@ -103,6 +104,8 @@ export class Backend {
     sweepEvidenceLeftovers(db, options.dataDir);
     // Browser-mode uploads no import took within 24 h, and partial ones a stopped process left: remove them.
     sweepUploads(options.dataDir);
+    // Snapshot digest files of snapshots removed since (their rows went with them).
+    sweepDigestFiles(db);
     // The MoU registry this version ships, unless the database holds a newer or locally edited one.
     ensureShippedRegistry(db, shippedRegistry);
     if ((options.loadDemoOnFirstStart ?? true) && migration.from === 0) backend.startDemoLoad();

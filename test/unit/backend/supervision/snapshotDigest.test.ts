@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Backend } from '../../../../electron/backend/backend';
@@ -56,13 +57,12 @@ const margin = (b: Backend, snapshotId: number) => b.call('margin.compute', { sn
 const digests = (dataDir: string) => {
   const db = new Database(path.join(dataDir, databaseFileName), { readonly: true });
   try {
-    return db
-      .prepare(`SELECT snapshot_id AS snapshotId, kind, format, length(payload) AS bytes FROM snapshot_digest ORDER BY kind`)
-      .all() as Array<{
+    return db.prepare(`SELECT snapshot_id AS snapshotId, kind, format, bytes, file FROM snapshot_digest ORDER BY kind`).all() as Array<{
       snapshotId: number;
       kind: string;
       format: number;
       bytes: number;
+      file: string | null;
     }>;
   } finally {
     db.close();
@@ -106,29 +106,36 @@ describe('snapshot digests', () => {
     await margin(first, snapshotId);
     await first.close();
     open.splice(open.indexOf(first), 1);
-    // setPosted is the basis's only Float64 column of one value per set: double every posted amount in place.
+    // setPosted is the basis's column of posted amounts, one per set: double each in the stored file, in place.
     const db = new Database(path.join(dataDir, databaseFileName));
-    const row = db.prepare(`SELECT layout, payload FROM snapshot_digest WHERE kind = 'margin-basis'`).get() as {
+    const row = db.prepare(`SELECT layout, file FROM snapshot_digest WHERE kind = 'margin-basis'`).get() as {
       layout: string;
-      payload: Buffer;
+      file: string;
     };
+    db.close();
+    const file = path.join(dataDir, 'digests', row.file);
+    const payload = fs.readFileSync(file);
     const column = (JSON.parse(row.layout) as { columns: Array<{ name: string; offset: number; length: number }> }).columns.find(
       (c) => c.name === 'setPosted',
     )!;
-    for (let i = 0; i < column.length; i++)
-      row.payload.writeDoubleLE(row.payload.readDoubleLE(column.offset + 8 * i) * 2, column.offset + 8 * i);
-    db.prepare(`UPDATE snapshot_digest SET payload = ? WHERE kind = 'margin-basis'`).run(row.payload);
-    db.close();
+    for (let i = 0; i < column.length; i++) payload.writeDoubleLE(payload.readDoubleLE(column.offset + 8 * i) * 2, column.offset + 8 * i);
+    fs.writeFileSync(file, payload);
     const second = await backendOn(dataDir);
     expect((await margin(second, snapshotId)).total.postedUsd).toBeCloseTo(2 * 160_000, 6);
   });
 
+  /** Cuts every stored payload file to 16 bytes. */
+  const cutFiles = (dataDir: string) => {
+    const folder = path.join(dataDir, 'digests');
+    for (const name of fs.readdirSync(folder)) fs.truncateSync(path.join(folder, name), 16);
+  };
   it.each([
     ['of another snapshot (source)', `UPDATE snapshot_digest SET source = 'other'`],
     ['of another code version (format)', `UPDATE snapshot_digest SET format = format + 100`],
-    ['cut short', `UPDATE snapshot_digest SET payload = substr(payload, 1, 16) WHERE length(payload) > 16`],
+    ['cut short', cutFiles],
+    ['gone', (dataDir: string) => fs.rmSync(path.join(dataDir, 'digests'), { recursive: true })],
     ['with a damaged layout', `UPDATE snapshot_digest SET layout = '{}'`],
-  ])('are rebuilt, not read, when %s', async (_what, sql) => {
+  ])('are rebuilt, not read, when %s', async (_what, damage) => {
     const { dataDir, snapshotId, first } = await importedDataDir();
     const before = await margin(first, snapshotId);
     await first.call('alerts.run', { snapshotId });
@@ -136,7 +143,8 @@ describe('snapshot digests', () => {
     expect(alertsBefore.length).toBeGreaterThan(0);
     await first.close();
     open.splice(open.indexOf(first), 1);
-    tamper(dataDir, sql);
+    if (typeof damage === 'string') tamper(dataDir, damage);
+    else damage(dataDir);
     const second = await backendOn(dataDir);
     expect(netted(await margin(second, snapshotId))).toEqual(netted(before));
     await second.call('alerts.run', { snapshotId });
@@ -144,15 +152,34 @@ describe('snapshot digests', () => {
     // Written again as this code and this snapshot have them.
     const again = digests(dataDir);
     expect(again.map((d) => d.kind)).toEqual(['alert-cells', 'alert-positions', 'margin-basis']);
-    // The two column digests have payloads; the cell sums are all in the layout's JSON.
+    // The two column digests have payloads (in files of their length); the cell sums are all in the layout's JSON.
     expect(again.map((d) => d.format < 100 && (d.kind === 'alert-cells' || d.bytes > 16))).toEqual([true, true, true]);
+    for (const d of again) if (d.kind !== 'alert-cells') expect(fs.statSync(path.join(dataDir, 'digests', d.file!)).size).toBe(d.bytes);
+    expect(again.find((d) => d.kind === 'alert-cells')!.file).toBeNull();
   });
 
-  it('go with their snapshot when it is removed', async () => {
+  it('go with their snapshot when it is removed, files too at the next start', async () => {
     const { dataDir, snapshotId, first } = await importedDataDir();
     await margin(first, snapshotId);
     expect(digests(dataDir)).toHaveLength(1);
+    expect(fs.readdirSync(path.join(dataDir, 'digests'))).toEqual([digests(dataDir)[0]!.file]);
     first.db.prepare(`DELETE FROM snapshot WHERE snapshot_id = ?`).run(snapshotId);
     expect(digests(dataDir)).toEqual([]);
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    await backendOn(dataDir);
+    expect(fs.readdirSync(path.join(dataDir, 'digests'))).toEqual([]);
+  });
+
+  it('leave only the current file of a digest once it is written again', async () => {
+    const { dataDir, snapshotId, first } = await importedDataDir();
+    await margin(first, snapshotId);
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    tamper(dataDir, `UPDATE snapshot_digest SET format = format + 100`);
+    // The row now names a file of another format: rebuilt under this format's name, the old file swept.
+    const second = await backendOn(dataDir);
+    await margin(second, snapshotId);
+    expect(fs.readdirSync(path.join(dataDir, 'digests'))).toEqual([digests(dataDir)[0]!.file]);
   });
 });
