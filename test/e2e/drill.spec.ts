@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { isCsvHeaderLine } from '../../shared/domain/csv';
 import path from 'node:path';
 import { parseFormattedNumber } from '../../shared/domain/format';
-import { apiCall, expect, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { apiCall, expect, test, type ServedApp } from './fixtures';
 
 const cli = path.resolve(import.meta.dirname, '..', '..', 'electron', 'cli', 'bin.cjs');
 
@@ -120,16 +121,22 @@ test('a supervisor drills three levels down a path, goes back up, and the CLI pr
   await expect(page.getByRole('heading', { name: 'Exposure by jurisdiction' })).toBeVisible();
 });
 
-test('"Trades" opens exactly the trades behind a cell, sorted in the database', async ({ page, served }) => {
+/** The app on the demo snapshot, at its first level: the grid, its first row, that row's label and id. */
+async function firstRowOfTheDrill(page: Page, served: ServedApp) {
   await expect.poll(async () => (await apiCall<unknown[]>(served, 'snapshots.list', {})).length, { timeout: 90_000 }).toBeGreaterThan(0);
   await page.goto(served.url);
   const grid = page.getByTestId('exposure-grid');
   const first = grid.locator('.ag-row:not(.ag-row-pinned)').first();
   await expect(first).toBeVisible();
   const label = (await first.locator('[col-id="label"]').innerText()).trim();
-  const trades = parseFormattedNumber((await first.locator('[col-id="tradeCount"]').innerText()).trim());
   // Pinned cells sit in their own row element with the same row id.
   const rowId = await first.getAttribute('row-id');
+  return { grid, first, label, rowId };
+}
+
+test('"Trades" opens exactly the trades behind a cell, sorted in the database', async ({ page, served }) => {
+  const { grid, first, label, rowId } = await firstRowOfTheDrill(page, served);
+  const trades = parseFormattedNumber((await first.locator('[col-id="tradeCount"]').innerText()).trim());
   await grid.locator(`.ag-row[row-id="${rowId}"]`).getByRole('button', { name: 'Show the trades behind this row' }).click();
 
   await expect(page.getByRole('heading', { name: 'Trades' })).toBeVisible();
@@ -168,4 +175,39 @@ test('"Trades" opens exactly the trades behind a cell, sorted in the database', 
   await expect(page.getByTestId('trades-scope')).toHaveText(`${label} · ${expected.total.toLocaleString('en-US')} trades`);
   await expect.poll(async () => (await readColumn()).length).toBe(Math.min(20, expected.total));
   for (const v of (await readColumn()).map(parseFormattedNumber)) expect(v).toBeGreaterThanOrEqual(threshold - 1);
+});
+
+test('the trades behind a cell have an address: Back returns to the drill, Forward and a reload show them again, the breadcrumb links back', async ({
+  page,
+  served,
+}) => {
+  const { grid, label, rowId } = await firstRowOfTheDrill(page, served);
+  const drillHash = await page.evaluate(() => location.hash);
+  expect(drillHash).toMatch(/^#exposure\?/);
+  await grid.locator(`.ag-row[row-id="${rowId}"]`).getByRole('button', { name: 'Show the trades behind this row' }).click();
+  const scope = page.getByTestId('trades-scope');
+  await expect(page.getByRole('heading', { name: 'Trades' })).toBeVisible();
+  await expect(scope).toContainText(label);
+  const scopeText = (await scope.innerText()).trim();
+  const tradesHash = await page.evaluate(() => location.hash);
+  expect(tradesHash).toMatch(/^#trades\?snapshot=\d+&path=jurisdiction&at=/);
+
+  // Back: the drill level, not a blank page outside the app.
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: /^Exposure by / })).toBeVisible();
+  await expect(grid.locator(`.ag-row[row-id="${rowId}"]`).first()).toBeVisible();
+  expect(await page.evaluate(() => location.hash)).toBe(drillHash);
+
+  // Forward, then a reload: the same cell's trades.
+  await page.goForward();
+  await expect(scope).toHaveText(scopeText);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Trades' })).toBeVisible();
+  await expect(scope).toHaveText(scopeText);
+
+  // The breadcrumb is a link to the drill level the cell was chosen at.
+  await page.getByTestId('trades-breadcrumb').click();
+  await expect(page.getByRole('heading', { name: /^Exposure by / })).toBeVisible();
+  await expect(grid.locator(`.ag-row[row-id="${rowId}"]`).first()).toBeVisible();
+  expect(await page.evaluate(() => location.hash)).toBe(drillHash);
 });

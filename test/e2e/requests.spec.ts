@@ -105,7 +105,13 @@ test('an incoming MiCA request shows its acknowledgement deadline, is marked ove
   await chooseAuthority(dialog.getByLabel('Requesting authority'), theirs);
   await dialog.getByLabel('Their reference').fill('E2E/2026/1');
   await dialog.getByLabel('Deadline rule').selectOption('MICA_ITS_2024_2545');
-  await dialog.getByLabel('Received on').fill(receivedAt);
+  // Dates are typed as yyyy-mm-dd whatever the browser's locale; a day that does not exist is marked as typed.
+  const receivedOn = dialog.getByLabel('Received on');
+  await expect(receivedOn).toHaveAttribute('placeholder', 'yyyy-mm-dd');
+  await receivedOn.fill('2026-02-30');
+  await expect(receivedOn).toHaveAttribute('aria-invalid', 'true');
+  await receivedOn.fill(receivedAt);
+  await expect(receivedOn).not.toHaveAttribute('aria-invalid', 'true');
   await dialog.getByLabel('Subject').fill(subject);
   await dialog.getByLabel('Purpose').fill('Enforcement of MiCA market abuse rules');
   await dialog.getByRole('button', { name: 'Add entity' }).click();

@@ -206,6 +206,21 @@ describe('Requests view', () => {
     expect(screen.getByTestId('requests-count').textContent).toBe('2 requests, 1 overdue');
   });
 
+  it('an empty log says "No requests yet" with the next step; an empty filtered list says what to change', async () => {
+    renderRequests({ 'requests.list': () => [] });
+    const empty = await screen.findByTestId('requests-empty');
+    expect(empty.textContent).toMatch(/^No requests yet\. Record a request another authority sent you, or prepare one to send/);
+    expect(screen.queryByText('Loading…')).toBeNull();
+    expect(screen.getByTestId('requests-count').textContent).toBe('0 requests');
+    fireEvent.click(within(empty).getByRole('button', { name: 'New request…' }));
+    expect(await screen.findByRole('dialog', { name: 'New request for assistance' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    fireEvent.change(screen.getByLabelText('Direction'), { target: { value: 'outgoing' } });
+    await waitFor(() =>
+      expect(screen.getByTestId('requests-empty').textContent).toBe('No request matches these filters. Choose “All” to see every request.'),
+    );
+  });
+
   it('filters: overdue only asks the backend for overdue requests', async () => {
     const { calls } = renderRequests();
     await waitFor(() => expect(cell(8, 'ack')).toBeTruthy());

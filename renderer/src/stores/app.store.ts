@@ -13,6 +13,8 @@ export interface TradesScope {
   filters?: DimensionFilter[];
   /** Breadcrumb of the cell, e.g. "United States (US) › Alpha Group". */
   label: string;
+  /** The address of the drill level the cell was chosen at (`#exposure?…`): the breadcrumb links back to it. */
+  from?: string;
 }
 
 export interface AppState {

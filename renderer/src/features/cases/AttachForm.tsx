@@ -4,6 +4,7 @@ import { failureOf } from '../../stores/cases.store';
 import { useApi, useCasesStore } from '../../stores/StoresContext';
 import { sizeText } from './caseLabels';
 import { useChange } from './useChange';
+import { IsoDateInput } from '../../components/IsoDateInput';
 
 /**
  * "Attach file" in browser mode: the file is uploaded (with progress), then attached by its
@@ -94,7 +95,7 @@ export function AttachForm({
         </div>
         <div className="form-field">
           <label htmlFor={`${id}-on`}>Received on (optional)</label>
-          <input id={`${id}-on`} type="date" value={receivedOn} onChange={(e) => setReceivedOn(e.target.value)} />
+          <IsoDateInput id={`${id}-on`} value={receivedOn} onChange={(value) => setReceivedOn(value)} />
           {failure?.fieldErrors.receivedOn && <span className="field-error">{failure.fieldErrors.receivedOn}</span>}
         </div>
       </div>

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { CaseItem, CaseTask } from '../../../../shared/contract';
 import { useCasesStore } from '../../stores/StoresContext';
 import { useChange } from './useChange';
+import { IsoDateInput } from '../../components/IsoDateInput';
 
 /** A case's tasks, open ones first, overdue ones marked in words and colour; add one, mark one done. */
 export function TasksPanel({
@@ -148,7 +149,7 @@ function AddTaskForm({ caseNumber, items }: { caseNumber: string; items: CaseIte
         </div>
         <div className="form-field">
           <label htmlFor={`${id}-due`}>Due date (optional)</label>
-          <input id={`${id}-due`} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
+          <IsoDateInput id={`${id}-due`} value={dueDate} onChange={(value) => setDueDate(value)} />
           {errors.dueDate && <span className="field-error">{errors.dueDate}</span>}
         </div>
         <div className="form-field">

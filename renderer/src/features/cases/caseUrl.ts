@@ -2,12 +2,14 @@ import type { AppStore, View } from '../../stores/app.store';
 import { caseTabs, type CaseRoute, type CaseTab, type CasesStore } from '../../stores/cases.store';
 import type { ExposureStore } from '../../stores/exposure.store';
 import { viewToHash } from '../exposure/viewHash';
+import { hashToTrades, tradesToHash, type TradesReading } from '../trades/tradesHash';
 
 /**
  * The Cases page's place as a URL fragment, so a case and an item have an address and Back works:
  * `#cases` (the list), `#case/CASE-2026-0001` (its items), `#case/CASE-2026-0001/timeline` (a tab),
- * `#case/CASE-2026-0001/item/12` (an item). Other views are `#settings`, `#trades`, …; the
- * exposure view keeps its own, richer fragment (viewHash.ts).
+ * `#case/CASE-2026-0001/item/12` (an item). Other views are `#settings`, `#requests`, …; the Trades view
+ * names the drill cell whose trades it shows (tradesHash.ts); the exposure view keeps its own, richer
+ * fragment (viewHash.ts).
  */
 export function routeToHash(route: CaseRoute): string {
   if (!route.caseNumber) return '#cases';
@@ -17,7 +19,10 @@ export function routeToHash(route: CaseRoute): string {
 }
 
 /** Where a fragment points: a view (with the Cases page's place), or undefined when it is not ours to read. */
-export type Place = { view: 'cases'; route: CaseRoute } | { view: Exclude<View, 'cases' | 'exposure'> };
+export type Place =
+  | { view: 'cases'; route: CaseRoute }
+  | { view: 'trades'; trades?: TradesReading }
+  | { view: Exclude<View, 'cases' | 'exposure' | 'trades'> };
 
 const plainViews: ReadonlyArray<Exclude<View, 'cases' | 'exposure'>> = ['trades', 'feeds', 'mous', 'requests', 'supervision', 'settings'];
 const CASE_NUMBER = /^CASE-\d{4}-\d{4,}$/;
@@ -25,6 +30,8 @@ const CASE_NUMBER = /^CASE-\d{4}-\d{4,}$/;
 export function hashToPlace(hash: string): Place | undefined {
   const plain = plainViews.find((v) => hash === `#${v}`);
   if (plain) return { view: plain };
+  const trades = hashToTrades(hash);
+  if (trades) return { view: 'trades', trades };
   if (hash === '#cases') return { view: 'cases', route: { tab: 'items' } };
   if (!hash.startsWith('#case/')) return undefined;
   const [caseNumber, ...rest] = hash.slice('#case/'.length).split('/');
@@ -59,6 +66,10 @@ export function connectCaseUrl(stores: { app: AppStore; cases: CasesStore; expos
     reading = true;
     try {
       if (place.view === 'cases') void cases.getState().navigate(place.route);
+      if (place.view === 'trades' && place.trades && !('error' in place.trades)) {
+        if (app.getState().selectedSnapshotId !== place.trades.snapshotId) app.getState().selectSnapshot(place.trades.snapshotId);
+        app.getState().showTrades(place.trades.scope);
+      }
       if (app.getState().view !== place.view) app.getState().setView(place.view);
     } finally {
       reading = false;
@@ -67,6 +78,7 @@ export function connectCaseUrl(stores: { app: AppStore; cases: CasesStore; expos
 
   const hashOfView = (view: View): string | undefined => {
     if (view === 'cases') return routeToHash(cases.getState().route);
+    if (view === 'trades') return tradesToHash(app.getState().selectedSnapshotId, app.getState().tradesScope);
     if (view !== 'exposure') return `#${view}`;
     // Back in the exposure view: its position, as its own connector writes it (unless the address already says one).
     const s = exposure.getState();
@@ -83,7 +95,12 @@ export function connectCaseUrl(stores: { app: AppStore; cases: CasesStore; expos
 
   read();
   const stopApp = app.subscribe((s, prev) => {
-    if (s.view === prev.view) return;
+    if (s.view === prev.view) {
+      // Another cell's trades (or all of them) in the open Trades view: the address follows, in the same entry.
+      if (s.view === 'trades' && (s.tradesScope !== prev.tradesScope || s.selectedSnapshotId !== prev.selectedSnapshotId))
+        go(tradesToHash(s.selectedSnapshotId, s.tradesScope), false);
+      return;
+    }
     const hash = hashOfView(s.view);
     if (hash) go(hash, true);
   });

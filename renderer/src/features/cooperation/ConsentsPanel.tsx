@@ -4,6 +4,7 @@ import { callError, type FieldErrors } from '../../stores/cooperation.store';
 import { useCooperationStore } from '../../stores/StoresContext';
 import { label, today, when } from './labels';
 import { described, Field } from './parts';
+import { IsoDateInput } from '../../components/IsoDateInput';
 
 /**
  * Consents on record (an originator's permission for a use or an onward disclosure) and a
@@ -163,20 +164,10 @@ export function ConsentsPanel() {
           />
         </Field>
         <Field id={`${id}-at`} label="Granted on" error={err('grantedAt')}>
-          <input
-            type="date"
-            {...described(`${id}-at`, err('grantedAt'))}
-            value={grantedAt}
-            onChange={(e) => setGrantedAt(e.target.value)}
-          />
+          <IsoDateInput {...described(`${id}-at`, err('grantedAt'))} value={grantedAt} onChange={(value) => setGrantedAt(value)} />
         </Field>
         <Field id={`${id}-exp`} label="Expires on (optional)" error={err('expiresAt')}>
-          <input
-            type="date"
-            {...described(`${id}-exp`, err('expiresAt'))}
-            value={expiresAt}
-            onChange={(e) => setExpiresAt(e.target.value)}
-          />
+          <IsoDateInput {...described(`${id}-exp`, err('expiresAt'))} value={expiresAt} onChange={(value) => setExpiresAt(value)} />
         </Field>
         <Field id={`${id}-ev`} label="Evidence reference" error={err('evidenceRef')} hint="e.g. the letter's reference">
           <input

@@ -3,6 +3,7 @@ import { partyEditInput, type InputOf, type InstrumentParty } from '../../../../
 import { callError, type FieldErrors } from '../../stores/cooperation.store';
 import { useCooperationStore } from '../../stores/StoresContext';
 import { described, Field } from './parts';
+import { IsoDateInput } from '../../components/IsoDateInput';
 
 type TriState = 'yes' | 'no' | 'unknown';
 const toTri = (v: boolean | null): TriState => (v === true ? 'yes' : v === false ? 'no' : 'unknown');
@@ -133,20 +134,10 @@ export function PartyEditDialog({ party, onClose }: { party: InstrumentParty; on
           </select>
         </Field>
         <Field id={`${id}-from`} label="Valid from" error={err('validFrom')}>
-          <input
-            type="date"
-            {...described(`${id}-from`, err('validFrom'))}
-            value={validFrom}
-            onChange={(e) => setValidFrom(e.target.value)}
-          />
+          <IsoDateInput {...described(`${id}-from`, err('validFrom'))} value={validFrom} onChange={(value) => setValidFrom(value)} />
         </Field>
         <Field id={`${id}-to`} label="Valid to" error={err('validTo')} hint="empty: open-ended">
-          <input
-            type="date"
-            {...described(`${id}-to`, err('validTo'), true)}
-            value={validTo}
-            onChange={(e) => setValidTo(e.target.value)}
-          />
+          <IsoDateInput {...described(`${id}-to`, err('validTo'), true)} value={validTo} onChange={(value) => setValidTo(value)} />
         </Field>
         <Field id={`${id}-status`} label="Status" error={err('status')}>
           <select {...described(`${id}-status`, err('status'))} value={status} onChange={(e) => setStatus(e.target.value)}>

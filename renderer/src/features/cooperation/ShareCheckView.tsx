@@ -16,6 +16,7 @@ import { ConsentsPanel } from './ConsentsPanel';
 import { DecisionCard } from './DecisionCard';
 import { label, today } from './labels';
 import { described, Field } from './parts';
+import { IsoDateInput } from '../../components/IsoDateInput';
 
 type Origin = Provenance['origin'];
 const origins: ReadonlyArray<{ value: Origin; text: string }> = [
@@ -250,12 +251,7 @@ export function ShareCheckView() {
           />
         </Field>
         <Field id={`${id}-date`} label="Date of sharing" error={err('date')}>
-          <input
-            type="date"
-            {...described(`${id}-date`, err('date'))}
-            value={form.date}
-            onChange={(e) => update({ date: e.target.value })}
-          />
+          <IsoDateInput {...described(`${id}-date`, err('date'))} value={form.date} onChange={(value) => update({ date: value })} />
         </Field>
         <Field id={`${id}-origin`} label="Where the data came from" error={err('provenance.origin') ?? err('provenance')}>
           <select

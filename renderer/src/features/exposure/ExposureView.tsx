@@ -8,6 +8,7 @@ import { useApi, useAppStore, useExposureStore } from '../../stores/StoresContex
 import { AddToCase } from '../cases/AddToCase';
 import { SavedViewsPanel } from '../views/SavedViewsPanel';
 import { ColumnsMenu } from './ColumnsMenu';
+import { viewToHash } from './viewHash';
 import { DrillGrid } from './DrillGrid';
 import { visibleMetrics } from './drillColumns';
 import { FilterBar } from './FilterBar';
@@ -54,6 +55,8 @@ export function ExposureView() {
   const totals = current?.totals;
   const lastLevel = at.length >= path.length - 1;
   const others = snapshots.filter((s) => s.snapshotId !== snapshotId);
+  /** This drill level's address: the Trades view's breadcrumb links back to it. */
+  const drillLevelHash = viewToHash({ snapshotId, path, at, filters, sort, ...(compareTo === undefined ? {} : { compareTo }) });
   const compareSnapshot = snapshots.find((s) => s.snapshotId === (current?.compare?.snapshotId ?? compareTo));
   const compareName = compareSnapshot ? `snapshot ${compareSnapshot.snapshotId} (as of ${compareSnapshot.asOfDate})` : undefined;
   const filterNote = filters.length > 0 ? ` (${filters.length} filter${filters.length > 1 ? 's' : ''})` : '';
@@ -196,12 +199,14 @@ export function ExposureView() {
                       at: [...at.map((c) => c.key), row.key],
                       filters,
                       label: [...at.map((c) => c.label), row.label].join(' › ') + filterNote,
+                      from: drillLevelHash,
                     }
                   : {
                       path: path.slice(0, at.length),
                       at: at.map((c) => c.key),
                       filters,
                       label: (at.length > 0 ? at.map((c) => c.label).join(' › ') : 'Whole snapshot') + filterNote,
+                      from: drillLevelHash,
                     },
               )
             }

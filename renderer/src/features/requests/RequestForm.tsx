@@ -17,6 +17,7 @@ import { ackDeadline, deadlineRules, localToday } from '../../../../shared/domai
 import type { FieldErrors, Outcome } from '../../stores/requests.store';
 import { useRequestsStore } from '../../stores/StoresContext';
 import { acfitLabels, directionLabels, typeLabels } from './requestLabels';
+import { IsoDateInput } from '../../components/IsoDateInput';
 
 interface Draft {
   direction: RequestDirection;
@@ -363,12 +364,12 @@ export function RequestForm({
             field(
               'receivedAt',
               'Received on',
-              <input type="date" {...aria('receivedAt')} value={d.receivedAt} onChange={(e) => put('receivedAt', e.target.value)} />,
+              <IsoDateInput {...aria('receivedAt')} value={d.receivedAt} onChange={(value) => put('receivedAt', value)} />,
             )}
           {field(
             'sentAt',
             d.direction === 'incoming' ? 'Their letter dated' : 'Sent on',
-            <input type="date" {...aria('sentAt')} value={d.sentAt} onChange={(e) => put('sentAt', e.target.value)} />,
+            <IsoDateInput {...aria('sentAt')} value={d.sentAt} onChange={(value) => put('sentAt', value)} />,
             d.direction === 'outgoing' ? 'empty: a draft, not sent yet' : undefined,
           )}
           {field(
@@ -463,12 +464,11 @@ export function RequestForm({
           {field(
             'estimatedResponseAt',
             'Estimated response',
-            <input
-              type="date"
+            <IsoDateInput
               {...aria('estimatedResponseAt')}
               value={d.estimatedResponseAt}
               disabled={editing && initial.estimatedResponseAt !== ''}
-              onChange={(e) => put('estimatedResponseAt', e.target.value)}
+              onChange={(value) => put('estimatedResponseAt', value)}
             />,
             editing && initial.estimatedResponseAt !== ''
               ? 'change it with a “Revised estimate” event, which records the reason'

@@ -11,6 +11,7 @@ import {
 import { ackStateLabels, localToday } from '../../../../shared/domain/requestDeadlines';
 import type { FieldErrors } from '../../stores/requests.store';
 import { useRequestsStore } from '../../stores/StoresContext';
+import { IsoDateInput } from '../../components/IsoDateInput';
 import {
   acfitLabels,
   directionLabels,
@@ -257,12 +258,12 @@ function AddEventForm({ request }: { request: RequestDetail }) {
             ))}
           </select>,
         )}
-        {field('at', 'Date', <input type="date" {...aria('at')} value={at} onChange={(e) => setAt(e.target.value)} />)}
+        {field('at', 'Date', <IsoDateInput {...aria('at')} value={at} onChange={(value) => setAt(value)} />)}
         {need.estimate &&
           field(
             'estimatedResponseAt',
             need.estimate === 'required' ? 'New estimated response' : 'Estimated response (optional)',
-            <input type="date" {...aria('estimatedResponseAt')} value={estimate} onChange={(e) => setEstimate(e.target.value)} />,
+            <IsoDateInput {...aria('estimatedResponseAt')} value={estimate} onChange={(value) => setEstimate(value)} />,
           )}
         {need.ground &&
           field(
@@ -321,7 +322,7 @@ function StatusActions({ request, onEdit }: { request: RequestDetail; onEdit: ()
       {request.status === 'draft' && (
         <span className="inline-form">
           <label htmlFor={`${id}-sent`}>Sent on</label>
-          <input id={`${id}-sent`} type="date" value={sentAt} onChange={(e) => setSentAt(e.target.value)} />
+          <IsoDateInput id={`${id}-sent`} value={sentAt} onChange={(value) => setSentAt(value)} />
           <button type="button" onClick={() => void run({ requestId: request.requestId, status: 'sent', sentAt })}>
             Mark as sent
           </button>

@@ -79,6 +79,7 @@ export function RequestsView() {
     if ((e.event as KeyboardEvent | undefined)?.key === 'Enter' && e.data) void open(e.data.requestId);
   };
   const overdue = s.rows.filter((r) => r.ackState === 'overdue').length;
+  const filtered = s.filters.direction !== undefined || s.filters.status !== undefined || s.filters.overdueOnly;
 
   return (
     <section className="view requests-view" data-testid="requests-view">
@@ -129,6 +130,21 @@ export function RequestsView() {
         Select a request (click, or Enter on a row) to open it. Due dates count working days on the holiday calendar of the authority that
         must act (the requested one); “Counted on” names it, or says weekends only when that authority has none.
       </p>
+      {s.loaded && !s.error && s.rows.length === 0 && (
+        // The grid's own overlay text is read once at mount ("Loading…" stayed): the empty list says so here.
+        <div className="empty-state" role="status" data-testid="requests-empty">
+          {filtered ? (
+            <p>No request matches these filters. Choose “All” to see every request.</p>
+          ) : (
+            <p>
+              No requests yet. Record a request another authority sent you, or prepare one to send, with{' '}
+              <button type="button" className="link" onClick={() => setForm('new')}>
+                New request…
+              </button>
+            </p>
+          )}
+        </div>
+      )}
       <div className="grid short requests-grid" data-testid="requests-grid">
         <AgGridReact<RequestSummary>
           theme={gridTheme}
@@ -143,7 +159,7 @@ export function RequestsView() {
           // A dozen columns: all rendered, so every cell is there for screen readers and find-in-page.
           suppressColumnVirtualisation
           tooltipShowDelay={300}
-          overlayNoRowsTemplate={s.loaded ? 'No requests match.' : 'Loading…'}
+          suppressNoRowsOverlay
         />
       </div>
       {s.selectedId !== undefined && s.detailError && (

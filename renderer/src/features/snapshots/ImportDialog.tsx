@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { regimes, type Regime } from '../../../../shared/contract';
 import { useApi } from '../../stores/StoresContext';
+import { IsoDateInput } from '../../components/IsoDateInput';
 
 /**
  * "Import file…": uploads the chosen files (browser mode) with progress, then starts an
@@ -88,7 +89,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           </select>
         </label>
         <label>
-          As of <input type="date" value={asOfDate} onChange={(e) => setAsOfDate(e.target.value)} required aria-label="As of" />
+          As of <IsoDateInput value={asOfDate} onChange={(value) => setAsOfDate(value)} required aria-label="As of" />
         </label>
         <label>
           TR LEI (optional){' '}

@@ -149,7 +149,17 @@ export function TradesView() {
       <header className="view-header">
         <h1>Trades</h1>
         <span className="muted" data-testid="trades-scope">
-          {scope ? scope.label : 'Whole snapshot'} · {total === undefined ? '…' : `${total.toLocaleString('en-US')} trades`}
+          {scope?.from ? (
+            // Back to the drill level the cell was chosen at (as the browser's Back does).
+            <a href={scope.from} data-testid="trades-breadcrumb" title="Back to this drill level">
+              {scope.label}
+            </a>
+          ) : scope ? (
+            scope.label
+          ) : (
+            'Whole snapshot'
+          )}{' '}
+          · {total === undefined ? '…' : `${total.toLocaleString('en-US')} trades`}
         </span>
         {scope && (
           <button type="button" onClick={() => showTrades(undefined)}>
