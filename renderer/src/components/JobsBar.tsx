@@ -1,4 +1,5 @@
 import { useAppStore } from '../stores/StoresContext';
+import { jobTitles } from './jobTitles';
 
 /** Progress of running jobs, each with a Cancel button; a failed job stays until dismissed. */
 export function JobsBar() {
@@ -25,8 +26,8 @@ export function JobsBar() {
       })}
       {failed && (
         <div className="job failed" role="alert">
-          <span>
-            {failed.kind} failed: {failed.error?.message}
+          <span data-testid="job-failed">
+            {jobTitles[failed.kind].title} did not finish: {failed.error?.message ?? 'no reason was given.'} {jobTitles[failed.kind].next}
           </span>
           <button type="button" onClick={dismiss}>
             Dismiss

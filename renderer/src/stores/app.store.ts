@@ -61,7 +61,12 @@ export function createAppStore(api: ApiClient) {
       // The alert run after an import is quick background work: its end shows as the Supervision count, not as a
       // progress bar that would move the page under the user's pointer.
       api.on('job.progress', (p) => {
-        if (!quietJobs.has(p.kind)) set((s) => ({ jobs: { ...s.jobs, [p.jobId]: p } }));
+        if (quietJobs.has(p.kind)) return;
+        // A new attempt at what failed (another import after a failed one) replaces the old failure's banner.
+        set((s) => ({
+          jobs: { ...s.jobs, [p.jobId]: p },
+          ...(s.failedJob && s.failedJob.kind === p.kind && s.failedJob.jobId !== p.jobId ? { failedJob: undefined } : {}),
+        }));
       });
       api.on('job.done', (d) => {
         set((s) => {
