@@ -211,3 +211,27 @@ test('the trades behind a cell have an address: Back returns to the drill, Forwa
   await expect(grid.locator(`.ag-row[row-id="${rowId}"]`).first()).toBeVisible();
   expect(await page.evaluate(() => location.hash)).toBe(drillHash);
 });
+
+test('at the last level of a path, a double-click or Enter opens "Drill by…" with the dimensions left; a choice drills the row by it', async ({
+  page,
+  served,
+}) => {
+  // The default path is one dimension (jurisdiction): its first level is already the last.
+  const { grid, label, rowId } = await firstRowOfTheDrill(page, served);
+  const labelCell = grid.locator(`.ag-row[row-id="${rowId}"] [col-id="label"]`).first();
+  await labelCell.dblclick();
+  const menu = page.getByRole('dialog', { name: `Drill ${label} by` });
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole('button', { name: 'Group (ultimate parent)' })).toBeFocused();
+  await expect(menu.getByRole('button', { name: 'Jurisdiction', exact: true })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  // Enter on the row opens it too.
+  await labelCell.click();
+  await page.keyboard.press('Enter');
+  await expect(menu).toBeVisible();
+  await menu.getByRole('button', { name: 'Counterparty', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Exposure by counterparty' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Drill position' })).toContainText(label);
+  expect(await page.evaluate(() => decodeURIComponent(location.hash))).toContain('path=jurisdiction,counterparty');
+});

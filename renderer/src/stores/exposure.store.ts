@@ -38,6 +38,8 @@ export interface ExposureState {
   open(snapshotId: number): Promise<void>;
   setPath(path: Dimension[]): Promise<void>;
   drillInto(key: string | null, label: string): Promise<void>;
+  /** At the last level of the path: drills into a row by another dimension, which the path gains. */
+  drillBy(key: string | null, label: string, dimension: Dimension): Promise<void>;
   /** Goes back up to `level` keys chosen (0 = the top). */
   goUp(level: number): Promise<void>;
   /** Adds a filter; one on a dimension already filtered replaces it. */
@@ -146,6 +148,13 @@ export function createExposureStore(api: ApiClient) {
         const { at, path } = get();
         if (at.length >= path.length - 1) return;
         set({ at: [...at, { key, label }], search: '' });
+        await load();
+      },
+      async drillBy(key, label, dimension) {
+        const { at, path } = get();
+        const base = path.slice(0, at.length + 1);
+        if (base.includes(dimension)) return;
+        set({ path: [...base, dimension], at: [...at, { key, label }], search: '' });
         await load();
       },
       async goUp(level) {

@@ -8,6 +8,7 @@ import { useApi, useAppStore, useExposureStore } from '../../stores/StoresContex
 import { AddToCase } from '../cases/AddToCase';
 import { SavedViewsPanel } from '../views/SavedViewsPanel';
 import { ColumnsMenu } from './ColumnsMenu';
+import { DrillByMenu } from './DrillByMenu';
 import { viewToHash } from './viewHash';
 import { DrillGrid } from './DrillGrid';
 import { visibleMetrics } from './drillColumns';
@@ -24,11 +25,26 @@ export function ExposureView() {
   const showTrades = useAppStore((s) => s.showTrades);
   const state = useExposureStore((s) => s);
   const { result, loading, error, notice, path, at, filters, sort, compareTo, columns, search } = state;
-  const { open, setPath, drillInto, goUp, addFilter, removeFilter, setSort, setCompare, setColumns, resetColumns, loadColumns, setNotice } =
-    state;
+  const {
+    open,
+    setPath,
+    drillInto,
+    drillBy,
+    goUp,
+    addFilter,
+    removeFilter,
+    setSort,
+    setCompare,
+    setColumns,
+    resetColumns,
+    loadColumns,
+    setNotice,
+  } = state;
   const setSearch = state.setSearch;
   const snapshot = snapshots.find((x) => x.snapshotId === snapshotId);
   const [selected, setSelected] = useState<DrillRow>();
+  /** The row whose "Drill by…" choice is open (at the last level of the path). */
+  const [drillByRow, setDrillByRow] = useState<{ key: string | null; label: string }>();
   const api = useApi();
 
   useEffect(() => {
@@ -189,7 +205,9 @@ export function ExposureView() {
             onSort={(s) => void setSort(s)}
             {...(compareName ? { compareName } : {})}
             onSelect={setSelected}
-            {...(lastLevel ? {} : { onDrill: (row: { key: string | null; label: string }) => void drillInto(row.key, row.label) })}
+            onDrill={(row: { key: string | null; label: string }) =>
+              lastLevel ? setDrillByRow({ key: row.key, label: row.label }) : void drillInto(row.key, row.label)
+            }
             onUp={() => void goUp(at.length - 1)}
             onShowTrades={(row) =>
               showTrades(
@@ -212,10 +230,21 @@ export function ExposureView() {
             }
           />
         )}
+        {drillByRow && (
+          <DrillByMenu
+            rowLabel={drillByRow.label}
+            path={path.slice(0, at.length + 1)}
+            onClose={() => setDrillByRow(undefined)}
+            onChoose={(dimension) => {
+              setDrillByRow(undefined);
+              void drillBy(drillByRow.key, drillByRow.label, dimension);
+            }}
+          />
+        )}
         {current && <ChartsPanel result={current} {...(selected ? { selected } : {})} />}
         <p className="footnote">
           {lastLevel
-            ? 'Last level of the path: add a dimension to go further. '
+            ? 'Last level of the path: Enter or double-click a row to drill it by another dimension. '
             : 'Enter or double-click drills into a row; Backspace or the breadcrumb goes up. '}
           A position is one counterparty&rsquo;s side of a trade; a cross-border trade appears under both sides&rsquo; jurisdictions, and
           every total counts each trade once. Hover a column header for its formula.
