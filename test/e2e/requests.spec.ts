@@ -89,6 +89,9 @@ test('an incoming MiCA request shows its acknowledgement deadline, is marked ove
   await page.goto(served.url);
   await page.getByRole('button', { name: 'Requests' }).click();
   await expect(page.getByRole('heading', { name: 'Requests for assistance' })).toBeVisible();
+  // An empty log says so (it said "Loading…" for ever), with the next step.
+  if ((await apiCall<unknown[]>(served, 'requests.list', {})).length === 0)
+    await expect(page.getByTestId('requests-empty')).toContainText('No requests yet.');
   await page.getByRole('button', { name: 'New request…' }).click();
 
   const dialog = page.getByRole('dialog', { name: 'New request for assistance' });

@@ -209,10 +209,10 @@ describe('Requests view', () => {
   it('an empty log says "No requests yet" with the next step; an empty filtered list says what to change', async () => {
     renderRequests({ 'requests.list': () => [] });
     const empty = await screen.findByTestId('requests-empty');
-    expect(empty.textContent).toMatch(/^No requests yet\. Record a request another authority sent you, or prepare one to send/);
+    expect(empty.textContent).toBe('No requests yet. Record a request another authority sent you, or prepare one to send');
     expect(screen.queryByText('Loading…')).toBeNull();
     expect(screen.getByTestId('requests-count').textContent).toBe('0 requests');
-    fireEvent.click(within(empty).getByRole('button', { name: 'New request…' }));
+    fireEvent.click(within(empty).getByRole('button', { name: 'Record a request another authority sent you, or prepare one to send' }));
     expect(await screen.findByRole('dialog', { name: 'New request for assistance' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     fireEvent.change(screen.getByLabelText('Direction'), { target: { value: 'outgoing' } });

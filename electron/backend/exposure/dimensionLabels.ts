@@ -1,20 +1,8 @@
 import type { Dimension } from '../../../shared/contract/exposure';
+import { codeLabel } from '../../../shared/domain/codeLabels';
 import { jurisdictionLabel } from '../../../shared/domain/jurisdictions';
 import type { Db } from '../db/connection';
 import { LruMap, perDatabase } from '../db/perDatabase';
-
-const contractKinds: Record<string, string> = {
-  FUTR: 'Future',
-  PERP: 'Perpetual',
-  OPTN: 'Option',
-  SWAP: 'Swap',
-  CFDS: 'CFD',
-  FORW: 'Forward',
-  SWPT: 'Swaption',
-  SPDB: 'Spreadbet',
-  FRAS: 'FRA',
-  OTHR: 'Other',
-};
 
 /** Human labels for the keys of one drill level, from the snapshot's own reference data. */
 export function labelKeys(db: Db, snapshotId: number, dimension: Dimension, keys: (string | null)[]): Map<string | null, string> {
@@ -36,7 +24,7 @@ export function labelKeys(db: Db, snapshotId: number, dimension: Dimension, keys
         const name = names.get(key);
         label = name ? `${name} (${key})` : /^[A-Z0-9]{18}[0-9]{2}$/.test(key) ? key : `Natural person ${key}`;
       }
-    } else if (dimension === 'contractType') label = contractKinds[key] ?? key;
+    } else if (dimension === 'contractType') label = codeLabel('contractType', key);
     else if (dimension === 'venue') {
       const name = key === 'OFF-VENUE' ? undefined : (venueName.get(snapshotId, key) as string | undefined);
       label = key === 'OFF-VENUE' ? 'Off-venue' : name ? `${name} (${key})` : key;

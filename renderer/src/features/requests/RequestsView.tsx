@@ -137,9 +137,9 @@ export function RequestsView() {
             <p>No request matches these filters. Choose “All” to see every request.</p>
           ) : (
             <p>
-              No requests yet. Record a request another authority sent you, or prepare one to send, with{' '}
+              No requests yet.{' '}
               <button type="button" className="link" onClick={() => setForm('new')}>
-                New request…
+                Record a request another authority sent you, or prepare one to send
               </button>
             </p>
           )}

@@ -2,6 +2,7 @@ import { AgGridReact } from 'ag-grid-react';
 import type { ColDef, ColumnEventType, GetRowIdParams, GridApi, IDatasource } from 'ag-grid-community';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ColumnFilter, ColumnState, TradeColumn, TradeRow } from '../../../../shared/contract';
+import { codeLabel, type CodeKind } from '../../../../shared/domain/codeLabels';
 import { formatUsd } from '../../../../shared/domain/format';
 import { gridTheme } from '../../components/gridTheme';
 import { useApi, useAppStore } from '../../stores/StoresContext';
@@ -15,6 +16,12 @@ const text = (field: TradeColumn, headerName: string, width = 150): ColDef<Trade
   headerName,
   width,
   filter: 'agTextColumnFilter',
+});
+/** A code column shown in words (Option, Buyer, New, Off-venue), the code itself on hover; filters still match the code. */
+const coded = (field: TradeColumn, headerName: string, kind: CodeKind, width = 130): ColDef<TradeRow> => ({
+  ...text(field, headerName, width),
+  valueFormatter: (p) => (typeof p.value === 'string' ? codeLabel(kind, p.value) : '—'),
+  tooltipValueGetter: (p) => (typeof p.value === 'string' ? `Code ${p.value}` : undefined),
 });
 const usd = (field: TradeColumn, headerName: string): ColDef<TradeRow> => ({
   field,
@@ -51,10 +58,10 @@ const columns: ColDef<TradeRow>[] = [
   text('uti', 'UTI', 260),
   usd('notionalUsd', 'Notional (USD)'),
   usd('valuationUsd', 'MTM (USD)'),
-  text('contractType', 'Contract', 110),
+  coded('contractType', 'Contract', 'contractType', 110),
   text('underlier', 'Underlier', 130),
-  text('direction', 'Direction', 110),
-  text('venue', 'Venue', 130),
+  coded('direction', 'Direction', 'direction', 130),
+  coded('venue', 'Venue', 'venue', 150),
   text('reportingLei', 'Reporting LEI', 200),
   text('otherCptyId', 'Other counterparty', 200),
   text('cleared', 'Cleared', 100),
@@ -70,7 +77,7 @@ const columns: ColDef<TradeRow>[] = [
   text('notionalCcy', 'Ccy', 80),
   date('executionTs', 'Executed (UTC)'),
   date('expirationDate', 'Expires'),
-  text('actionType', 'Action', 100),
+  coded('actionType', 'Action', 'actionType', 120),
 ];
 
 /** Column changes the user makes (not those applied from a saved layout). */
