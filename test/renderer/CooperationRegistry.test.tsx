@@ -105,7 +105,7 @@ describe('MoU registry', () => {
     expect(categories.getByText('Transaction records').closest('tr')!.textContent).toContain('MMOU.SCOPE.FILES');
     expect(categories.getByText('Telephone records').closest('tr')!.textContent).toContain('no provision recorded');
     expect(categories.getByText('Telephone records').closest('tr')!.textContent).toContain('obtain compelled');
-    expect(within(screen.getByTestId('rules-use')).getByText('Civil admin enforcement').closest('tr')!.textContent).toContain(
+    expect(within(screen.getByTestId('rules-use')).getByText('Civil and administrative enforcement').closest('tr')!.textContent).toContain(
       'MMOU.PERMISSIBLE_USE',
     );
     expect(within(screen.getByTestId('rules-onward')).getByText('consent required')).toBeTruthy();

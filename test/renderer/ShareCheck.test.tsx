@@ -141,7 +141,7 @@ describe('Can I share?', () => {
     expect(card('brokerage_records').getByText('An arrangement under MiCA Art 107 would be needed.')).toBeTruthy();
     expect(card('brokerage_records').getByText('No instrument carries this sharing.')).toBeTruthy();
     expect(card('brokerage_records').queryByRole('button', { name: 'Copy legend' })).toBeNull();
-    expect(screen.getByTestId('check-summary').textContent).toContain('CFTC → SCB · Civil admin enforcement · on 2026-01-15');
+    expect(screen.getByTestId('check-summary').textContent).toContain('CFTC → SCB · Civil and administrative enforcement · on 2026-01-15');
   });
 
   it('shows the bases with their provision keys, the conditions, the legend to copy, and the trace in order', async () => {

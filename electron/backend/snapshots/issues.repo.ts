@@ -46,6 +46,9 @@ const SELECT_ISSUES = `SELECT i.file, i.line, i.location, i.field, i.rule_id AS 
     AND r.location = coalesce(i.location, 'line ' || i.line)) AS rejected
   FROM validation_issue i`;
 
+/** What a supervisor reads first: the errors that rejected rows, then warnings, then anything else. */
+const BY_SEVERITY = `CASE i.severity WHEN 'ERROR' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END`;
+
 function toRow(r: Omit<ValidationIssueRow, 'rejected'> & { rejected: number }): ValidationIssueRow {
   return { ...r, rejected: r.rejected === 1 };
 }
@@ -55,14 +58,14 @@ export function assertSnapshot(db: Db, snapshotId: number): void {
   if (!row) throw new ContractError('NOT_FOUND', `Snapshot ${snapshotId} does not exist.`, { snapshotId });
 }
 
-/** One page of findings, in file and line order. */
+/** One page of findings: errors (rejected rows) first, then warnings, each in file and line order. */
 export function listIssues(db: Db, filter: IssueFilter, startRow: number, endRow: number): IssuesPage {
   assertSnapshot(db, filter.snapshotId);
   const w = where(filter);
   const total = (db.prepare(`SELECT count(*) AS n FROM validation_issue i WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
   const limit = Math.max(0, Math.min(endRow - startRow, 1000));
   const rows = db
-    .prepare(`${SELECT_ISSUES} WHERE ${w.sql} ORDER BY i.file, i.line, i.rowid LIMIT ? OFFSET ?`)
+    .prepare(`${SELECT_ISSUES} WHERE ${w.sql} ORDER BY ${BY_SEVERITY}, i.file, i.line, i.rowid LIMIT ? OFFSET ?`)
     .all(...w.params, limit, startRow) as Array<Omit<ValidationIssueRow, 'rejected'> & { rejected: number }>;
   return { rows: rows.map(toRow), total };
 }
@@ -90,7 +93,7 @@ export function exportIssuesCsv(db: Db, filter: IssueFilter, now = new Date()): 
     version: number;
   };
   const w = where(filter);
-  const rows = db.prepare(`${SELECT_ISSUES} WHERE ${w.sql} ORDER BY i.file, i.line, i.rowid`).all(...w.params) as Array<
+  const rows = db.prepare(`${SELECT_ISSUES} WHERE ${w.sql} ORDER BY ${BY_SEVERITY}, i.file, i.line, i.rowid`).all(...w.params) as Array<
     Omit<ValidationIssueRow, 'rejected'> & { rejected: number }
   >;
   const filters = Object.entries(filter)

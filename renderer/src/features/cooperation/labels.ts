@@ -14,14 +14,31 @@ const acronyms: Record<string, string> = {
   sro: 'SRO',
 };
 
-/** A vocabulary key as words: `civil_admin_enforcement` → "civil admin enforcement", `isp_records` → "ISP records". */
-export const words = (key: string) =>
-  key
-    .split('_')
-    .map((w) => acronyms[w] ?? w)
-    .join(' ');
+/**
+ * Keys whose words, read one by one, are not how a supervisor says them (issue 15): the registry's abbreviations
+ * written out. Keys not listed read word by word.
+ */
+const phrases: Record<string, string> = {
+  civil_admin_enforcement: 'civil and administrative enforcement',
+  criminal_prosecution_assist: 'assistance to a criminal prosecution',
+  fitness_propriety: 'fitness and propriety',
+  onchain_wallet_attribution: 'on-chain wallet attribution',
+  statement_transcript: 'statements and transcripts',
+  stated_in_request: 'the purpose stated in the request',
+  offer_sale: 'offer and sale',
+  markets_clearing: 'markets and clearing',
+};
 
-/** A vocabulary key as a label starting with a capital: "Civil admin enforcement". */
+/** A vocabulary key as words: `fitness_propriety` → "fitness and propriety", `isp_records` → "ISP records". */
+export const words = (key: string) =>
+  Object.hasOwn(phrases, key)
+    ? phrases[key]!
+    : key
+        .split('_')
+        .map((w) => acronyms[w] ?? w)
+        .join(' ');
+
+/** A vocabulary key as a label starting with a capital: "Civil and administrative enforcement". */
 export const label = (key: string) => {
   const w = words(key);
   return w.charAt(0).toUpperCase() + w.slice(1);

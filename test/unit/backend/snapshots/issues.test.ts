@@ -61,6 +61,11 @@ describe('validation findings', () => {
     expect(listIssues(db, { snapshotId, ruleId: 'CNC_LEI', severity: 'ERROR' }, 0, 100).rows).toHaveLength(1);
     expect(listIssues(db, { snapshotId, text: 'XYZ' }, 0, 100).total).toBe(1);
     expect(listIssues(db, { snapshotId, severity: 'ERROR' }, 1, 2).rows.map((r) => r.file)).toEqual(['trades.csv']);
+    // Unfiltered, the two errors (rejected rows) come first whatever their files, then the warnings in file order.
+    const unfiltered = listIssues(db, { snapshotId }, 0, 100).rows;
+    expect(unfiltered.map((r) => r.severity)).toEqual(['ERROR', 'ERROR', ...Array<string>(7).fill('WARN')]);
+    expect(unfiltered.slice(0, 2).map((r) => r.file)).toEqual(['margins.csv', 'trades.csv']);
+    expect(listIssues(db, { snapshotId }, 2, 3).rows[0]!.severity).toBe('WARN');
     expect(summariseIssues(db, snapshotId)).toEqual(
       expect.arrayContaining([
         { ruleId: 'CNC_CURRENCY', severity: 'ERROR', count: 1, example: expect.any(String) },

@@ -54,7 +54,8 @@ export function SeriesChart({ points, subject }: SeriesChartProps) {
         responsive: true,
         maintainAspectRatio: false,
         scales: {
-          y: { ticks: { ...(whole ? { precision: 0 } : {}), callback: (value) => formatTick(metric, Number(value)) } },
+          // From zero (or through it, for figures that go negative): an axis cut above zero makes a small change look large.
+          y: { beginAtZero: true, ticks: { ...(whole ? { precision: 0 } : {}), callback: (value) => formatTick(metric, Number(value)) } },
         },
         plugins: {
           tooltip: { callbacks: { label: (item) => `${definition.label}: ${formatMetric(metric, data.values[item.dataIndex] ?? null)}` } },
