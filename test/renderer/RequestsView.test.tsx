@@ -254,6 +254,20 @@ describe('Requests view', () => {
     expect(within(page).getAllByTestId('request-event')).toHaveLength(1);
   });
 
+  it('a request has an address: opening one writes #request/ID, and the address opens it', async () => {
+    renderRequests();
+    await waitFor(() => expect(row(7)).toBeTruthy());
+    fireEvent.keyDown(row(7)!.querySelector('[col-id="subject"]')!, { key: 'Enter' });
+    await screen.findByTestId('request-page');
+    expect(window.location.hash).toBe('#request/7');
+    cleanup();
+    // A fresh start on that address (a reload, a link) opens the same request.
+    window.history.replaceState(null, '', '/#request/8');
+    renderRequests();
+    const page = await screen.findByTestId('request-page');
+    expect(within(page).getByTestId('ack-state').textContent).toBe('met');
+  });
+
   it('says how each due date was counted: on the calendar of the authority that must act, or weekends only', async () => {
     const vara = detail({
       requestId: 10,

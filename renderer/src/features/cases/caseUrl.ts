@@ -1,6 +1,7 @@
 import type { AppStore, View } from '../../stores/app.store';
 import { caseTabs, type CaseRoute, type CaseTab, type CasesStore } from '../../stores/cases.store';
 import type { ExposureStore } from '../../stores/exposure.store';
+import type { RequestsStore } from '../../stores/requests.store';
 import { viewToHash } from '../exposure/viewHash';
 import { hashToTrades, tradesToHash, type TradesReading } from '../trades/tradesHash';
 
@@ -18,11 +19,14 @@ export function routeToHash(route: CaseRoute): string {
   return route.tab === 'items' ? base : `${base}/${route.tab}`;
 }
 
+const requestHash = (requestId: number | undefined) => (requestId === undefined ? '#requests' : `#request/${requestId}`);
+
 /** Where a fragment points: a view (with the Cases page's place), or undefined when it is not ours to read. */
 export type Place =
   | { view: 'cases'; route: CaseRoute }
   | { view: 'trades'; trades?: TradesReading }
-  | { view: Exclude<View, 'cases' | 'exposure' | 'trades'> };
+  | { view: 'requests'; requestId?: number }
+  | { view: Exclude<View, 'cases' | 'exposure' | 'trades' | 'requests'> };
 
 const plainViews: ReadonlyArray<Exclude<View, 'cases' | 'exposure'>> = ['trades', 'feeds', 'mous', 'requests', 'supervision', 'settings'];
 const CASE_NUMBER = /^CASE-\d{4}-\d{4,}$/;
@@ -32,6 +36,11 @@ export function hashToPlace(hash: string): Place | undefined {
   if (plain) return { view: plain };
   const trades = hashToTrades(hash);
   if (trades) return { view: 'trades', trades };
+  // A request for assistance: #request/12 (anything else after #request/ is the list).
+  if (hash.startsWith('#request/')) {
+    const id = hash.slice('#request/'.length);
+    return /^\d{1,12}$/.test(id) ? { view: 'requests', requestId: Number(id) } : { view: 'requests' };
+  }
   if (hash === '#cases') return { view: 'cases', route: { tab: 'items' } };
   if (!hash.startsWith('#case/')) return undefined;
   const [caseNumber, ...rest] = hash.slice('#case/'.length).split('/');
@@ -49,8 +58,11 @@ export function hashToPlace(hash: string): Place | undefined {
  * the entry; the address is read at start and when the user goes back or forward. Returns the
  * function that stops it.
  */
-export function connectCaseUrl(stores: { app: AppStore; cases: CasesStore; exposure: ExposureStore }, win: Window): () => void {
-  const { app, cases, exposure } = stores;
+export function connectCaseUrl(
+  stores: { app: AppStore; cases: CasesStore; exposure: ExposureStore; requests: RequestsStore },
+  win: Window,
+): () => void {
+  const { app, cases, exposure, requests } = stores;
   let reading = false;
 
   const go = (hash: string, push: boolean) => {
@@ -66,6 +78,10 @@ export function connectCaseUrl(stores: { app: AppStore; cases: CasesStore; expos
     reading = true;
     try {
       if (place.view === 'cases') void cases.getState().navigate(place.route);
+      if (place.view === 'requests') {
+        if (place.requestId === undefined) requests.getState().close();
+        else if (requests.getState().selectedId !== place.requestId) void requests.getState().open(place.requestId);
+      }
       if (place.view === 'trades' && place.trades && !('error' in place.trades)) {
         if (app.getState().selectedSnapshotId !== place.trades.snapshotId) app.getState().selectSnapshot(place.trades.snapshotId);
         app.getState().showTrades(place.trades.scope);
@@ -79,6 +95,7 @@ export function connectCaseUrl(stores: { app: AppStore; cases: CasesStore; expos
   const hashOfView = (view: View): string | undefined => {
     if (view === 'cases') return routeToHash(cases.getState().route);
     if (view === 'trades') return tradesToHash(app.getState().selectedSnapshotId, app.getState().tradesScope);
+    if (view === 'requests') return requestHash(requests.getState().selectedId);
     if (view !== 'exposure') return `#${view}`;
     // Back in the exposure view: its position, as its own connector writes it (unless the address already says one).
     const s = exposure.getState();
@@ -109,10 +126,16 @@ export function connectCaseUrl(stores: { app: AppStore; cases: CasesStore; expos
     const moved = s.route.caseNumber !== prev.route.caseNumber || s.route.itemId !== prev.route.itemId;
     go(routeToHash(s.route), moved);
   });
+  // Opening a request is a new entry (Back closes it); closing it goes back to the list's address.
+  const stopRequests = requests.subscribe((s, prev) => {
+    if (s.selectedId === prev.selectedId || app.getState().view !== 'requests') return;
+    go(requestHash(s.selectedId), s.selectedId !== undefined);
+  });
   win.addEventListener('popstate', read);
   return () => {
     stopApp();
     stopCases();
+    stopRequests();
     win.removeEventListener('popstate', read);
   };
 }
