@@ -15,12 +15,19 @@ export function formatCount(n: number): string {
   return signed(wholeNumber.format(n));
 }
 
-/** A USD amount to the dollar, for grids and tables whose header names the currency: "1,234,568". */
 /** "1 entry", "12,480 entries": a count with its noun, singular only for exactly one. */
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {
   return `${formatCount(n)} ${n === 1 ? singular : plural}`;
 }
 
+const amountInItsCurrency = new Intl.NumberFormat('en-US', { maximumFractionDigits: 8 });
+
+/** An amount in its own currency as reported (a crypto notional has decimals): 1234.5 → "1,234.5". */
+export function formatAmount(n: number): string {
+  return signed(amountInItsCurrency.format(n));
+}
+
+/** A USD amount to the dollar, for grids and tables whose header names the currency: "1,234,568". */
 export function formatUsd(n: number): string {
   return signed(wholeNumber.format(Math.round(n)));
 }

@@ -3,7 +3,7 @@ import type { ColDef, ColumnEventType, GetRowIdParams, GridApi, IDatasource } fr
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ColumnFilter, ColumnState, TradeColumn, TradeRow } from '../../../../shared/contract';
 import { codeLabel, type CodeKind } from '../../../../shared/domain/codeLabels';
-import { formatUsd } from '../../../../shared/domain/format';
+import { formatAmount, formatUsd } from '../../../../shared/domain/format';
 import { gridTheme } from '../../components/gridTheme';
 import { useApi, useAppStore } from '../../stores/StoresContext';
 import { AddToCase } from '../cases/AddToCase';
@@ -73,6 +73,7 @@ const columns: ColDef<TradeRow>[] = [
     type: 'numericColumn',
     filter: 'agNumberColumnFilter',
     filterParams: numberFilterParams,
+    valueFormatter: (p) => (typeof p.value === 'number' ? formatAmount(p.value) : '—'),
   },
   text('notionalCcy', 'Ccy', 80),
   date('executionTs', 'Executed (UTC)'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOf, formatCount, formatUsd, formatUsdCompact, parseFormattedNumber } from '../../../../shared/domain/format';
+import { countOf, formatAmount, formatCount, formatUsd, formatUsdCompact, parseFormattedNumber } from '../../../../shared/domain/format';
 import { jurisdictionLabel } from '../../../../shared/domain/jurisdictions';
 
 describe('number formatting for supervisors', () => {
@@ -35,5 +35,14 @@ describe('jurisdiction labels', () => {
     expect(jurisdictionLabel('KY')).toBe('Cayman Islands (KY)');
     expect(jurisdictionLabel(null)).toBe('Unknown (no reference data)');
     expect(jurisdictionLabel('Q1')).toBe('Q1');
+  });
+});
+
+describe('formatAmount', () => {
+  it('groups an amount in its own currency and keeps its decimals, with a true minus', () => {
+    expect(formatAmount(1234567.5)).toBe('1,234,567.5');
+    expect(formatAmount(0.00012345)).toBe('0.00012345');
+    expect(formatAmount(-2500)).toBe('\u22122,500');
+    expect(parseFormattedNumber(formatAmount(-1234.25))).toBe(-1234.25);
   });
 });
