@@ -26,10 +26,22 @@ test('a supervisor imports files, reads the findings, filters, exports them and 
   await dialog.getByRole('button', { name: 'Import' }).click();
   await expect(dialog).toBeHidden({ timeout: 30_000 });
 
+  // The import ends with what it did per file: trades.csv's bad LEI row and margins.csv's bad currency row were
+  // rejected; the 7 trade reports without a valuation are warnings.
+  const summary = page.getByTestId('import-summary');
+  await expect(summary).toContainText('Import finished.', { timeout: 30_000 });
+  // The job counts loaded rows with a warning (6); the table counts warning findings per file (7 in trades.csv).
+  await expect(summary).toContainText('16 rows loaded (6 with warnings), 2 rejected.');
+  const byFile = summary.getByRole('table', { name: 'Import by file' });
+  // File, loaded, rejected, warning findings.
+  await expect(byFile.getByRole('row', { name: 'trades.csv 7 1 7' })).toBeVisible();
+  await expect(byFile.getByRole('row', { name: 'margins.csv 3 1 0' })).toBeVisible();
+
   const row = page.getByTestId('snapshots-grid').locator('.ag-row', { hasText: 'E2E TR' });
   await expect(row).toBeVisible({ timeout: 30_000 });
   await expect(row.locator('[col-id="rejectedRows"]')).toHaveText('2');
-  await row.click();
+  // "See the findings" opens the snapshot's findings.
+  await summary.getByRole('button', { name: 'See the findings' }).click();
 
   const detail = page.getByTestId('snapshot-detail');
   await expect(detail.getByRole('table', { name: 'Source files' })).toContainText('trades.csv');

@@ -7,6 +7,7 @@ import { gridTheme } from '../../components/gridTheme';
 import { useApi, useAppStore, useSnapshotsStore } from '../../stores/StoresContext';
 import { FeedsPanel } from './FeedsPanel';
 import { ImportDialog } from './ImportDialog';
+import { ImportSummary } from './ImportSummary';
 import { SnapshotDetail } from './SnapshotDetail';
 
 const columns: ColDef<SnapshotSummary>[] = [
@@ -55,6 +56,7 @@ export function SnapshotsView() {
           <span className="muted small">To import files in the desktop app, use `concordat import`.</span>
         )}
       </header>
+      <ImportSummary />
       <FeedsPanel />
       <h2>Snapshots</h2>
       <div className="grid short" data-testid="snapshots-grid">
