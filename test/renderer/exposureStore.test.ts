@@ -25,3 +25,34 @@ describe('exposure store: the harmonised margin is asked for only while its colu
     expect(drills()[2]!.harmonisedMargin).toBe(true);
   });
 });
+
+describe('exposure store: a drill waits for the rows it is about', () => {
+  it('ignores a drill asked while a level loads (the grid still shows the level before)', async () => {
+    let release: (() => void) | undefined;
+    const { api, calls } = fakeApi({
+      'exposure.drill': drillResult(),
+      'views.setColumns': { ok: true } as never,
+    });
+    const store = createExposureStore(api);
+    await store.getState().open(4);
+    await store.getState().setPath(['jurisdiction', 'group', 'counterparty']);
+    // The next level's answer is held back until released.
+    const answer = api.call.bind(api);
+    api.call = (async (method: string, input: unknown) => {
+      if (method === 'exposure.drill') await new Promise<void>((r) => (release = r));
+      return answer(method as never, input as never);
+    }) as typeof api.call;
+    const first = store.getState().drillInto('US', 'United States (US)');
+    expect(store.getState().loading).toBe(true);
+    // A double-click on a stale row of the jurisdiction level, while the group level loads.
+    await store.getState().drillInto('GB', 'United Kingdom (GB)');
+    release!();
+    await first;
+    expect(store.getState().at).toEqual([{ key: 'US', label: 'United States (US)' }]);
+    expect(calls.filter((c) => c.method === 'exposure.drill').at(-1)!.input).toMatchObject({ at: ['US'] });
+    // Once loaded, the next drill goes through.
+    api.call = answer;
+    await store.getState().drillInto('5493001KJTIIGC8Y1R12', 'Alpha Group');
+    expect(store.getState().at.map((c) => c.key)).toEqual(['US', '5493001KJTIIGC8Y1R12']);
+  });
+});

@@ -145,13 +145,16 @@ export function createExposureStore(api: ApiClient) {
         await load();
       },
       async drillInto(key, label) {
-        const { at, path } = get();
-        if (at.length >= path.length - 1) return;
+        const { at, path, loading } = get();
+        // While a level loads, the grid still shows the rows of the one before: a double-click on one of them would
+        // drill the new level by a key of the old one. It waits for the rows it is about.
+        if (loading || at.length >= path.length - 1) return;
         set({ at: [...at, { key, label }], search: '' });
         await load();
       },
       async drillBy(key, label, dimension) {
-        const { at, path } = get();
+        const { at, path, loading } = get();
+        if (loading) return; // as drillInto: the row may be of the level before
         const base = path.slice(0, at.length + 1);
         if (base.includes(dimension)) return;
         set({ path: [...base, dimension], at: [...at, { key, label }], search: '' });
