@@ -1,8 +1,8 @@
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/connection';
 import { positionRange } from './positionRange';
-import { scheduledCache } from './scheduledSnapshot';
-import { persistedDigest, requireColumns, type DigestCodec } from './snapshotDigest';
+import { cacheUnder } from './scheduledSnapshot';
+import { persistedDigest, requireColumns, sourceOf, stringTable, type DigestCodec } from './snapshotDigest';
 
 /**
  * What required margin is computed from, read once per snapshot (issue 14 performance: margin by netting set ≤ 1 s
@@ -184,14 +184,7 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
 }
 
 function toColumns(asOf: string, read: SetBeingRead[], rateClasses: RateClass[], unpriced: number): MarginBasis {
-  const names: string[] = [];
-  const nameIndex = new Map<string, number>();
-  const name = (value: string | null): number => {
-    if (value === null) return -1;
-    let i = nameIndex.get(value);
-    if (i === undefined) nameIndex.set(value, (i = names.push(value) - 1));
-    return i;
-  };
+  const { names, indexOf: name } = stringTable();
   const n = read.length;
   const netCount = read.reduce((sum, set) => sum + set.nets.length, 0);
   const slotCount = read.reduce((sum, set) => sum + set.venues.length, 0);
@@ -288,12 +281,12 @@ const basisCodec: DigestCodec<MarginBasis> = {
 };
 
 /** The bases in use, per database connection: the two most recently used snapshots (tens of MB each at 1M trades). */
-const cached = scheduledCache<MarginBasis>(2);
+/** Kept under the snapshot's identity alone: the basis holds no rates, so a new schedule version reuses it. */
+const cached = cacheUnder<MarginBasis>(2, (db, snapshotId) => sourceOf(db, snapshotId) ?? `${snapshotId}\u0000missing`);
 
 /**
  * The margin basis of an active snapshot: kept in memory while it is in use, stored as a snapshot digest for the
- * next process (the after-import alert run writes it), read from every position only when neither has it. The
- * cache's identity includes the schedule version only because the helper is shared; the basis holds no rates.
+ * next process (the after-import alert run writes it), read from every position only when neither has it.
  */
 export function marginBasis(db: Db, snapshotId: number): MarginBasis {
   return cached(db, snapshotId, () => {

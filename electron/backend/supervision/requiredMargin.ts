@@ -2,6 +2,7 @@ import type { MarginDimension, MarginResult, MarginRow } from '../../../shared/c
 import type { Db } from '../db/connection';
 import { marginBasis, setLabel, type MarginBasis } from './marginBasis';
 import { rateFor, scheduleInEffect } from './marginSchedule';
+import { nameAt } from './snapshotDigest';
 
 export const marginFormula =
   'R = Σ over underliers of r × |Σ signed delta-adjusted notional (USD)| per netting set (net within an underlier, gross across); ' +
@@ -25,9 +26,7 @@ interface RatedSet {
  * holder's view, delta-adjusted notional in USD, signed).
  */
 export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[]): MarginResult {
-  const basis = marginBasis(db, snapshotId);
-  const schedule = scheduleInEffect(db, basis.asOf);
-  const rates = basis.rateClasses.map((c) => rateFor(schedule, c));
+  const { basis, schedule, rates } = scheduledBasis(db, snapshotId);
   const byVenue = by.includes('venue');
   const total = emptyRow([]);
   // A netting set's label is unique and its holder, counterparty, group and jurisdiction are its own: with the
@@ -37,10 +36,9 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
   if (perSet) {
     // R and shortfall per set in columns, the order found on them, then one row per set made in that order: sorting
     // 343,000 row objects (1,000,000 trades) took a fifth of the call.
-    const required = new Float64Array(basis.sets);
+    const required = requiredColumn(basis, rates);
     const shortfall = new Float64Array(basis.sets);
     for (let s = 0; s < basis.sets; s++) {
-      required[s] = requiredOf(basis, s, rates);
       shortfall[s] = Math.max(0, required[s]! - basis.setPosted[s]!);
       addSet(total, basis, s, required[s]!, required[s]!, basis.setPositions[s]!, 1);
     }
@@ -91,12 +89,22 @@ export function computeMargin(db: Db, snapshotId: number, by: MarginDimension[])
 
 /** R of every netting set of a snapshot under the schedule in effect, by set (as computeMargin adds them up). */
 export function requiredBySet(db: Db, snapshotId: number): { basis: MarginBasis; required: Float64Array } {
+  const { basis, rates } = scheduledBasis(db, snapshotId);
+  return { basis, required: requiredColumn(basis, rates) };
+}
+
+/** A snapshot's basis, the schedule version in effect at its as-of date, and that version's rate of each rate class. */
+function scheduledBasis(db: Db, snapshotId: number) {
   const basis = marginBasis(db, snapshotId);
   const schedule = scheduleInEffect(db, basis.asOf);
-  const rates = basis.rateClasses.map((c) => rateFor(schedule, c));
+  return { basis, schedule, rates: basis.rateClasses.map((c) => rateFor(schedule, c)) };
+}
+
+/** R of each netting set, as a column. */
+function requiredColumn(basis: MarginBasis, rates: number[]): Float64Array {
   const required = new Float64Array(basis.sets);
   for (let s = 0; s < basis.sets; s++) required[s] = requiredOf(basis, s, rates);
-  return { basis, required };
+  return required;
 }
 
 /**
@@ -220,20 +228,18 @@ function rowOf(groups: Map<string, MarginRow>, key: Array<string | null>): Margi
   return row;
 }
 
-const nameAt = (basis: MarginBasis, i: number): string | null => (i >= 0 ? basis.names[i]! : null);
-
 function dimensionValue(basis: MarginBasis, set: number, d: Exclude<MarginDimension, 'venue'>): string | null {
   switch (d) {
     case 'nettingSet':
       return setLabel(basis, set);
     case 'holder':
-      return nameAt(basis, basis.setHolder[set]!);
+      return nameAt(basis.names, basis.setHolder[set]!);
     case 'counterparty':
-      return nameAt(basis, basis.setCounterparty[set]!);
+      return nameAt(basis.names, basis.setCounterparty[set]!);
     case 'group':
-      return nameAt(basis, basis.setGroup[set]!);
+      return nameAt(basis.names, basis.setGroup[set]!);
     case 'jurisdiction':
-      return nameAt(basis, basis.setJurisdiction[set]!);
+      return nameAt(basis.names, basis.setJurisdiction[set]!);
   }
 }
 

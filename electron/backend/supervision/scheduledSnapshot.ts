@@ -20,9 +20,20 @@ export function scheduledSnapshotIdentity(db: Db, snapshotId: number): string {
 
 /** A small most-recently-used cache per database of values kept under scheduledSnapshotIdentity. */
 export function scheduledCache<T>(keep: number): (db: Db, snapshotId: number, compute: () => T) => T {
+  return cacheUnder(keep, scheduledSnapshotIdentity);
+}
+
+/**
+ * A small most-recently-used cache per database of values kept under an identity of the snapshot: the schedule's
+ * (scheduledSnapshotIdentity) for figures with rates in them, the snapshot's alone for what holds none.
+ */
+export function cacheUnder<T>(
+  keep: number,
+  identityOf: (db: Db, snapshotId: number) => string,
+): (db: Db, snapshotId: number, compute: () => T) => T {
   const cache = new WeakMap<Db, Array<{ identity: string; value: T }>>();
   return (db, snapshotId, compute) => {
-    const identity = scheduledSnapshotIdentity(db, snapshotId);
+    const identity = identityOf(db, snapshotId);
     const kept = cache.get(db) ?? [];
     const hit = kept.find((k) => k.identity === identity);
     if (hit) {

@@ -27,6 +27,27 @@ export interface DigestCodec<T> {
   decode(json: unknown, columns: Record<string, Column>): T;
 }
 
+/**
+ * The strings of a digest, each kept once: columns hold their index (-1 for none). `names` is what the digest stores
+ * beside its columns.
+ */
+export function stringTable(): { names: string[]; indexOf(value: string | null): number } {
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  return {
+    names,
+    indexOf(value) {
+      if (value === null) return -1;
+      let i = index.get(value);
+      if (i === undefined) index.set(value, (i = names.push(value) - 1));
+      return i;
+    },
+  };
+}
+
+/** A string column's value at `i`: the name it indexes, or null for -1. */
+export const nameAt = (names: readonly string[], i: number): string | null => (i >= 0 ? names[i]! : null);
+
 /** The columns a decoder needs, each present: a stored digest missing one is damaged. */
 export function requireColumns<C extends Record<string, Column>>(
   columns: Record<string, Column>,
@@ -77,7 +98,7 @@ export function unpackColumns(layout: Layout['columns'], payload: Uint8Array): R
 }
 
 /** What makes a snapshot the same one: an id is reused only after a removal, and then the import time differs. */
-function sourceOf(db: Db, snapshotId: number): string | null {
+export function sourceOf(db: Db, snapshotId: number): string | null {
   const row = db
     .prepare(`SELECT source_sha256 AS sha, imported_at AS at FROM snapshot WHERE snapshot_id = ? AND status = 'active'`)
     .get(snapshotId) as { sha: string; at: string } | undefined;

@@ -2,7 +2,7 @@ import { mayShareInput, type Purpose } from '../../../../shared/contract/coopera
 import { knownMics } from '../../../../shared/domain/micCodes';
 import { decide } from '../../cooperation/mayShare';
 import { readRegistry, type RegistryView } from '../../cooperation/registryView';
-import { cellDigest } from './cellDigest';
+import { cellDigestOf } from './cellDigest';
 import { coverageOf, nettingSets } from './margin';
 import { param, RuleSkipped, type Evaluator, type Finding, type RuleContext } from './types';
 
@@ -140,7 +140,7 @@ export function groupShares(ctx: RuleContext, snapshotId: number): Map<string, G
       return b;
     };
     const shares = new Map<string, GroupShare>();
-    const cells = cellDigest(ctx.db, snapshotId).groupCells;
+    const cells = cellDigestOf(ctx, snapshotId).groupCells;
     for (const [group, jurisdiction, venue, gross] of cells) {
       const g = shares.get(group) ?? { group, gross: 0, beyond: 0, share: 0 };
       g.gross += Math.abs(gross);

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection';
+import type { RuleContext } from './types';
 import { persistedDigest, type DigestCodec } from '../snapshotDigest';
 
 /**
@@ -44,6 +45,11 @@ const codec: DigestCodec<CellDigest> = {
 };
 
 /** The cell sums of an active snapshot, read from the store or grouped from its cells (and then stored). */
-export function cellDigest(db: Db, snapshotId: number): CellDigest {
+function cellDigest(db: Db, snapshotId: number): CellDigest {
   return persistedDigest(db, snapshotId, codec, () => readDigest(db, snapshotId));
+}
+
+/** The cell sums of a snapshot, read once per alert run whichever rules ask. */
+export function cellDigestOf(ctx: RuleContext, snapshotId: number): CellDigest {
+  return ctx.memo(`cellDigest:${snapshotId}`, () => cellDigest(ctx.db, snapshotId));
 }

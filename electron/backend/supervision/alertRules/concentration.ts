@@ -1,4 +1,4 @@
-import { positionDigest } from './positionDigest';
+import { positionDigestOf } from './positionDigest';
 import { param, type Evaluator, type RuleContext } from './types';
 
 /**
@@ -7,7 +7,7 @@ import { param, type Evaluator, type RuleContext } from './types';
  */
 function holdings(ctx: RuleContext) {
   return ctx.memo(`holdings:${ctx.snapshotId}`, () => {
-    const d = positionDigest(ctx.db, ctx.snapshotId);
+    const d = positionDigestOf(ctx);
     return Array.from(d.holdingUnderlier, (underlier, i) => ({
       underlier: d.names[underlier]!,
       holder: d.names[d.holdingHolder[i]!]!,

@@ -1,12 +1,12 @@
 import { isValidLei } from '../../../../shared/domain/identifiers';
 import { knownMics } from '../../../../shared/domain/micCodes';
-import { cellDigest } from './cellDigest';
+import { cellDigestOf } from './cellDigest';
 import { param, type Evaluator, type RuleContext } from './types';
 
 /** Per holder: its group and gross notional as the drill's counterparty row has it (a trade with itself counts once). */
 function holderGross(ctx: RuleContext): Array<{ holder: string; group: string | null; gross: number }> {
   return ctx.memo(`holderGross:${ctx.snapshotId}`, () =>
-    cellDigest(ctx.db, ctx.snapshotId).holders.map(([holder, group, gross]) => ({ holder, group, gross })),
+    cellDigestOf(ctx, ctx.snapshotId).holders.map(([holder, group, gross]) => ({ holder, group, gross })),
   );
 }
 
@@ -69,7 +69,7 @@ export const identityRules: Record<string, Evaluator> = {
         known.add(v[0]);
         if (v[1] !== null) known.add(v[1]);
       }
-      const rows = cellDigest(ctx.db, ctx.snapshotId).venues.map(([venue, gross]) => ({ venue, gross }));
+      const rows = cellDigestOf(ctx, ctx.snapshotId).venues.map(([venue, gross]) => ({ venue, gross }));
       return rows
         .filter((v) => !known.has(v.venue) && knownMics[v.venue] === undefined && v.gross > notionalAbove)
         .map((v) => ({

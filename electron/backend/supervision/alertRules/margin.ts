@@ -1,6 +1,7 @@
 import { setLabel, type MarginBasis } from '../marginBasis';
 import { requiredBySet } from '../requiredMargin';
-import { positionDigest } from './positionDigest';
+import { nameAt } from '../snapshotDigest';
+import { positionDigestOf } from './positionDigest';
 import { param, type Evaluator, type Finding, type RuleContext } from './types';
 
 /**
@@ -16,9 +17,6 @@ export interface NettingSets {
 export function nettingSets(ctx: RuleContext, snapshotId: number): NettingSets {
   return ctx.memo(`nettingSets:${snapshotId}`, () => requiredBySet(ctx.db, snapshotId));
 }
-
-/** A set's name-valued column at `i` (-1: none). */
-export const nameOf = (basis: MarginBasis, i: number): string | null => (i >= 0 ? basis.names[i]! : null);
 
 /**
  * Coverage of some netting sets: Σ IM posted ÷ Σ required margin R. Netting sets of which no margin report is in
@@ -91,11 +89,11 @@ export const marginRules: Record<string, Evaluator> = {
             .all(ctx.snapshotId) as Array<{ holder: string; posted: number }>
         ).map((r) => [r.holder, r.posted]),
       );
-      const digest = positionDigest(ctx.db, ctx.snapshotId);
+      const digest = positionDigestOf(ctx);
       const rows = Array.from(digest.holder, (holder, i) => ({
         holder: digest.names[holder]!,
         // A holder's group is its ultimate parent, or itself when none is known (rollups.ts): never none.
-        groupId: digest.holderGroup[i]! >= 0 ? digest.names[digest.holderGroup[i]!]! : digest.names[holder]!,
+        groupId: nameAt(digest.names, digest.holderGroup[i]!) ?? digest.names[holder]!,
         margined: digest.holderMarginedNotional[i]!,
         posted: posted.get(digest.names[holder]!),
       })).filter((r): r is typeof r & { posted: number } => r.posted !== undefined);
@@ -141,7 +139,7 @@ export const marginRules: Record<string, Evaluator> = {
             value: coverageThen - coverageNow,
             threshold: dropAbove,
             rank: coverageThen - coverageNow,
-            drill: { path: ['group', 'counterparty'], at: [nameOf(now.basis, now.basis.setGroup[sets[0]!]!) ?? holder] },
+            drill: { path: ['group', 'counterparty'], at: [nameAt(now.basis.names, now.basis.setGroup[sets[0]!]!) ?? holder] },
           },
         ];
       });

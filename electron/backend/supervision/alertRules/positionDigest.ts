@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection';
+import type { RuleContext } from './types';
 import { positionRange } from '../positionRange';
-import { persistedDigest, requireColumns, type DigestCodec } from '../snapshotDigest';
+import { persistedDigest, requireColumns, stringTable, type DigestCodec } from '../snapshotDigest';
 
 /**
  * What the position-level alert rules need from a snapshot, in one pass over its positions (issue 14 performance:
@@ -42,14 +43,7 @@ type Row = [
 ];
 
 function readDigest(db: Db, snapshotId: number): PositionDigest {
-  const names: string[] = [];
-  const nameIndex = new Map<string, number>();
-  const name = (value: string | null): number => {
-    if (value === null) return -1;
-    let i = nameIndex.get(value);
-    if (i === undefined) nameIndex.set(value, (i = names.push(value) - 1));
-    return i;
-  };
+  const { names, indexOf: name } = stringTable();
   const holdings = new Map<string, { underlier: number; holder: number; gross: number; net: number }>();
   const valuations = new Map<string, { holder: number; since: number; positions: number; notional: number }>();
   const holders = new Map<number, { group: string | null; margined: number }>();
@@ -135,6 +129,11 @@ const codec: DigestCodec<PositionDigest> = {
 };
 
 /** The digest of an active snapshot, read from the store or built from its positions (and then stored). */
-export function positionDigest(db: Db, snapshotId: number): PositionDigest {
+function positionDigest(db: Db, snapshotId: number): PositionDigest {
   return persistedDigest(db, snapshotId, codec, () => readDigest(db, snapshotId));
+}
+
+/** The digest of the run's snapshot, read once per alert run whichever rules ask (each read is a file and its names). */
+export function positionDigestOf(ctx: RuleContext): PositionDigest {
+  return ctx.memo(`positionDigest:${ctx.snapshotId}`, () => positionDigest(ctx.db, ctx.snapshotId));
 }

@@ -1,4 +1,4 @@
-import { positionDigest } from './positionDigest';
+import { positionDigestOf } from './positionDigest';
 import { param, type Evaluator, type Finding } from './types';
 
 const DAY = 86_400_000;
@@ -37,7 +37,7 @@ export const valuationRules: Record<string, Evaluator> = {
         if (a === undefined) ages.set(date, (a = workingDaysAfter(date, ctx.asOf)));
         return a;
       };
-      const digest = positionDigest(ctx.db, ctx.snapshotId);
+      const digest = positionDigestOf(ctx);
       const stale = new Map<string, { count: number; notional: number }>();
       digest.valuationHolder.forEach((holderIndex, i) => {
         const since = digest.valuationSince[i]!;
