@@ -34,6 +34,7 @@ import {
 } from './keys/workstationIdentity';
 import { sweepUploads } from './uploads/uploadStore';
 import { sweepDigestFiles } from './supervision/snapshotDigest';
+import { invalidFieldMessage } from '../../shared/domain/fieldLabels';
 
 export interface BackendOptions {
   dataDir: string;
@@ -184,8 +185,8 @@ export function toContractError(error: unknown): ContractError {
   if (error instanceof ContractError) return error;
   if (error instanceof ZodError) {
     const first = error.issues[0];
-    const where = first && first.path.length > 0 ? first.path.join('.') : 'input';
-    return new ContractError('INVALID_INPUT', `Invalid ${where}: ${first?.message ?? 'not what the method expects'}.`, {
+    // The field in the user's words; the contract's path stays in `issues` for the form to mark it.
+    return new ContractError('INVALID_INPUT', invalidFieldMessage(first?.path ?? [], first?.message ?? 'not what was expected'), {
       issues: error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
     });
   }

@@ -26,6 +26,14 @@ test('a supervisor drills three levels down a path, goes back up, and the CLI pr
 
   const firstRow = () => grid.locator('.ag-row:not(.ag-row-pinned)').first();
   const labelOf = async () => (await firstRow().locator('[col-id="label"]').innerText()).trim();
+  /** A row's whole label: where the keys are LEIs the grid shows the name and, in its own column, the LEI. */
+  const fullLabelOf = async () => {
+    const name = await labelOf();
+    const lei = (await firstRow().locator('[col-id="key"]').innerText()).trim();
+    expect(lei, 'the LEI column').toMatch(/^[A-Z0-9]{18}[0-9]{2}$/);
+    expect(name, 'the name without its LEI').not.toContain(`(${lei})`);
+    return name === lei ? lei : `${name} (${lei})`;
+  };
 
   /**
    * A double-click that drills to `level`. On a loaded runner the grid can redraw a row just after showing the level,
@@ -51,11 +59,16 @@ test('a supervisor drills three levels down a path, goes back up, and the CLI pr
   // The grid's first header names the level its rows belong to (the page heading changes first).
   const levelHeader = grid.locator('.ag-header-cell[col-id="label"]');
   await expect(levelHeader).toHaveText('Group (ultimate parent)');
-  const group = await labelOf();
+  await expect(grid.locator('.ag-header-cell[col-id="key"]')).toHaveText('LEI');
+  const group = await fullLabelOf();
   await doubleClickToDrill(firstRow().locator('[col-id="label"]'), 'Counterparty');
-  const counterparty = await labelOf();
+  const counterparty = await fullLabelOf();
+  // One counterparty per row at this level: the counterparty count would say nothing, so it is not shown.
+  await expect(grid.locator('.ag-header-cell[col-id="counterpartyCount"]')).toHaveCount(0);
   await doubleClickToDrill(firstRow().locator('[col-id="label"]'), 'Underlier');
   await expect(page.getByTestId('breadcrumb')).toHaveText(`All › ${jurisdiction} › ${group} › ${counterparty}`);
+  await expect(grid.locator('.ag-header-cell[col-id="key"]')).toHaveCount(0);
+  await expect(grid.locator('.ag-header-cell[col-id="counterpartyCount"]')).toHaveCount(1);
 
   // What the grid shows at the fourth level, row by row.
   await expect(grid.locator('.ag-row-pinned')).toBeVisible();
@@ -191,6 +204,26 @@ test('"Trades" opens exactly the trades behind a cell, sorted in the database', 
   await expect(page.getByTestId('trades-scope')).toHaveText(`${label} · ${expected.total.toLocaleString('en-US')} trades`);
   await expect.poll(async () => (await readColumn()).length).toBe(Math.min(20, expected.total));
   for (const v of (await readColumn()).map(parseFormattedNumber)) expect(v).toBeGreaterThanOrEqual(threshold - 1);
+
+  // Each party by name beside its LEI: the name shown is the one the API gives for that trade's reporting LEI.
+  const firstTrade = tradesGrid.locator('.ag-row[row-index="0"]').filter({ has: page.locator('[col-id="uti"]') });
+  const shownUti = (await firstTrade.locator('[col-id="uti"]').innerText()).trim();
+  const [shownRow] = (
+    await apiCall<{ rows: Array<{ uti: string; reportingLei: string; reportingName: string | null }> }>(served, 'exposure.trades', {
+      snapshotId: demo!.snapshotId,
+      path: [],
+      at: [],
+      columnFilters: { uti: { filterType: 'text', type: 'equals', filter: shownUti } },
+      startRow: 0,
+      endRow: 1,
+    })
+  ).rows;
+  expect(shownRow?.reportingName, 'the demo names its counterparties').toBeTruthy();
+  await expect(tradesGrid.locator('.ag-header-cell:not(.ag-floating-filter)[col-id="reportingName"]')).toContainText(
+    'Reporting counterparty',
+  );
+  await expect(firstTrade.locator('[col-id="reportingName"]')).toHaveText(shownRow!.reportingName!);
+  await expect(firstTrade.locator('[col-id="reportingLei"]')).toHaveText(shownRow!.reportingLei);
 });
 
 test('the trades behind a cell have an address: Back returns to the drill, Forward and a reload show them again, the breadcrumb links back', async ({

@@ -93,6 +93,14 @@ test('two snapshots compared: Δ and Δ% columns whose figures are current minus
   await expect(grid.locator('.ag-header-cell[col-id="grossNotionalUsdDelta"]')).toBeVisible();
   await expect(grid.locator('.ag-header-cell[col-id="grossNotionalUsdDeltaPct"]')).toBeVisible();
   await expect(page.getByTestId('compare-note')).toContainText(`snapshot ${second.snapshotId}`);
+  // Each metric a group of value | Δ | Δ%, under the metric's name; the Δ columns can be hidden and shown again.
+  await expect(grid.locator('.ag-header-group-cell[col-id^="grossNotionalUsdGroup"]')).toContainText('Gross notional (USD)');
+  await expect(grid.locator('.ag-header-cell[col-id="grossNotionalUsdDelta"]')).toHaveText('Δ');
+  await page.getByRole('checkbox', { name: 'Show the Δ columns' }).uncheck();
+  await expect(grid.locator('.ag-header-cell[col-id="grossNotionalUsdDelta"]')).toHaveCount(0);
+  await expect(grid.locator('.ag-header-cell[col-id="grossNotionalUsd"]')).toContainText('Gross notional (USD)');
+  await page.getByRole('checkbox', { name: 'Show the Δ columns' }).check();
+  await expect(grid.locator('.ag-header-cell[col-id="grossNotionalUsdDelta"]')).toBeVisible();
   expect(hashParams(page).get('compare')).toBe(String(second.snapshotId));
 
   // The US row: Δ read from the grid equals the current figure (grid) minus the other snapshot's (CLI).
@@ -176,6 +184,8 @@ test('a view is saved with its path, position, filter, sort and columns, and reo
   served,
 }) => {
   const demo = await demoSnapshot(served);
+  // Wide enough that the columns dragged below are in view beside the pinned label and LEI columns.
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(served.url);
   await openSnapshot(page, demo);
   const grid = page.getByTestId('exposure-grid');
@@ -232,7 +242,7 @@ test('a view is saved with its path, position, filter, sort and columns, and reo
   await page.mouse.move(a.x + a.width / 2 - 20, a.y + a.height / 2, { steps: 5 });
   await page.mouse.move(b.x + 5, b.y + b.height / 2, { steps: 20 });
   await page.mouse.up();
-  await expect.poll(async () => (await columnOrder(grid)).slice(0, 3)).toEqual(['label', 'counterpartyCount', 'grossNotionalUsd']);
+  await expect.poll(async () => (await columnOrder(grid)).slice(0, 4)).toEqual(['label', 'key', 'counterpartyCount', 'grossNotionalUsd']);
 
   // Save it.
   const sidebar = page.getByTestId('saved-views');
@@ -263,7 +273,7 @@ test('a view is saved with its path, position, filter, sort and columns, and reo
   await expect(page.getByTestId('filter-cleared')).toContainText(`Cleared = ${valueLabel}`);
   await expect(labelHeader).toHaveAttribute('aria-sort', 'ascending');
   await expect(grid.locator('.ag-header-cell[col-id="tradeCount"]')).toHaveCount(0);
-  await expect.poll(async () => (await columnOrder(grid)).slice(0, 3)).toEqual(['label', 'counterpartyCount', 'grossNotionalUsd']);
+  await expect.poll(async () => (await columnOrder(grid)).slice(0, 4)).toEqual(['label', 'key', 'counterpartyCount', 'grossNotionalUsd']);
   expect(await bodyRows(grid).locator('[col-id="label"]').allInnerTexts()).toEqual(labels);
 
   // The address alone restores the position after a reload (and the grid its last column layout).

@@ -38,13 +38,7 @@ function renderPanel(api: ApiClient, props: Partial<Parameters<typeof ChartsPane
       <ChartsPanel result={result} {...props} />
     </StoresProvider>,
   );
-  const open = () =>
-    act(() => {
-      const details = screen.getByTestId('charts-panel') as HTMLDetailsElement;
-      details.open = true;
-      fireEvent(details, new Event('toggle'));
-    });
-  return { ...view, open };
+  return view;
 }
 
 const cells = (table: HTMLElement) =>
@@ -54,18 +48,9 @@ const cells = (table: HTMLElement) =>
     .map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent));
 
 describe('ChartsPanel', () => {
-  it('is closed by default and asks the backend nothing until opened', () => {
-    const { api, calls } = fakeApi({ 'exposure.series': series });
-    renderPanel(api);
-    expect((screen.getByTestId('charts-panel') as HTMLDetailsElement).open).toBe(false);
-    expect(screen.queryByTestId('share-chart')).toBeNull();
-    expect(calls).toEqual([]);
-  });
-
   it('shows the level’s shares and the level total’s series as text tables, and survives a DOM without canvas', async () => {
     const { api, calls } = fakeApi({ 'exposure.series': series });
-    const { open } = renderPanel(api);
-    open();
+    renderPanel(api);
 
     const share = screen.getByTestId('share-table');
     expect(cells(share)).toEqual([
@@ -106,8 +91,7 @@ describe('ChartsPanel', () => {
       }) as ApiClient['call'],
       on: () => () => undefined,
     };
-    const { open, rerender } = renderPanel(api);
-    open();
+    const { rerender } = renderPanel(api);
     expect(pending).toHaveLength(1);
     rerender(
       <StoresProvider stores={createStores(api)}>
@@ -131,8 +115,7 @@ describe('ChartsPanel', () => {
 
   it('says so when the series cannot be loaded', async () => {
     const { api } = fakeApi({});
-    const { open } = renderPanel(api);
-    open();
+    renderPanel(api);
     expect((await screen.findByRole('alert')).textContent).toMatch(/The series could not be loaded: no canned answer for exposure.series/);
   });
 });

@@ -13,6 +13,7 @@ beforeAll(() => ModuleRegistry.registerModules([AllCommunityModule]));
 afterEach(() => {
   cleanup();
   window.history.replaceState(null, '', '/');
+  window.localStorage.clear();
 });
 
 const snapshots = [snapshotSummary(), snapshotSummary({ snapshotId: 2, asOfDate: '2026-06-29', isDemo: false, sourceName: 'Other TR' })];
@@ -60,7 +61,7 @@ function renderApp(extra: FakeAnswers = {}) {
     'views.setColumns': { saved: true },
     'views.list': () => saved,
     'views.save': ({ name, state }) => {
-      if (!name.trim()) throw new ContractError('INVALID_INPUT', 'Invalid name: a view needs a name.');
+      if (!name.trim()) throw new ContractError('INVALID_INPUT', 'Name: a view needs a name.');
       const view: SavedView = {
         viewId: saved.length + 1,
         name: name.trim(),
@@ -161,6 +162,19 @@ describe('exposure drill view', () => {
     expect(cell('FR', 'grossNotionalUsdDelta')).toBe('—');
     expect(cell('__total__', 'grossNotionalUsdDelta')).toBe('−100');
 
+    // Each metric is a group of value | Δ | Δ%, under the metric's name; the label column stays pinned on the left.
+    const group = grid().querySelector('.ag-header-group-cell[col-id^="grossNotionalUsdGroup"]')!;
+    expect(group.textContent!.trim()).toBe('Gross notional (USD)');
+    expect(grid().querySelector('.ag-header-cell-last-left-pinned[col-id="label"]')).toBeTruthy();
+    const toggle = screen.getByRole('checkbox', { name: 'Show the Δ columns' }) as HTMLInputElement;
+    expect(toggle.checked).toBe(true);
+    fireEvent.click(toggle);
+    await waitFor(() => expect(headers()).not.toContain('grossNotionalUsdDelta'));
+    expect(headers()).toContain('grossNotionalUsd');
+    expect(within(row('FR') as HTMLElement).getByText('new')).toBeTruthy();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Show the Δ columns' }));
+    await waitFor(() => expect(headers()).toContain('grossNotionalUsdDelta'));
+
     fireEvent.click(screen.getByRole('button', { name: 'Stop comparing' }));
     await waitFor(() => expect(headers()).not.toContain('grossNotionalUsdDelta'));
     expect(drills().at(-1)!.compareTo).toBeUndefined();
@@ -236,12 +250,133 @@ describe('exposure drill view', () => {
     await waitFor(() => expect(stores.exposure.getState().path).toEqual(['underlier', 'venue']));
   });
 
+  it('charts are hidden until asked for, then sit under the table in a split the keyboard resizes; both choices are remembered', async () => {
+    const { calls } = renderApp({ 'exposure.series': { points: [] } });
+    await screen.findByText('France (FR)');
+    expect(screen.queryByTestId('charts-panel')).toBeNull();
+    expect(calls.some((c) => c.method === 'exposure.series')).toBe(false);
+    const toggle = screen.getByTestId('charts-toggle');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(toggle);
+    expect(screen.getByTestId('charts-toggle').getAttribute('aria-expanded')).toBe('true');
+    expect(screen.getByTestId('charts-panel')).toBeTruthy();
+    const separator = screen.getByRole('separator', { name: 'Resize the table and the charts' });
+    expect(separator.getAttribute('aria-valuenow')).toBe('60');
+    fireEvent.keyDown(separator, { key: 'ArrowUp' });
+    fireEvent.keyDown(separator, { key: 'ArrowUp' });
+    expect(separator.getAttribute('aria-valuenow')).toBe('50');
+    fireEvent.keyDown(separator, { key: 'End' });
+    expect(separator.getAttribute('aria-valuenow')).toBe('85');
+    fireEvent.keyDown(separator, { key: 'ArrowDown' });
+    expect(separator.getAttribute('aria-valuenow')).toBe('85');
+    // The table's pane holds the grid; the other the charts.
+    const [top, bottom] = [...document.querySelectorAll('.split-pane-part')];
+    expect(top!.contains(grid())).toBe(true);
+    expect(bottom!.contains(screen.getByTestId('charts-panel'))).toBe(true);
+
+    // Another session: charts still shown, at the same split.
+    cleanup();
+    renderApp({ 'exposure.series': { points: [] } });
+    await screen.findByText('France (FR)');
+    expect(screen.getByRole('separator', { name: 'Resize the table and the charts' }).getAttribute('aria-valuenow')).toBe('85');
+    fireEvent.click(screen.getByTestId('charts-toggle'));
+    expect(screen.queryByTestId('charts-panel')).toBeNull();
+    expect(screen.queryByRole('separator')).toBeNull();
+  });
+
+  it('the saved views panel folds away to a strip and comes back, as it was left in the last session', async () => {
+    renderApp();
+    await screen.findByText('France (FR)');
+    fireEvent.click(within(screen.getByTestId('saved-views')).getByRole('button', { name: 'Hide the saved views' }));
+    expect(screen.queryByTestId('saved-views')).toBeNull();
+    expect(document.querySelector('.exposure-layout')!.classList.contains('views-hidden')).toBe(true);
+    cleanup();
+    renderApp();
+    await screen.findByText('France (FR)');
+    expect(screen.queryByTestId('saved-views')).toBeNull();
+    const show = screen.getByTestId('saved-views-show');
+    expect(show.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(show);
+    expect(screen.getByTestId('saved-views')).toBeTruthy();
+  });
+
+  it('an unreadable stored layout preference falls back to the default', async () => {
+    window.localStorage.setItem('concordat.exposure.chartsShown', '"yes"');
+    window.localStorage.setItem('concordat.exposure.savedViewsShown', '{not json');
+    window.localStorage.setItem('concordat.exposure.tableShare', '7');
+    renderApp();
+    await screen.findByText('France (FR)');
+    expect(screen.queryByTestId('charts-panel')).toBeNull();
+    expect(screen.getByTestId('saved-views')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('charts-toggle'));
+    expect(screen.getByRole('separator').getAttribute('aria-valuenow')).toBe('60');
+  });
+
+  it('shows the same five figure cards at every level, a dash where no margin is reported', async () => {
+    const { stores } = renderApp({
+      'exposure.drill': (input: InputOf<'exposure.drill'>) => {
+        const level = drillAnswer(input);
+        return (input.at?.length ?? 0) === 0 ? level : { ...level, totals: { ...level.totals, imPostedUsd: null, unconvertedCount: 0 } };
+      },
+    });
+    await screen.findByText('France (FR)');
+    const cards = () => [...screen.getByTestId('exposure-kpis').querySelectorAll('.kpi-label')].map((k) => k.textContent);
+    const five = ['Gross notional', 'Trades', 'Counterparties', 'IM posted', 'Not converted to USD'];
+    expect(cards()).toEqual(five);
+    await act(() => stores.exposure.getState().setPath(['jurisdiction', 'venue']));
+    await act(() => stores.exposure.getState().drillInto('FR', 'France (FR)'));
+    await waitFor(() => expect(stores.exposure.getState().result?.at).toEqual(['FR']));
+    expect(cards()).toEqual(five);
+    const im = [...screen.getByTestId('exposure-kpis').querySelectorAll('.kpi')].find((k) => k.textContent?.startsWith('IM posted'))!;
+    expect(im.querySelector('.kpi-value')!.textContent).toBe('—');
+    expect(im.getAttribute('title')).toMatch(/No margin report/);
+  });
+
+  it('a level of LEIs shows names with the LEI in its own column; the counterparty count is hidden where each row is one counterparty', async () => {
+    const lei = '5493001KJTIIGC8Y1R12';
+    const { stores } = renderApp({
+      'exposure.drill': (input: InputOf<'exposure.drill'>) => {
+        const level = drillAnswer(input);
+        if (level.dimension === 'jurisdiction') return level;
+        return {
+          ...level,
+          rows: [
+            { key: lei, label: `Alpha Bank plc (${lei})`, ...metrics({ grossNotionalUsd: 300, counterpartyCount: 1 }) },
+            {
+              key: 'XNATURALPERSON01',
+              label: 'Natural person XNATURALPERSON01',
+              ...metrics({ grossNotionalUsd: 100, counterpartyCount: 1 }),
+            },
+          ],
+        };
+      },
+    });
+    await screen.findByText('France (FR)');
+    await waitFor(() => expect(headers()).toContain('counterpartyCount'));
+    expect(headers()).not.toContain('key');
+    await act(() => stores.exposure.getState().setPath(['jurisdiction', 'counterparty']));
+    await act(() => stores.exposure.getState().drillInto('FR', 'France (FR)'));
+    await screen.findByText('Alpha Bank plc');
+    await waitFor(() => expect(headers()).toContain('key'));
+    expect(headers()).not.toContain('counterpartyCount');
+    const cell = (id: string, col: string) =>
+      grid().querySelector(`.ag-row[row-id="${id}"]:not(.ag-row-pinned) [col-id="${col}"]`)?.textContent;
+    expect(cell(lei, 'label')).toBe('Alpha Bank plc');
+    expect(cell(lei, 'key')).toBe(lei);
+    // A key that is not an LEI stays in the label and leaves the LEI column empty.
+    expect(cell('XNATURALPERSON01', 'label')).toBe('Natural person XNATURALPERSON01');
+    expect(cell('XNATURALPERSON01', 'key')).toBe('');
+    // The user's layout is untouched: the count comes back one level up.
+    expect(stores.exposure.getState().columns.find((c) => c.colId === 'counterpartyCount')?.hide).toBe(false);
+    await act(() => stores.exposure.getState().goUp(0));
+    await waitFor(() => expect(headers()).toContain('counterpartyCount'));
+    expect(headers()).not.toContain('key');
+  });
+
   it('a click selects a row, whose series the charts panel then follows; a move to another level clears it', async () => {
     const { calls, stores } = renderApp({ 'exposure.series': { points: [] } });
     await screen.findByText('France (FR)');
-    const details = screen.getByTestId('charts-panel') as HTMLDetailsElement;
-    details.open = true;
-    fireEvent(details, new Event('toggle'));
+    fireEvent.click(screen.getByTestId('charts-toggle'));
     await waitFor(() => expect(calls.some((c) => c.method === 'exposure.series')).toBe(true));
     fireEvent.click(within(grid()).getByText('France (FR)'));
     await waitFor(() =>
@@ -266,7 +401,7 @@ describe('exposure drill view', () => {
 
     fireEvent.click(panel.getByRole('button', { name: 'Save view…' }));
     fireEvent.submit(panel.getByRole('form', { name: 'Save the current view' }));
-    expect((await panel.findByRole('alert')).textContent).toBe('Invalid name: a view needs a name.');
+    expect((await panel.findByRole('alert')).textContent).toBe('Name: a view needs a name.');
     fireEvent.change(panel.getByLabelText('Name'), { target: { value: 'US venues' } });
     fireEvent.submit(panel.getByRole('form', { name: 'Save the current view' }));
     const open = await panel.findByRole('button', { name: 'Open view US venues' });

@@ -1,7 +1,8 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IsoDateInput } from '../../renderer/src/components/IsoDateInput';
+import { usePreferences } from '../../renderer/src/stores/preferences';
 
 afterEach(cleanup);
 
@@ -39,5 +40,44 @@ describe('IsoDateInput', () => {
     }
     fireEvent.change(input, { target: { value: '' } });
     expect(input.getAttribute('aria-invalid')).toBeNull();
+  });
+});
+
+describe('IsoDateInput in the date format chosen in Settings', () => {
+  afterEach(() => act(() => usePreferences.getState().setDateFormat('iso')));
+
+  it('shows and reads dd/mm/yyyy, still accepts ISO, and always gives the form yyyy-mm-dd', () => {
+    act(() => usePreferences.getState().setDateFormat('dmy'));
+    const seen: string[] = [];
+    render(<Harness seen={seen} />);
+    const input = screen.getByLabelText('Received on') as HTMLInputElement;
+    expect(input.placeholder).toBe('dd/mm/yyyy');
+    fireEvent.change(input, { target: { value: '1/6/2026' } });
+    expect(seen.at(-1)).toBe('2026-06-01');
+    expect(input.value).toBe('01/06/2026');
+    expect(input.getAttribute('aria-invalid')).toBeNull();
+    fireEvent.change(input, { target: { value: '2026-06-30' } });
+    expect(seen.at(-1)).toBe('2026-06-30');
+    expect(input.value).toBe('30/06/2026');
+    // 31 June does not exist; 06/30 is month/day, not this format.
+    for (const bad of ['31/06/2026', '06/30/2026', '30 Jun 2026']) {
+      fireEvent.change(input, { target: { value: bad } });
+      expect(input.getAttribute('aria-invalid'), bad).toBe('true');
+      expect(seen.at(-1)).toBe(bad);
+    }
+  });
+
+  it('a change of format shows the same date anew; day-month-name reads any case', () => {
+    const seen: string[] = [];
+    render(<Harness seen={seen} />);
+    const input = screen.getByLabelText('Received on') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: '2026-02-03' } });
+    act(() => usePreferences.getState().setDateFormat('mdy'));
+    expect(input.value).toBe('02/03/2026');
+    act(() => usePreferences.getState().setDateFormat('dMonY'));
+    expect(input.value).toBe('03 Feb 2026');
+    fireEvent.change(input, { target: { value: '29 feb 2024' } });
+    expect(seen.at(-1)).toBe('2024-02-29');
+    expect(input.value).toBe('29 Feb 2024');
   });
 });

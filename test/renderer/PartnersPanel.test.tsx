@@ -50,7 +50,7 @@ function renderSettings(start: PartnerKey[]) {
     'keys.partners': () => partners,
     'keys.importCard': ({ card: raw }: InputOf<'keys.importCard'>) => {
       if ((raw as { v?: number }).v !== 1)
-        throw new ContractError('INVALID_INPUT', 'The key card is not valid: v: Invalid input: expected 1.');
+        throw new ContractError('INVALID_INPUT', 'The key card is not valid: Card format version: invalid input: expected 1.');
       partners = [...partners, fcaKey];
       return fcaKey;
     },
@@ -87,7 +87,7 @@ describe('Settings: keys for case bundles', () => {
     expect(await within(panel).findByText(/This is not a key card/)).toBeTruthy();
     fireEvent.change(box, { target: { value: JSON.stringify({ ...card, v: 2 }) } });
     fireEvent.click(within(panel).getByRole('button', { name: 'Add key card' }));
-    expect(await within(panel).findByText(/v: Invalid input/)).toBeTruthy();
+    expect(await within(panel).findByText(/Card format version: invalid input/)).toBeTruthy();
     fireEvent.change(box, { target: { value: JSON.stringify(card) } });
     fireEvent.click(within(panel).getByRole('button', { name: 'Add key card' }));
     expect((await within(panel).findByRole('status')).textContent).toMatch(

@@ -150,7 +150,7 @@ function renderRequests(extra: FakeAnswers = {}) {
     'requests.get': ({ requestId }) => requests.find((r) => r.requestId === requestId)!,
     'requests.create': (input: InputOf<'requests.create'>) => {
       if (!input.subject?.trim() || input.deadlineRule === undefined) {
-        throw new ContractError('INVALID_INPUT', 'Invalid subject: the subject is required.', {
+        throw new ContractError('INVALID_INPUT', 'Subject: the subject is required.', {
           issues: [
             ...(input.subject?.trim() ? [] : [{ path: ['subject'], message: 'the subject is required' }]),
             ...(input.deadlineRule ? [] : [{ path: ['deadlineRule'], message: 'the deadline rule is one of …' }]),
@@ -169,7 +169,7 @@ function renderRequests(extra: FakeAnswers = {}) {
     },
     'requests.addEvent': (input: InputOf<'requests.addEvent'>) => {
       if (input.kind === 'revised_estimate' && !('reason' in input && input.reason)) {
-        throw new ContractError('INVALID_INPUT', 'Invalid reason: a revised estimate needs a reason.', {
+        throw new ContractError('INVALID_INPUT', 'Reason: a revised estimate needs a reason.', {
           issues: [{ path: ['reason'], message: 'a revised estimate needs a reason' }],
         });
       }

@@ -195,7 +195,7 @@ describe('Can I share?', () => {
   it('asks for at least one category and a recipient before calling, and shows the contract errors next to the fields', async () => {
     const { shares } = renderCheck({
       'cooperation.mayShare': () => {
-        throw new ContractError('INVALID_INPUT', 'Invalid date: a date as YYYY-MM-DD.', {
+        throw new ContractError('INVALID_INPUT', 'Date: a date as YYYY-MM-DD.', {
           issues: [{ path: ['date'], message: 'a date as YYYY-MM-DD' }],
         });
       },
@@ -219,7 +219,7 @@ describe('Can I share?', () => {
     // What the backend refuses shows next to its field and above the buttons.
     fireEvent.click(form().getByRole('button', { name: 'Check' }));
     expect(await form().findByText('a date as YYYY-MM-DD')).toBeTruthy();
-    expect(screen.getByTestId('check-error').textContent).toBe('Invalid date: a date as YYYY-MM-DD.');
+    expect(screen.getByTestId('check-error').textContent).toBe('Date: a date as YYYY-MM-DD.');
     expect(form().getByLabelText('Date of sharing').getAttribute('aria-invalid')).toBe('true');
     expect(shares()[0]!.provenance).toEqual({ origin: 'received_foreign', originAuthority: 'FCA', originInstrument: 'IOSCO_MMOU' });
   });

@@ -18,6 +18,7 @@ import type { ParsedInputOf } from '../../../shared/contract';
 import { closeMatches } from '../../../shared/domain/closeMatches';
 import { isValidLei, leiIssues } from '../../../shared/domain/identifiers';
 import { ackCalendarSummary, ackDeadline, localToday, type HolidayCalendar } from '../../../shared/domain/requestDeadlines';
+import { invalidFieldMessage } from '../../../shared/domain/fieldLabels';
 import type { Db } from '../db/connection';
 import { calendarForJurisdiction } from './calendars';
 
@@ -111,7 +112,7 @@ const finished: ReadonlySet<RequestStatus> = new Set(['answered', 'refused', 'wi
 
 const invalid = (field: string | (string | number)[], message: string, extra: Record<string, unknown> = {}) => {
   const path = (Array.isArray(field) ? field : [field]).map(String);
-  return new ContractError('INVALID_INPUT', `Invalid ${path.join('.')}: ${message}.`, { ...extra, issues: [{ path, message }] });
+  return new ContractError('INVALID_INPUT', invalidFieldMessage(path, message), { ...extra, issues: [{ path, message }] });
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -343,8 +344,7 @@ function checkNotFuture(field: string, date: string | null | undefined, today: s
 function raiseIssues(issues: Array<{ path: PropertyKey[]; message: string }>): void {
   const first = issues[0];
   if (!first) return;
-  const path = first.path.map(String);
-  throw new ContractError('INVALID_INPUT', `Invalid ${path.join('.')}: ${first.message}.`, {
+  throw new ContractError('INVALID_INPUT', invalidFieldMessage(first.path, first.message), {
     issues: issues.map((i) => ({ path: i.path.map(String), message: i.message })),
   });
 }

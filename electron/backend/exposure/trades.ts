@@ -15,17 +15,23 @@ export interface TradesQuery {
   endRow: number;
 }
 
+/** An entity's legal name from the snapshot's own reference data (null where the LEI has none there). */
+const nameOf = (leiColumn: string) => `(SELECT e.legal_name FROM entity e WHERE e.snapshot_id = t.snapshot_id AND e.lei = ${leiColumn})`;
+
 /** SQL expression of each grid column over trade_state (alias t). Fixed here, never from input. */
 const columnSql: Readonly<Record<TradeColumn, string>> = {
   uti: 't.uti',
   reportingLei: 't.reporting_lei',
+  reportingName: nameOf('t.reporting_lei'),
   otherCptyId: 't.other_cpty_id',
+  otherCptyName: nameOf('t.other_cpty_id'),
   direction: 't.direction',
   contractType: "CASE WHEN t.perpetual = 1 THEN 'PERP' ELSE t.contract_type END",
   underlier: 'coalesce(t.underlier_symbol, t.underlier_dti)',
   venue: 'coalesce(t.venue_id, t.platform_mic)',
   cleared: 't.cleared',
   ccpLei: 't.ccp_lei',
+  ccpName: nameOf('t.ccp_lei'),
   notional: 'CAST(t.notional AS REAL)',
   notionalCcy: 't.notional_ccy',
   notionalUsd: 't.notional_usd',

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { bech32 } from '@scure/base';
 import { ContractError } from '../../../shared/contract/errors';
+import { invalidFieldMessage } from '../../../shared/domain/fieldLabels';
 import { keyCardSchema, type PartnerKey, type PartnerStatus } from '../../../shared/contract/keys';
 import type { Db } from '../db/connection';
 import { fingerprintOf } from './workstationIdentity';
@@ -108,7 +109,7 @@ export function importCard(db: Db, raw: unknown, now = new Date()): PartnerKey {
     const issue = parsed.error.issues[0]!;
     throw new ContractError(
       'INVALID_INPUT',
-      `The key card is not valid: ${issue.path.join('.') || 'the card'}: ${issue.message}. A card is the JSON \`concordat keys export\` writes.`,
+      `The key card is not valid: ${invalidFieldMessage(issue.path, issue.message)} A card is the JSON \`concordat keys export\` writes.`,
       { field: issue.path.join('.') },
     );
   }

@@ -111,7 +111,7 @@ describe('browser-mode server', () => {
     expect(reply.status).toBe(400);
     const { error } = JSON.parse(reply.body);
     expect(error.code).toBe('INVALID_INPUT');
-    expect(error.message).toMatch(/^Invalid snapshotId:/);
+    expect(error.message).toMatch(/^Snapshot:/);
     expect((await call('exposure.drill', { snapshotId: 999, path: ['jurisdiction'] })).status).toBe(404);
     expect((await call('nope.method', {})).status).toBe(404);
   });

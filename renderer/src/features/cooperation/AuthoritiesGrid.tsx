@@ -3,8 +3,9 @@ import type { ColDef, ICellRendererParams } from 'ag-grid-community';
 import { useId, useMemo, useState } from 'react';
 import type { AuthoritySummary, InstrumentSummary } from '../../../../shared/contract';
 import { gridTheme } from '../../components/gridTheme';
+import { emptyOverlaysSuppressed } from '../../components/EmptyState';
 import { label, membershipOn, membershipText, today, validDate, yesNoUnknown } from './labels';
-import { FilterSelect, SourceLink, SyntheticBadge } from './parts';
+import { FilterSelect, RegistryEmpty, SourceLink, SyntheticBadge } from './parts';
 
 /** The instruments whose memberships the grid shows as columns: multilateral ones, most members first. */
 export function membershipColumns(authorities: AuthoritySummary[], instruments: InstrumentSummary[]): string[] {
@@ -33,6 +34,8 @@ export function AuthoritiesGrid({ authorities, instruments }: { authorities: Aut
   const [membership, setMembership] = useState('');
   const [type, setType] = useState('');
   const [search, setSearch] = useState('');
+  /** Rows the grid shows after its search (the filters above narrow `rows` first). */
+  const [shown, setShown] = useState<number>();
   const ids = useId();
   const date = today();
   const titles = useMemo(() => new Map(instruments.map((i) => [i.code, i.title])), [instruments]);
@@ -130,17 +133,20 @@ export function AuthoritiesGrid({ authorities, instruments }: { authorities: Aut
         <label htmlFor={`${ids}-search`}>Search</label>
         <input id={`${ids}-search`} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         <span className="muted small" role="status">
-          {rows.length} of {authorities.length} authorities · statuses as on {date}
+          {shown ?? rows.length} of {authorities.length} authorities · statuses as on {date}
         </span>
       </div>
+      <RegistryEmpty total={authorities.length} shown={shown ?? rows.length} noun="authority" testId="authorities-empty" />
       <div className="grid" data-testid="authorities-grid">
         <AgGridReact<AuthoritySummary>
           theme={gridTheme}
           rowData={rows}
           columnDefs={columns}
           defaultColDef={{ sortable: true, resizable: true }}
+          suppressOverlays={emptyOverlaysSuppressed}
           getRowId={(p) => p.data.shortName}
           quickFilterText={search}
+          onModelUpdated={(e) => setShown(e.api.getDisplayedRowCount())}
           enableCellTextSelection
           tooltipShowDelay={300}
         />

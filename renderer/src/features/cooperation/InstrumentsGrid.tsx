@@ -3,8 +3,9 @@ import type { CellKeyDownEvent, ColDef, ICellRendererParams } from 'ag-grid-comm
 import { useId, useMemo, useState } from 'react';
 import type { AuthoritySummary, InstrumentSummary } from '../../../../shared/contract';
 import { gridTheme } from '../../components/gridTheme';
+import { emptyOverlaysSuppressed } from '../../components/EmptyState';
 import { bindingText, label, today } from './labels';
-import { FilterSelect, SyntheticBadge } from './parts';
+import { FilterSelect, RegistryEmpty, SyntheticBadge } from './parts';
 
 type InstrumentStatus = 'in_force' | 'not_yet_effective' | 'terminated';
 
@@ -49,6 +50,8 @@ export function InstrumentsGrid({
   const [tier, setTier] = useState('');
   const [status, setStatus] = useState('');
   const [search, setSearch] = useState('');
+  /** Rows the grid shows after its search (the filters above narrow `rows` first). */
+  const [shown, setShown] = useState<number>();
   const ids = useId();
   const date = today();
 
@@ -136,17 +139,20 @@ export function InstrumentsGrid({
         <label htmlFor={`${ids}-search`}>Search</label>
         <input id={`${ids}-search`} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         <span className="muted small" role="status">
-          {rows.length} of {instruments.length} instruments · Enter or double-click opens one
+          {shown ?? rows.length} of {instruments.length} instruments · Enter or double-click opens one
         </span>
       </div>
+      <RegistryEmpty total={instruments.length} shown={shown ?? rows.length} noun="instrument" testId="instruments-empty" />
       <div className="grid" data-testid="instruments-grid">
         <AgGridReact<InstrumentSummary>
           theme={gridTheme}
           rowData={rows}
           columnDefs={columns}
           defaultColDef={{ sortable: true, resizable: true }}
+          suppressOverlays={emptyOverlaysSuppressed}
           getRowId={(p) => p.data.code}
           quickFilterText={search}
+          onModelUpdated={(e) => setShown(e.api.getDisplayedRowCount())}
           onRowDoubleClicked={(e) => e.data && onOpen(e.data.code)}
           onCellKeyDown={onKey}
           rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}

@@ -1,4 +1,5 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { EmptyState } from '../../components/EmptyState';
 
 /**
  * A row of tabs (WAI-ARIA tabs pattern): the selected tab is in the Tab order, arrow keys,
@@ -169,5 +170,19 @@ export function FilterSelect({
         {children}
       </select>
     </label>
+  );
+}
+
+/** Why a registry list is empty: nothing synced yet, or the filters and search keep nothing. */
+export function RegistryEmpty({ total, shown, noun, testId }: { total: number; shown: number; noun: string; testId: string }) {
+  if (shown > 0) return null;
+  return (
+    <EmptyState testId={testId}>
+      <p>
+        {total === 0
+          ? `No ${noun} in the registry yet: sync the MoU registry feed under Feeds & snapshots.`
+          : `No ${noun} matches these filters: set a filter back to “all” or clear the search.`}
+      </p>
+    </EmptyState>
   );
 }

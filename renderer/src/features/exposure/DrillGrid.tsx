@@ -2,6 +2,7 @@ import { AgGridReact } from 'ag-grid-react';
 import type {
   CellKeyDownEvent,
   ColDef,
+  ColGroupDef,
   ColumnEventType,
   GetRowIdParams,
   GridApi,
@@ -15,8 +16,20 @@ import type { ColumnState, DrillResult, DrillRow, DrillSort, ExposureMetrics, Me
 import { dimensionNames } from '../../../../shared/domain/dimensionNames';
 import type { MetricColumn } from '../../../../shared/domain/exposureColumns';
 import { formatDelta, formatDeltaPct, hasDeltaPct, metricChange } from '../../../../shared/domain/metricChange';
+import { emptyOverlaysSuppressed } from '../../components/EmptyState';
 import { gridTheme } from '../../components/gridTheme';
-import { deltaColId, labelColId, layoutFromGrid, metricColumn, tradesColId, widthOf, type DeltaKind } from './drillColumns';
+import {
+  constantAtLevel,
+  deltaColId,
+  keyColumnOf,
+  labelColId,
+  labelWithoutKey,
+  layoutFromGrid,
+  metricColumn,
+  tradesColId,
+  widthOf,
+  type DeltaKind,
+} from './drillColumns';
 
 /** A level's row, or its totals (pinned at the bottom), which compare with the other snapshot's totals. */
 type TotalRow = ExposureMetrics & { key: '__total__'; label: string; compare?: { status: 'both'; previous: ExposureMetrics | null } };
@@ -33,6 +46,8 @@ export interface DrillGridProps {
   onSort: (sort: DrillSort) => void;
   /** How the snapshot compared with is named in the Δ columns' tooltips. */
   compareName?: string;
+  /** While comparing: each metric a group of value, Δ and Δ% (true) or the values alone (false). */
+  showDeltas?: boolean;
   /** A click on a row selects it (none after a move to another level). */
   onSelect?: (row: DrillRow | undefined) => void;
   /** Enter or double-click on a row; absent at the last level of the path. */
@@ -97,6 +112,10 @@ function LabelCell({ value, data, compareName }: ICellRendererParams<GridRow> & 
 export function DrillGrid(props: DrillGridProps) {
   const { result, columns, sort, onSelect, onDrill, onUp } = props;
   const comparing = result.compare !== undefined;
+  const showDeltas = comparing && props.showDeltas !== false;
+  // Per level, only what changes the columns: whether the keys are LEIs (own column) and which metric is constant.
+  const keyColumn = keyColumnOf(result.dimension);
+  const constant = constantAtLevel(result.dimension);
   const compareName = props.compareName ?? (result.compare ? `snapshot ${result.compare.snapshotId}` : 'the other snapshot');
   // Event handlers read the latest props through a ref: ag-grid keeps the first ones it was given.
   const latest = useRef(props);
@@ -114,18 +133,20 @@ export function DrillGrid(props: DrillGridProps) {
     if (gridApi.current && !gridApi.current.isDestroyed()) gridApi.current.refreshHeader();
   }, [result.dimension]);
 
-  const columnDefs = useMemo<ColDef<GridRow>[]>(() => {
+  const columnDefs = useMemo<Array<ColDef<GridRow> | ColGroupDef<GridRow>>>(() => {
     const byId = new Map(columns.map((e) => [e.colId, e]));
     const sortOf = (colId: string) => (sort.by === colId ? sort.direction : null);
-    const defs: ColDef<GridRow>[] = [];
+    const defs: Array<ColDef<GridRow> | ColGroupDef<GridRow>> = [];
+    // A metric the same on every row of this level (one counterparty per counterparty row) says nothing there.
+    const hidden = (entry: ColumnState, c: MetricColumn) => !!entry.hide || constant.includes(c.field);
     const metricDef = (entry: ColumnState, c: MetricColumn): ColDef<GridRow> => ({
       colId: c.field,
       field: c.field,
-      headerName: c.header,
+      headerName: showDeltas ? 'Value' : c.header,
       headerTooltip: `${c.header}: ${c.description}`,
       type: 'numericColumn',
       width: widthOf(entry, c.field),
-      hide: !!entry.hide,
+      hide: hidden(entry, c),
       pinned: entry.pinned ?? null,
       wrapHeaderText: true,
       autoHeaderHeight: false,
@@ -141,7 +162,7 @@ export function DrillGrid(props: DrillGridProps) {
       const head = kind === 'delta' ? `Δ ${c.header}` : `Δ% ${c.header}`;
       return {
         colId,
-        headerName: head,
+        headerName: kind === 'delta' ? 'Δ' : 'Δ%',
         headerTooltip:
           kind === 'delta'
             ? `${head}: this snapshot’s figure minus ${compareName}’s${c.unit === 'percent' || c.unit === 'ratio' ? ', in percentage points' : ''}. “—” where either is missing (a row that appeared or vanished).`
@@ -149,7 +170,7 @@ export function DrillGrid(props: DrillGridProps) {
         headerClass: 'delta-header',
         type: 'numericColumn',
         width: widthOf(byId.get(colId), colId),
-        hide: !!entry.hide,
+        hide: hidden(entry, c),
         pinned: entry.pinned ?? null,
         wrapHeaderText: true,
         autoHeaderHeight: false,
@@ -173,6 +194,11 @@ export function DrillGrid(props: DrillGridProps) {
           // Read at render time, so a move to another level keeps the same column definitions
           // (rebuilding every column per level cost more than the rows themselves).
           headerValueGetter: () => dimensionNames[dimensionRef.current],
+          // Where the keys are LEIs they have their own column: the label keeps the name.
+          // (The level read at render time, like the header: rows of a new level may render before new column definitions.)
+          valueGetter: (p) =>
+            p.data && keyColumnOf(dimensionRef.current) && !isTotal(p.data) ? labelWithoutKey(p.data.label, p.data.key) : p.data?.label,
+          tooltipValueGetter: (p) => (p.data ? p.data.label : undefined),
           width: widthOf(entry, labelColId),
           pinned: entry.pinned === undefined ? 'left' : entry.pinned,
           lockVisible: true,
@@ -185,13 +211,32 @@ export function DrillGrid(props: DrillGridProps) {
           // The badge depends on more than the label: redraw the cell whenever its row's data changes.
           equals: () => false,
         });
+        defs.push({
+          colId: 'key',
+          headerName: keyColumn ?? 'Key',
+          headerTooltip: 'The Legal Entity Identifier (ISO 17442) of the row’s entity.',
+          valueGetter: (p) => (p.data && !isTotal(p.data) && p.data.key && /^[A-Z0-9]{18}[0-9]{2}$/.test(p.data.key) ? p.data.key : ''),
+          width: 200,
+          hide: keyColumn === undefined,
+          pinned: entry.pinned === undefined ? 'left' : entry.pinned,
+          sortable: false,
+          suppressMovable: true,
+          cellClass: 'mono',
+        });
         continue;
       }
       const c = metricColumn(entry.colId);
       if (!c) continue;
-      defs.push(metricDef(entry, c));
       // Δ% only for non-negative magnitudes: of a signed figure or a share it means nothing.
-      if (comparing) defs.push(deltaDef(entry, c, 'delta'), ...(hasDeltaPct(c.field) ? [deltaDef(entry, c, 'deltaPct')] : []));
+      if (showDeltas)
+        defs.push({
+          groupId: `${c.field}Group`,
+          headerName: c.header,
+          headerTooltip: `${c.header}: this snapshot’s value, its change (Δ) and its change in per cent (Δ%) against ${compareName}`,
+          marryChildren: true,
+          children: [metricDef(entry, c), deltaDef(entry, c, 'delta'), ...(hasDeltaPct(c.field) ? [deltaDef(entry, c, 'deltaPct')] : [])],
+        });
+      else defs.push(metricDef(entry, c));
     }
     defs.push({
       colId: tradesColId,
@@ -206,7 +251,7 @@ export function DrillGrid(props: DrillGridProps) {
       cellRendererParams: { onShow: (row: GridRow | undefined) => latest.current.onShowTrades?.(isTotal(row) ? null : (row as DrillRow)) },
     });
     return defs;
-  }, [columns, comparing, compareName, sort]);
+  }, [columns, showDeltas, compareName, sort, keyColumn, constant]);
 
   const totals = useMemo<GridRow[]>(
     () => [
@@ -263,6 +308,7 @@ export function DrillGrid(props: DrillGridProps) {
         onSortChanged={onSortChanged}
         postSortRows={keepServerOrder}
         suppressMultiSort
+        suppressOverlays={emptyOverlaysSuppressed}
         onColumnMoved={(e) => e.finished && syncColumns(e.api, e.source)}
         onColumnResized={(e) => e.finished && syncColumns(e.api, e.source)}
         onColumnPinned={(e) => syncColumns(e.api, e.source)}

@@ -4,6 +4,9 @@ import { dimensionNames } from '../../../../shared/domain/dimensionNames';
 import { drillToCsv } from '../../../../shared/domain/drillCsv';
 import { formatCount, formatUsdCompact } from '../../../../shared/domain/format';
 import { saveTextFile } from '../../components/saveTextFile';
+import { EmptyState } from '../../components/EmptyState';
+import { SplitPane } from '../../components/SplitPane';
+import { isBoolean, usePersistentState } from '../../components/usePersistentState';
 import { useApi, useAppStore, useExposureStore } from '../../stores/StoresContext';
 import { AddToCase } from '../cases/AddToCase';
 import { SavedViewsPanel } from '../views/SavedViewsPanel';
@@ -46,6 +49,11 @@ export function ExposureView() {
   /** The row whose "Drill by…" choice is open (at the last level of the path). */
   const [drillByRow, setDrillByRow] = useState<{ key: string | null; label: string }>();
   const api = useApi();
+  // Layout preferences, kept across sessions: room for the table comes first.
+  const [viewsShown, setViewsShown] = usePersistentState('concordat.exposure.savedViewsShown', true, isBoolean);
+  const [chartsShown, setChartsShown] = usePersistentState('concordat.exposure.chartsShown', false, isBoolean);
+  const [tableShare, setTableShare] = usePersistentState('concordat.exposure.tableShare', 0.6, isFraction);
+  const [deltasShown, setDeltasShown] = usePersistentState('concordat.exposure.deltasShown', true, isBoolean);
 
   useEffect(() => {
     void loadColumns();
@@ -93,7 +101,7 @@ export function ExposureView() {
     );
   };
   return (
-    <div className="exposure-layout">
+    <div className={viewsShown ? 'exposure-layout' : 'exposure-layout views-hidden'}>
       <section className="view">
         <header className="view-header">
           <h1>Exposure by {dimensionNames[path[at.length]!].toLowerCase()}</h1>
@@ -163,19 +171,32 @@ export function ExposureView() {
           </p>
         )}
         {totals && (
+          // The same five cards at every level, so the eye finds each figure in one place.
           <div className="kpis" data-testid="exposure-kpis">
             <Kpi label="Gross notional" value={formatUsdCompact(totals.grossNotionalUsd)} />
             <Kpi label="Trades" value={formatCount(totals.tradeCount)} />
             <Kpi label="Counterparties" value={formatCount(totals.counterpartyCount)} />
-            {totals.imPostedUsd !== null && <Kpi label="IM posted" value={formatUsdCompact(totals.imPostedUsd)} />}
-            {totals.unconvertedCount > 0 && <Kpi label="Not converted to USD" value={formatCount(totals.unconvertedCount)} warn />}
+            <Kpi
+              label="IM posted"
+              value={totals.imPostedUsd === null ? '—' : formatUsdCompact(totals.imPostedUsd)}
+              {...(totals.imPostedUsd === null ? { title: 'No margin report covers the positions of this level.' } : {})}
+            />
+            <Kpi
+              label="Not converted to USD"
+              value={formatCount(totals.unconvertedCount)}
+              warn={totals.unconvertedCount > 0}
+              title="Trades whose currency has no USD rate in the snapshot: left out of the USD figures, never counted as zero."
+            />
           </div>
         )}
         {current?.compare && (
           <p className="compare-note small" data-testid="compare-note">
-            Compared with {compareName ?? `snapshot ${current.compare.snapshotId}`}: each shown metric has Δ and Δ% columns; rows marked{' '}
-            <span className="badge badge-new">new</span> are only in this snapshot, <span className="badge badge-gone">gone</span> only in
-            the other.
+            Compared with {compareName ?? `snapshot ${current.compare.snapshotId}`}: each shown metric is a group of its value
+            {deltasShown ? ', Δ and Δ%' : ' (changes hidden)'}; rows marked <span className="badge badge-new">new</span> are only in this
+            snapshot, <span className="badge badge-gone">gone</span> only in the other.{' '}
+            <label className="delta-toggle">
+              <input type="checkbox" checked={deltasShown} onChange={(e) => setDeltasShown(e.target.checked)} /> Show the Δ columns
+            </label>
           </p>
         )}
         {current && (
@@ -188,6 +209,15 @@ export function ExposureView() {
                   ? `${formatCount(current.rowCount)} ${current.rowCount === 1 ? 'row matches' : 'rows match'} “${search.trim()}”.`
                   : `${formatCount(current.rowCount)} ${current.rowCount === 1 ? 'row' : 'rows'}.`}
             </span>
+            <button
+              type="button"
+              aria-expanded={chartsShown}
+              onClick={() => setChartsShown(!chartsShown)}
+              data-testid="charts-toggle"
+              title={chartsShown ? 'Hide the charts under the table' : 'Show charts of this level under the table'}
+            >
+              {chartsShown ? 'Hide charts' : 'Charts'}
+            </button>
             <PinToCase
               snapshotId={current.snapshotId}
               crumbs={at.map((c) => c.label)}
@@ -196,40 +226,64 @@ export function ExposureView() {
             />
           </div>
         )}
-        {current && (
-          <DrillGrid
-            result={current}
-            columns={columns}
-            onColumnsChange={setColumns}
-            sort={sort}
-            onSort={(s) => void setSort(s)}
-            {...(compareName ? { compareName } : {})}
-            onSelect={setSelected}
-            onDrill={(row: { key: string | null; label: string }) =>
-              lastLevel ? setDrillByRow({ key: row.key, label: row.label }) : void drillInto(row.key, row.label)
-            }
-            onUp={() => void goUp(at.length - 1)}
-            onShowTrades={(row) =>
-              showTrades(
-                row
-                  ? {
-                      path: path.slice(0, at.length + 1),
-                      at: [...at.map((c) => c.key), row.key],
-                      filters,
-                      label: [...at.map((c) => c.label), row.label].join(' › ') + filterNote,
-                      from: drillLevelHash,
-                    }
-                  : {
-                      path: path.slice(0, at.length),
-                      at: at.map((c) => c.key),
-                      filters,
-                      label: (at.length > 0 ? at.map((c) => c.label).join(' › ') : 'Whole snapshot') + filterNote,
-                      from: drillLevelHash,
-                    },
-              )
-            }
-          />
+        {current && current.rows.length === 0 && (
+          <EmptyState testId="exposure-empty">
+            <p>
+              {search.trim()
+                ? `No row of this level matches “${search.trim()}”: change or clear the search.`
+                : filters.length > 0
+                  ? 'No position at this level passes the filters: remove a filter to see more.'
+                  : 'No position at this level.'}
+            </p>
+          </EmptyState>
         )}
+        {current &&
+          (() => {
+            const grid = (
+              <DrillGrid
+                result={current}
+                columns={columns}
+                onColumnsChange={setColumns}
+                sort={sort}
+                onSort={(s) => void setSort(s)}
+                {...(compareName ? { compareName } : {})}
+                showDeltas={deltasShown}
+                onSelect={setSelected}
+                onDrill={(row: { key: string | null; label: string }) =>
+                  lastLevel ? setDrillByRow({ key: row.key, label: row.label }) : void drillInto(row.key, row.label)
+                }
+                onUp={() => void goUp(at.length - 1)}
+                onShowTrades={(row) =>
+                  showTrades(
+                    row
+                      ? {
+                          path: path.slice(0, at.length + 1),
+                          at: [...at.map((c) => c.key), row.key],
+                          filters,
+                          label: [...at.map((c) => c.label), row.label].join(' › ') + filterNote,
+                          from: drillLevelHash,
+                        }
+                      : {
+                          path: path.slice(0, at.length),
+                          at: at.map((c) => c.key),
+                          filters,
+                          label: (at.length > 0 ? at.map((c) => c.label).join(' › ') : 'Whole snapshot') + filterNote,
+                          from: drillLevelHash,
+                        },
+                  )
+                }
+              />
+            );
+            return (
+              <SplitPane
+                top={grid}
+                {...(chartsShown ? { bottom: <ChartsPanel result={current} {...(selected ? { selected } : {})} /> } : {})}
+                fraction={tableShare}
+                onFraction={setTableShare}
+                label="Resize the table and the charts"
+              />
+            );
+          })()}
         {drillByRow && (
           <DrillByMenu
             rowLabel={drillByRow.label}
@@ -241,16 +295,30 @@ export function ExposureView() {
             }}
           />
         )}
-        {current && <ChartsPanel result={current} {...(selected ? { selected } : {})} />}
-        <p className="footnote">
+        <div className="footnote">
           {lastLevel
-            ? 'Last level of the path: Enter or double-click a row to drill it by another dimension. '
+            ? 'Last level of the path: Enter or double-click drills a row by another dimension. '
             : 'Enter or double-click drills into a row; Backspace or the breadcrumb goes up. '}
-          A position is one counterparty&rsquo;s side of a trade; a cross-border trade appears under both sides&rsquo; jurisdictions, and
-          every total counts each trade once. Hover a column header for its formula.
-        </p>
+          <details className="footnote-more">
+            <summary>How rows and totals count</summary>A position is one counterparty&rsquo;s side of a trade: a cross-border trade appears
+            under both sides&rsquo; jurisdictions, and every total counts each trade once. Hover a column header for its formula.
+          </details>
+        </div>
       </section>
-      <SavedViewsPanel />
+      {viewsShown ? (
+        <SavedViewsPanel onHide={() => setViewsShown(false)} />
+      ) : (
+        <button
+          type="button"
+          className="saved-views-strip"
+          aria-expanded={false}
+          onClick={() => setViewsShown(true)}
+          data-testid="saved-views-show"
+          title="Show the saved views"
+        >
+          Saved views ‹
+        </button>
+      )}
     </div>
   );
 }
@@ -333,9 +401,11 @@ function LevelSearch({ value, onChange }: { value: string; onChange: (text: stri
   );
 }
 
-function Kpi({ label, value, warn = false }: { label: string; value: string; warn?: boolean }) {
+const isFraction = (v: unknown): v is number => typeof v === 'number' && v >= 0.2 && v <= 0.85;
+
+function Kpi({ label, value, warn = false, title }: { label: string; value: string; warn?: boolean; title?: string }) {
   return (
-    <div className={warn ? 'kpi warn' : 'kpi'}>
+    <div className={warn ? 'kpi warn' : 'kpi'} {...(title ? { title } : {})}>
       <div className="kpi-label">{label}</div>
       <div className="kpi-value">{value}</div>
     </div>

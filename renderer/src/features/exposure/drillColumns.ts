@@ -1,4 +1,4 @@
-import type { ColumnState, MetricId } from '../../../../shared/contract';
+import type { ColumnState, Dimension, MetricId } from '../../../../shared/contract';
 import { exposureColumns, type MetricColumn } from '../../../../shared/domain/exposureColumns';
 
 /**
@@ -116,3 +116,22 @@ export function setHidden(layout: readonly ColumnState[], colId: string, hide: b
 export function sameLayout(a: readonly ColumnState[], b: readonly ColumnState[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** Dimensions whose keys are LEIs: the grid shows them in a column of their own, beside the name. */
+const leiDimensions: ReadonlySet<Dimension> = new Set(['group', 'counterparty', 'ccp']);
+/** The header of the key column at a level of this dimension; none where the label says it all. */
+export const keyColumnOf = (dimension: Dimension): string | undefined => (leiDimensions.has(dimension) ? 'LEI' : undefined);
+
+/** A label "Name (KEY)" without its key, for a grid that shows the key in its own column; other labels as they are. */
+export function labelWithoutKey(label: string, key: string | null): string {
+  const suffix = key === null ? undefined : ` (${key})`;
+  return suffix && label.endsWith(suffix) && label.length > suffix.length ? label.slice(0, -suffix.length) : label;
+}
+
+const noMetrics: readonly MetricId[] = [];
+const oneCounterparty: readonly MetricId[] = ['counterpartyCount'];
+/**
+ * Metrics equal on every row of a level of this dimension by construction, hidden there (the
+ * same array each time, so a grid can compare it): a counterparty's row has one counterparty.
+ */
+export const constantAtLevel = (dimension: Dimension): readonly MetricId[] => (dimension === 'counterparty' ? oneCounterparty : noMetrics);

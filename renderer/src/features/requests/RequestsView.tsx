@@ -3,6 +3,7 @@ import type { CellKeyDownEvent, ColDef } from 'ag-grid-community';
 import { useEffect, useId, useState } from 'react';
 import { requestStatuses, type RequestDirection, type RequestStatus, type RequestSummary } from '../../../../shared/contract';
 import { ackStateLabels, countedOnLabel } from '../../../../shared/domain/requestDeadlines';
+import { emptyOverlaysSuppressed } from '../../components/EmptyState';
 import { gridTheme } from '../../components/gridTheme';
 import { useRequestsStore } from '../../stores/StoresContext';
 import { RequestForm } from './RequestForm';
@@ -159,7 +160,7 @@ export function RequestsView() {
           // A dozen columns: all rendered, so every cell is there for screen readers and find-in-page.
           suppressColumnVirtualisation
           tooltipShowDelay={300}
-          suppressNoRowsOverlay
+          suppressOverlays={emptyOverlaysSuppressed}
         />
       </div>
       {s.selectedId !== undefined && s.detailError && (

@@ -2,6 +2,8 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { WorkstationInfo } from '../../../../shared/contract';
 import { failureOf, messageOf, type Failure } from '../../stores/cases.store';
 import { useApi, useCasesStore } from '../../stores/StoresContext';
+import { dateFormatNames, dateFormats, isDateFormat } from '../../../../shared/domain/dateFormat';
+import { usePreferences } from '../../stores/preferences';
 import { groupedFingerprint } from './fingerprint';
 import { InboxFolderSetting } from './InboxFolderSetting';
 import { PartnersPanel } from './PartnersPanel';
@@ -38,6 +40,33 @@ export function SettingsView() {
         </>
       )}
       <InboxFolderSetting />
+      <DateFormatSetting />
+    </section>
+  );
+}
+
+/** How dates are shown and typed on this workstation (stored, exported and exchanged dates stay ISO 8601). */
+function DateFormatSetting() {
+  const format = usePreferences((s) => s.dateFormat);
+  const setFormat = usePreferences((s) => s.setDateFormat);
+  const id = useId();
+  return (
+    <section aria-labelledby={`${id}-title`} data-testid="date-format-setting">
+      <h2 id={`${id}-title`}>Dates</h2>
+      <p>
+        <label htmlFor={id}>Date format </label>
+        <select id={id} value={format} onChange={(e) => isDateFormat(e.target.value) && setFormat(e.target.value)}>
+          {dateFormats.map((f) => (
+            <option key={f} value={f}>
+              {dateFormatNames[f]}
+            </option>
+          ))}
+        </select>
+      </p>
+      <p className="muted small">
+        How dates are shown and typed here. Files, bundles, exports and the command line always use ISO 8601 (yyyy-mm-dd), and a date typed
+        as yyyy-mm-dd is understood in every format.
+      </p>
     </section>
   );
 }

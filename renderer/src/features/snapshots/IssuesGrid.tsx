@@ -3,6 +3,7 @@ import type { ColDef, IDatasource } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
 import type { RejectedRow, ValidationIssueRow } from '../../../../shared/contract';
 import { gridTheme } from '../../components/gridTheme';
+import { EmptyState } from '../../components/EmptyState';
 import { useApi } from '../../stores/StoresContext';
 import type { IssueFilters } from '../../stores/snapshots.store';
 
@@ -52,6 +53,15 @@ export function IssuesGrid({ snapshotId, filters }: { snapshotId: number; filter
         {total === undefined ? 'Loading findings…' : `${total.toLocaleString('en-US')} findings`} · double-click a rejected row to see what
         the TR sent
       </div>
+      {total === 0 && (
+        <EmptyState testId="issues-empty">
+          <p>
+            {Object.values(filters).some((v) => v !== undefined && v !== '')
+              ? 'No finding matches these filters: set them back to “all” to see every finding.'
+              : 'No findings: every row of this snapshot passed validation.'}
+          </p>
+        </EmptyState>
+      )}
       <div className="grid" data-testid="issues-grid">
         <AgGridReact<ValidationIssueRow>
           theme={gridTheme}

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { SnapshotSummary } from '../../../../shared/contract';
 import { formatCount } from '../../../../shared/domain/format';
 import { gridTheme } from '../../components/gridTheme';
+import { EmptyState, emptyOverlaysSuppressed } from '../../components/EmptyState';
 import { useApi, useAppStore, useSnapshotsStore } from '../../stores/StoresContext';
 import { FeedsPanel } from './FeedsPanel';
 import { ImportDialog } from './ImportDialog';
@@ -59,6 +60,11 @@ export function SnapshotsView() {
       <ImportSummary />
       <FeedsPanel />
       <h2>Snapshots</h2>
+      {snapshots.length === 0 && (
+        <EmptyState testId="snapshots-empty">
+          <p>No snapshot yet: sync a feed above, or import the files a trade repository delivered with “Import file…”.</p>
+        </EmptyState>
+      )}
       <div className="grid short" data-testid="snapshots-grid">
         <AgGridReact<SnapshotSummary>
           theme={gridTheme}
@@ -67,6 +73,7 @@ export function SnapshotsView() {
           getRowId={(p) => String(p.data.snapshotId)}
           rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
           onRowClicked={(e) => e.data && void showDetail(e.data.snapshotId)}
+          suppressOverlays={emptyOverlaysSuppressed}
           enableCellTextSelection
         />
       </div>

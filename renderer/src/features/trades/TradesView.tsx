@@ -5,6 +5,9 @@ import type { ColumnFilter, ColumnState, TradeColumn, TradeRow } from '../../../
 import { codeLabel, type CodeKind } from '../../../../shared/domain/codeLabels';
 import { formatAmount, formatUsd } from '../../../../shared/domain/format';
 import { gridTheme } from '../../components/gridTheme';
+import { EmptyState } from '../../components/EmptyState';
+import { formatDate } from '../../../../shared/domain/dateFormat';
+import { currentDateFormat } from '../../stores/preferences';
 import { useApi, useAppStore } from '../../stores/StoresContext';
 import { AddToCase } from '../cases/AddToCase';
 
@@ -16,6 +19,8 @@ const text = (field: TradeColumn, headerName: string, width = 150): ColDef<Trade
   headerName,
   width,
   filter: 'agTextColumnFilter',
+  // A long UTI or name cut by the column's width shows whole on hover.
+  tooltipField: field,
 });
 /** A code column shown in words (Option, Buyer, New, Off-venue), the code itself on hover; filters still match the code. */
 const coded = (field: TradeColumn, headerName: string, kind: CodeKind, width = 130): ColDef<TradeRow> => ({
@@ -32,11 +37,17 @@ const usd = (field: TradeColumn, headerName: string): ColDef<TradeRow> => ({
   filterParams: numberFilterParams,
   valueFormatter: (p) => (typeof p.value === 'number' ? formatUsd(p.value) : '—'),
 });
+/**
+ * Dates shown in the format chosen in Settings; the filter is typed as yyyy-mm-dd in a plain text box (the
+ * browser's date control would show mm/dd/yyyy in an en-US browser).
+ */
 const date = (field: TradeColumn, headerName: string): ColDef<TradeRow> => ({
   field,
   headerName,
   width: 170,
   filter: 'agDateColumnFilter',
+  filterParams: { maxNumConditions: 1, browserDatePicker: false },
+  valueFormatter: (p) => (typeof p.value === 'string' ? formatDate(p.value, currentDateFormat()) : '—'),
 });
 
 // The figures first (what the cell added up), then what the trade is, then who and where.
@@ -62,10 +73,14 @@ const columns: ColDef<TradeRow>[] = [
   text('underlier', 'Underlier', 130),
   coded('direction', 'Direction', 'direction', 130),
   coded('venue', 'Venue', 'venue', 150),
+  // Each party by name beside its identifier, so a reader need not look LEIs up.
+  text('reportingName', 'Reporting counterparty', 200),
   text('reportingLei', 'Reporting LEI', 200),
-  text('otherCptyId', 'Other counterparty', 200),
+  text('otherCptyName', 'Other counterparty', 200),
+  text('otherCptyId', 'Other counterparty ID', 200),
   text('cleared', 'Cleared', 100),
-  text('ccpLei', 'CCP', 200),
+  text('ccpName', 'CCP', 160),
+  text('ccpLei', 'CCP LEI', 200),
   {
     field: 'notional',
     headerName: 'Notional',
@@ -103,6 +118,8 @@ export function TradesView() {
   const scope = useAppStore((s) => s.tradesScope);
   const showTrades = useAppStore((s) => s.showTrades);
   const [total, setTotal] = useState<number | undefined>();
+  /** Whether a column filter narrows the list (the empty list then says how to widen it). */
+  const [columnFiltered, setColumnFiltered] = useState(false);
   /** UTIs ticked in the grid, for "Add to case" (a new scope or snapshot starts with none). */
   const [selected, setSelected] = useState<string[]>([]);
   useEffect(() => setSelected([]), [snapshotId, scope]);
@@ -207,8 +224,21 @@ export function TradesView() {
           onColumnPinned={(e) => saveColumns(e.api, e.source)}
           onColumnVisible={(e) => saveColumns(e.api, e.source)}
           enableCellTextSelection
+          onFilterChanged={(e) => setColumnFiltered(e.api.isAnyFilterPresent())}
+          // Every column of a loaded row is in the page (about twenty): the browser's find sees names scrolled out of view.
+          suppressColumnVirtualisation
+          tooltipShowDelay={300}
         />
       </div>
+      {total === 0 && (
+        <EmptyState testId="trades-empty">
+          <p>
+            {columnFiltered
+              ? 'No trade matches the column filters: clear a filter (the box under its header) to see more.'
+              : 'No trade behind this cell: go back to the drill and choose another.'}
+          </p>
+        </EmptyState>
+      )}
       <p className="footnote">
         Each trade once: its canonical report (the one counted in the exposure figures). Sorting and filters run in the database.
       </p>

@@ -9,7 +9,7 @@ import { useAppStore, useExposureStore, useViewsStore } from '../../stores/Store
  * sort, comparison and column layout. "Save view…" names the view on screen; opening one
  * restores all of it; deleting asks first.
  */
-export function SavedViewsPanel() {
+export function SavedViewsPanel({ onHide }: { onHide?: () => void } = {}) {
   const views = useViewsStore((s) => s.views);
   const loaded = useViewsStore((s) => s.loaded);
   const listError = useViewsStore((s) => s.error);
@@ -74,7 +74,21 @@ export function SavedViewsPanel() {
   const existing = name.trim() ? views.find((v) => v.name.toLowerCase() === name.trim().toLowerCase()) : undefined;
   return (
     <aside className="saved-views" aria-labelledby={`${nameId}-title`} data-testid="saved-views">
-      <h2 id={`${nameId}-title`}>Saved views</h2>
+      <div className="saved-views-head">
+        <h2 id={`${nameId}-title`}>Saved views</h2>
+        {onHide && (
+          <button
+            type="button"
+            className="link"
+            aria-expanded={true}
+            onClick={onHide}
+            aria-label="Hide the saved views"
+            title="Hide the saved views: the table takes the width"
+          >
+            Hide ›
+          </button>
+        )}
+      </div>
       {!naming ? (
         <button type="button" onClick={() => setNaming(true)} disabled={current.snapshotId === undefined}>
           Save view…
@@ -140,6 +154,7 @@ export function SavedViewsPanel() {
           const snapshot = snapshots.find((s) => s.snapshotId === v.state.snapshotId);
           const path = v.state.path.map((d) => dimensionNames[d]).join(' › ');
           const position = v.state.at.map((c) => c.label).join(' › ');
+          const compared = v.state.compareTo === undefined ? undefined : snapshots.find((s) => s.snapshotId === v.state.compareTo);
           return (
             <li key={v.viewId} data-testid="saved-view">
               <button type="button" className="view-open" onClick={() => open(v)} aria-label={`Open view ${v.name}`}>
@@ -149,7 +164,9 @@ export function SavedViewsPanel() {
                   {path}
                   {position ? ` · at ${position}` : ''}
                   {v.state.filters.length > 0 ? ` · ${v.state.filters.length} filter${v.state.filters.length > 1 ? 's' : ''}` : ''}
-                  {v.state.compareTo !== undefined ? ` · compared with ${v.state.compareTo}` : ''}
+                  {v.state.compareTo !== undefined
+                    ? ` · compared with ${compared ? snapshotLabel(compared) : `a snapshot no longer available (${v.state.compareTo})`}`
+                    : ''}
                 </span>
               </button>
               {confirming === v.viewId ? (

@@ -166,7 +166,7 @@ describe('creating a request', () => {
     });
     expect(p.details?.issues?.[0]?.path).toEqual(['provisionKey']);
     const noInstrument = await failure(create({ instrument: undefined }));
-    expect(noInstrument).toMatchObject({ code: 'INVALID_INPUT', message: 'Invalid provisionKey: a provision key needs its instrument.' });
+    expect(noInstrument).toMatchObject({ code: 'INVALID_INPUT', message: 'Provision: a provision key needs its instrument.' });
     // Neither is required.
     await expect(create({ instrument: undefined, provisionKey: undefined })).resolves.toMatchObject({
       instrument: null,
@@ -194,12 +194,12 @@ describe('creating a request', () => {
 
   it('refuses dates in the future, a reference already used, and the same authority on both sides', async () => {
     const future = await failure(create({ receivedAt: '2999-01-04' }));
-    expect(future.message).toMatch(/^Invalid receivedAt: the received date cannot be later than today/);
+    expect(future.message).toMatch(/^Date received: the received date cannot be later than today/);
     await create({ ourRef: 'RFA-X' });
     expect(await failure(create({ ourRef: 'rfa-x' }))).toMatchObject({ code: 'CONFLICT' });
     expect(await failure(create({ counterpartAuthority: 'test-a' }))).toMatchObject({
       code: 'INVALID_INPUT',
-      message: 'Invalid counterpartAuthority: the counterpart is a different authority from ours.',
+      message: 'Counterpart authority: the counterpart is a different authority from ours.',
     });
   });
 
@@ -278,7 +278,7 @@ describe('events', () => {
     const missing = await failure(
       call('requests.addEvent', { requestId: r.requestId, kind: 'revised_estimate', at: '2026-01-20', estimatedResponseAt: '2026-04-30' }),
     );
-    expect(missing).toMatchObject({ code: 'INVALID_INPUT', message: 'Invalid reason: a revised estimate needs a reason.' });
+    expect(missing).toMatchObject({ code: 'INVALID_INPUT', message: 'Reason: a revised estimate needs a reason.' });
     const blank = await failure(
       call('requests.addEvent', {
         requestId: r.requestId,
@@ -288,7 +288,7 @@ describe('events', () => {
         reason: '  ',
       }),
     );
-    expect(blank.message).toBe('Invalid reason: a revised estimate needs a reason.');
+    expect(blank.message).toBe('Reason: a revised estimate needs a reason.');
     const revised = await call<RequestDetail>('requests.addEvent', {
       requestId: r.requestId,
       kind: 'revised_estimate',
@@ -317,7 +317,7 @@ describe('events', () => {
   it('a refusal needs a ground from the vocabulary and a reason, and sets the refusal fields', async () => {
     const r = await create();
     const noGround = await failure(call('requests.addEvent', { requestId: r.requestId, kind: 'refused', at: '2026-01-12', reason: 'x' }));
-    expect(noGround.message).toMatch(/^Invalid refusalGround: a refusal needs its ground: one of violates_domestic_law, /);
+    expect(noGround.message).toMatch(/^Ground for refusal: a refusal needs its ground: one of violates_domestic_law, /);
     const badGround = await failure(
       call('requests.addEvent', { requestId: r.requestId, kind: 'refused', at: '2026-01-12', refusalGround: 'bored', reason: 'x' }),
     );
@@ -325,7 +325,7 @@ describe('events', () => {
     const noReason = await failure(
       call('requests.addEvent', { requestId: r.requestId, kind: 'refused', at: '2026-01-12', refusalGround: 'state_security' }),
     );
-    expect(noReason.message).toBe('Invalid reason: a refusal needs its reason.');
+    expect(noReason.message).toBe('Reason: a refusal needs its reason.');
     const refused = await call<RequestDetail>('requests.addEvent', {
       requestId: r.requestId,
       kind: 'refused',
@@ -376,9 +376,9 @@ describe('events', () => {
   it('events are dated between the clock start and today', async () => {
     const r = await create();
     const early = await failure(call('requests.addEvent', { requestId: r.requestId, kind: 'acknowledged', at: '2026-01-08' }));
-    expect(early.message).toBe('Invalid at: the request was received on 2026-01-09; an event cannot predate that.');
+    expect(early.message).toBe('Date: the request was received on 2026-01-09; an event cannot predate that.');
     const future = await failure(call('requests.addEvent', { requestId: r.requestId, kind: 'note', at: '2999-01-01', text: 'x' }));
-    expect(future.message).toMatch(/^Invalid at: an event cannot be dated later than today/);
+    expect(future.message).toMatch(/^Date: an event cannot be dated later than today/);
     expect(await failure(call('requests.addEvent', { requestId: 999, kind: 'note', at: '2026-01-10', text: 'x' }))).toMatchObject({
       code: 'NOT_FOUND',
     });
@@ -398,7 +398,7 @@ describe('events', () => {
     });
     expect(withdrawn).toMatchObject({ status: 'withdrawn', ackState: 'not_applicable' });
     const missing = await failure(call('requests.addEvent', { requestId: draft.requestId, kind: 'withdrawn', at: '2026-01-10' }));
-    expect(missing.message).toBe('Invalid reason: a withdrawal needs its reason.');
+    expect(missing.message).toBe('Reason: a withdrawal needs its reason.');
   });
 
   it('an ended request that was never acknowledged after its due date is late, not overdue forever', () => {
@@ -453,10 +453,10 @@ describe('updating', () => {
   it('checks the request as it will be', async () => {
     const r = await create();
     expect((await failure(call('requests.update', { requestId: r.requestId, urgency: 'urgent' }))).message).toBe(
-      'Invalid urgencyReason: an urgent request needs the reason for its urgency.',
+      'Reason for urgency: an urgent request needs the reason for its urgency.',
     );
     expect((await failure(call('requests.update', { requestId: r.requestId, requestType: 'acfit' }))).message).toBe(
-      'Invalid acfitPower: an ACFIT request names the power it asks for.',
+      'ACFIT power asked for: an ACFIT request names the power it asks for.',
     );
     await expect(
       call('requests.update', { requestId: r.requestId, requestType: 'acfit', acfitPower: 'telephone_records' }),
@@ -464,10 +464,10 @@ describe('updating', () => {
       acfitPower: 'telephone_records',
     });
     expect((await failure(call('requests.update', { requestId: r.requestId, receivedAt: null }))).message).toBe(
-      'Invalid receivedAt: an incoming request needs the date it was received.',
+      'Date received: an incoming request needs the date it was received.',
     );
     expect((await failure(call('requests.update', { requestId: r.requestId, instrument: null }))).message).toBe(
-      'Invalid provisionKey: a provision key needs its instrument.',
+      'Provision: a provision key needs its instrument.',
     );
     await expect(call('requests.update', { requestId: r.requestId, instrument: null, provisionKey: null })).resolves.toMatchObject({
       instrument: null,
@@ -484,7 +484,7 @@ describe('updating', () => {
   it('moves a draft to sent with its date, then in progress; the estimate is set once, then revised with a reason', async () => {
     const d = await create({ direction: 'outgoing', receivedAt: undefined });
     expect((await failure(call('requests.update', { requestId: d.requestId, status: 'sent' }))).message).toBe(
-      'Invalid sentAt: a sent request needs the date it was sent.',
+      'Date sent: a sent request needs the date it was sent.',
     );
     const sent = await call<RequestDetail>('requests.update', { requestId: d.requestId, sentAt: '2026-01-09' });
     expect(sent).toMatchObject({ status: 'sent', ackDueAt: '2026-01-16' });
@@ -605,6 +605,6 @@ describe('bad input is rejected by the contract', () => {
 
   it('an unknown event kind says which there are', async () => {
     const e = await failure(call('requests.addEvent', { requestId: 1, kind: 'lunch', at: '2026-01-10' }));
-    expect(e.message).toMatch(/^Invalid kind: the event kind is one of acknowledged, revised_estimate/);
+    expect(e.message).toMatch(/^Kind of event: the event kind is one of acknowledged, revised_estimate/);
   });
 });

@@ -400,6 +400,50 @@ describe('the trades behind a cell', () => {
     expect(tradesBehind(db, { ...base, snapshotId, path: [], at: [], filters: [], endRow: 1 }).total).toBe(l1.totals.tradeCount);
   });
 
+  it('name each party beside its identifier from the snapshot’s entity data, and filter and sort by name', () => {
+    const page = tradesBehind(db, { ...base, snapshotId, path: [], at: [], filters: [], endRow: 300 });
+    const nameOf = db.prepare('SELECT legal_name FROM entity WHERE snapshot_id = ? AND lei = ?').pluck();
+    let named = 0;
+    for (const r of page.rows) {
+      expect(r.reportingName).toBe(nameOf.get(snapshotId, r.reportingLei) ?? null);
+      expect(r.otherCptyName).toBe(nameOf.get(snapshotId, r.otherCptyId) ?? null);
+      expect(r.ccpName).toBe(r.ccpLei === null ? null : (nameOf.get(snapshotId, r.ccpLei) ?? null));
+      if (r.reportingName !== null) named++;
+    }
+    expect(named).toBeGreaterThan(0);
+    const someone = page.rows.find((r) => typeof r.reportingName === 'string')!.reportingName as string;
+    const theirs = tradesBehind(db, {
+      ...base,
+      snapshotId,
+      path: [],
+      at: [],
+      filters: [],
+      columnFilters: { reportingName: { filterType: 'text', type: 'equals', filter: someone } },
+      endRow: 100_000,
+    } as Parameters<typeof tradesBehind>[1]);
+    const expected = db
+      .prepare(
+        `SELECT count(DISTINCT t.uti) FROM trade_state t JOIN entity e ON e.snapshot_id = t.snapshot_id AND e.lei = t.reporting_lei
+          WHERE t.snapshot_id = ? AND e.legal_name = ? AND t.rowid IN (SELECT trade_row FROM exposure_position WHERE snapshot_id = ?)`,
+      )
+      .pluck()
+      .get(snapshotId, someone, snapshotId);
+    expect(theirs.total).toBe(expected);
+    expect(theirs.rows.every((r) => r.reportingName === someone)).toBe(true);
+    const byName = tradesBehind(db, {
+      ...base,
+      snapshotId,
+      path: [],
+      at: [],
+      filters: [],
+      sort: [{ colId: 'otherCptyName', sort: 'asc' }],
+      endRow: 200,
+    } as Parameters<typeof tradesBehind>[1]);
+    const names = byName.rows.map((r) => r.otherCptyName).filter((n): n is string => typeof n === 'string');
+    expect(names.length).toBeGreaterThan(0);
+    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
   it('sort in SQL and page consistently', () => {
     const sorted = tradesBehind(db, {
       ...base,

@@ -124,7 +124,7 @@ describe('bad input is rejected by the contract', () => {
   });
 
   it('an empty name says so in the message the UI shows', async () => {
-    await expect(call('views.save', { name: '', state: state() })).rejects.toThrow('Invalid name: a view needs a name.');
+    await expect(call('views.save', { name: '', state: state() })).rejects.toThrow('Name: a view needs a name.');
   });
 });
 

@@ -14,13 +14,12 @@ export interface ChartsPanelProps {
 type SeriesState = { request: string; points: SeriesPoint[] } | { request: string; error: string };
 
 /**
- * Charts of the current drill level, below its table and closed until asked for: the rows' share
- * of gross notional, and a metric of the selected row (or the level total) across the snapshots
- * of the same source. The series is fetched only while the panel is open.
+ * Charts of the current drill level, in the lower pane of a split under its table (mounted only
+ * while the user has the charts shown): the rows' share of gross notional, and a metric of the
+ * selected row (or the level total) across the snapshots of the same source.
  */
 export function ChartsPanel({ result, selected }: ChartsPanelProps) {
   const api = useApi();
-  const [open, setOpen] = useState(false);
   const [series, setSeries] = useState<SeriesState>();
 
   const input: InputOf<'exposure.series'> = {
@@ -33,7 +32,6 @@ export function ChartsPanel({ result, selected }: ChartsPanelProps) {
   const request = JSON.stringify(input);
 
   useEffect(() => {
-    if (!open) return;
     // A later request (or closing the panel) makes this one's answer stale: it is then ignored.
     let stale = false;
     api.call('exposure.series', JSON.parse(request) as InputOf<'exposure.series'>).then(
@@ -47,29 +45,26 @@ export function ChartsPanel({ result, selected }: ChartsPanelProps) {
     return () => {
       stale = true;
     };
-  }, [api, open, request]);
+  }, [api, request]);
 
   const current = series?.request === request ? series : undefined;
   const subject = selected ? selected.label : 'the level total';
   return (
-    <details className="charts-panel" data-testid="charts-panel" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Charts</summary>
-      {open && (
-        <div className="charts">
-          <ShareChart rows={result.rows} dimensionName={dimensionNames[result.dimension]} totalGrossUsd={result.totals.grossNotionalUsd} />
-          {current === undefined ? (
-            <p className="muted" role="status">
-              Loading the series of {subject}…
-            </p>
-          ) : 'error' in current ? (
-            <p className="error" role="alert">
-              The series could not be loaded: {current.error}
-            </p>
-          ) : (
-            <SeriesChart points={current.points} subject={subject} />
-          )}
-        </div>
-      )}
-    </details>
+    <section className="charts-panel" data-testid="charts-panel" aria-label="Charts of this level">
+      <div className="charts">
+        <ShareChart rows={result.rows} dimensionName={dimensionNames[result.dimension]} totalGrossUsd={result.totals.grossNotionalUsd} />
+        {current === undefined ? (
+          <p className="muted" role="status">
+            Loading the series of {subject}…
+          </p>
+        ) : 'error' in current ? (
+          <p className="error" role="alert">
+            The series could not be loaded: {current.error}
+          </p>
+        ) : (
+          <SeriesChart points={current.points} subject={subject} />
+        )}
+      </div>
+    </section>
   );
 }
