@@ -194,7 +194,11 @@ export function toContractError(error: unknown): ContractError {
     // A long write elsewhere (an import or a feed sync making its snapshot visible) holds SQLite's
     // single write lock for longer than the busy timeout: say so, rather than "database is locked".
     if (isDatabaseBusy(error)) return databaseBusyError(error.code);
-    return new ContractError('INTERNAL', `Database error (${error.code}): ${error.message}`);
+    // The SQLite code and text stay in the message: they are what a support engineer needs.
+    return new ContractError(
+      'INTERNAL',
+      `The database could not complete this action (${error.code}: ${error.message}). Try again; if it happens again, note the time and this message for your support team.`,
+    );
   }
   return new ContractError('INTERNAL', error instanceof Error ? error.message : String(error));
 }

@@ -117,7 +117,7 @@ export const provenanceSchema = z
   })
   .strict()
   .refine((p) => p.origin !== 'received_foreign' || p.originAuthority !== undefined, {
-    message: 'data received from a foreign authority needs originAuthority',
+    message: 'data received from a foreign authority needs the authority it came from',
     path: ['originAuthority'],
   });
 export type Provenance = z.infer<typeof provenanceSchema>;

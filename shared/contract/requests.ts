@@ -143,12 +143,11 @@ export type RequestEntity = z.infer<typeof requestEntitySchema>;
 
 const entities = z.array(requestEntitySchema).max(200, 'at most 200 entities per request');
 
-const requestType = z.enum(requestTypes, { error: `the type is one of ${requestTypes.join(', ')}` });
-const acfitPower = z.enum(acfitPowers, { error: `the ACFIT power is one of ${acfitPowers.join(', ')}` });
+// The messages name what to choose, not the codes: the form offers the choices in words.
+const requestType = z.enum(requestTypes, { error: 'choose the type of request from the list' });
+const acfitPower = z.enum(acfitPowers, { error: 'choose the ACFIT power asked for from the list' });
 const urgency = z.enum(urgencies, { error: 'urgency is normal or urgent' });
-const deadlineRule = z.enum(deadlineRuleKeys, {
-  error: `choose the rule the acknowledgement deadline comes from (${deadlineRuleKeys.join(', ')})`,
-});
+const deadlineRule = z.enum(deadlineRuleKeys, { error: 'choose the rule the acknowledgement deadline comes from' });
 const instrumentCode = text('the instrument code', 60);
 const provisionKey = text('the provision key', 80);
 
@@ -170,7 +169,7 @@ export function requestFieldIssues(r: {
   if (r.requestType === 'acfit' && !r.acfitPower)
     issues.push({ path: ['acfitPower'], message: 'an ACFIT request names the power it asks for' });
   if (r.requestType !== undefined && r.requestType !== 'acfit' && r.acfitPower)
-    issues.push({ path: ['acfitPower'], message: 'an ACFIT power goes only with the type acfit' });
+    issues.push({ path: ['acfitPower'], message: 'an ACFIT power goes only with an ACFIT request' });
   if (r.urgency === 'urgent' && !r.urgencyReason)
     issues.push({ path: ['urgencyReason'], message: 'an urgent request needs the reason for its urgency' });
   if (r.provisionKey && !r.instrument) issues.push({ path: ['provisionKey'], message: 'a provision key needs its instrument' });
@@ -296,7 +295,7 @@ export const requestEventInput = z.discriminatedUnion(
       .object({
         ...eventBase,
         kind: z.literal('refused'),
-        refusalGround: z.enum(refusalGrounds, { error: `a refusal needs its ground: one of ${refusalGrounds.join(', ')}` }),
+        refusalGround: z.enum(refusalGrounds, { error: 'a refusal needs its ground: choose one from the list' }),
         reason: reason('a refusal needs its reason'),
       })
       .strict(),
@@ -305,7 +304,7 @@ export const requestEventInput = z.discriminatedUnion(
     z.object({ ...eventBase, kind: z.literal('closed'), text: optionalText }).strict(),
     z.object({ ...eventBase, kind: z.literal('note'), text: reason('a note cannot be empty') }).strict(),
   ],
-  { error: `the event kind is one of ${requestEventKinds.join(', ')}` },
+  { error: 'choose what happened from the list of events' },
 );
 export type RequestEventInput = z.input<typeof requestEventInput>;
 

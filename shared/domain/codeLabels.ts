@@ -35,7 +35,24 @@ export const venueCodeNames: Readonly<Record<string, string>> = {
   'OFF-VENUE': 'Off-venue',
 };
 
-export type CodeKind = 'contractType' | 'direction' | 'actionType' | 'venue';
+/** EMIR Refit collateralisation categories (2.11): who posts initial (IM) and variation margin (VM). */
+export const collateralisationNames: Readonly<Record<string, string>> = {
+  UNCL: 'Uncollateralised',
+  PRC1: 'Partially collateralised: counterparty 1 only (VM)',
+  PRC2: 'Partially collateralised: counterparty 2 only (VM)',
+  PRCL: 'Partially collateralised: both (VM)',
+  OWC1: 'One-way collateralised: counterparty 1 only',
+  OWC2: 'One-way collateralised: counterparty 2 only',
+  OWP1: 'One-way/partially collateralised: counterparty 1 posts IM and VM',
+  OWP2: 'One-way/partially collateralised: counterparty 2 posts IM and VM',
+  OWCL: 'One-way collateralised',
+  FLCL: 'Fully collateralised (IM and VM both ways)',
+};
+
+/** Cleared (EMIR Refit 2.31): Y, N, or I for an intent to clear. */
+export const clearedNames: Readonly<Record<string, string>> = { Y: 'Cleared', N: 'Not cleared', I: 'Intent to clear' };
+
+export type CodeKind = 'contractType' | 'direction' | 'actionType' | 'venue' | 'collateralisation' | 'cleared';
 
 /** A table's own entry (never a prototype member such as "toString", which a report could carry as a code). */
 const own = (table: Readonly<Record<string, string>>, code: string) => (Object.hasOwn(table, code) ? table[code] : undefined);
@@ -51,5 +68,9 @@ export function codeLabel(kind: CodeKind, code: string): string {
       return Object.hasOwn(actionTypeRules, code) ? actionTypeRules[code as ActionType].name : code;
     case 'venue':
       return own(venueCodeNames, code) ?? code;
+    case 'collateralisation':
+      return own(collateralisationNames, code) ?? code;
+    case 'cleared':
+      return own(clearedNames, code) ?? code;
   }
 }

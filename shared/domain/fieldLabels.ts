@@ -43,6 +43,11 @@ const labels: Readonly<Record<string, string>> = {
   viewId: 'Saved view',
   v: 'Card format version',
   publicKey: 'Public key',
+  signingKey: 'Signing key',
+  ageRecipient: 'Age recipient',
+  originAuthority: 'Origin authority',
+  validFrom: 'Valid from',
+  validTo: 'Valid to',
 };
 
 /** One segment in words: a known field's label, else the camelCase name split into words ("fooBarId" → "Foo bar"). */

@@ -77,3 +77,34 @@ test('every page passes axe-core with no serious or critical violation; screensh
       expect(fs.existsSync(path.join(shots, `${p.nav.replace(/[^A-Za-z]+/g, '-').toLowerCase()}-${size}.png`))).toBe(true);
   expect(problems, problems.join('\n')).toEqual([]);
 });
+
+test('focus is visible on every control the keyboard reaches on the Exposure page', async ({ page, served }) => {
+  await expect.poll(async () => (await apiCall<unknown[]>(served, 'snapshots.list', {})).length, { timeout: 90_000 }).toBeGreaterThan(0);
+  await page.goto(served.url);
+  await expect(page.getByTestId('exposure-grid').locator('.ag-row-pinned')).toBeVisible();
+  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  const unseen: string[] = [];
+  let visited = 0;
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return undefined;
+      const style = getComputedStyle(el);
+      // ag-grid draws its own focus border on cells and headers; anything else needs an outline or a ring.
+      const drawn =
+        (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1) ||
+        style.boxShadow !== 'none' ||
+        el.closest('.ag-root-wrapper') !== null;
+      return {
+        drawn,
+        what: `${el.tagName.toLowerCase()}${el.getAttribute('aria-label') ? ` “${el.getAttribute('aria-label')}”` : ` “${(el.textContent ?? '').trim().slice(0, 30)}”`}`,
+      };
+    });
+    if (!focus) continue;
+    visited++;
+    if (!focus.drawn) unseen.push(focus.what);
+  }
+  expect(visited).toBeGreaterThan(10);
+  expect(unseen, `focused without a visible indicator: ${unseen.join(', ')}`).toEqual([]);
+});

@@ -128,3 +128,23 @@ test('an empty list says why and what to do next: a drill search, trades under a
   await page.getByTestId('instruments-grid').locator('..').getByRole('searchbox').fill('no such instrument zz');
   await expect(page.getByTestId('instruments-empty')).toContainText('No instrument matches these filters');
 });
+
+test('codes read as words with the code on hover: contract types and directions in the Trades grid', async ({ page, served }) => {
+  await page.goto(served.url);
+  await nav(page, 'Trades');
+  const trades = page.getByTestId('trades-grid');
+  await expect(trades.locator('.ag-row [col-id="contractType"]').first()).toBeVisible();
+  const read = (col: string) =>
+    trades.locator(`.ag-row [col-id="${col}"]`).evaluateAll((cells) => cells.slice(0, 20).map((c) => (c as HTMLElement).innerText.trim()));
+  const contractWords = ['Future', 'Perpetual', 'Option', 'Swap', 'CFD', 'Forward', 'Swaption', 'Spreadbet', 'FRA', 'Other'];
+  await expect.poll(async () => (await read('contractType')).length).toBeGreaterThan(5);
+  const contracts = await read('contractType');
+  for (const c of contracts) expect(contractWords, `contract type shown as “${c}”`).toContain(c);
+  for (const d of await read('direction')) expect(['Buyer', 'Seller', 'Payer of leg 1', 'Receiver of leg 1']).toContain(d);
+  // Hovering a contract type shows its code.
+  const cell = trades.locator('.ag-row [col-id="contractType"]').first();
+  const box = (await cell.boundingBox())!;
+  await page.mouse.move(box.x + 5, box.y + box.height / 2);
+  await page.mouse.move(box.x + 10, box.y + box.height / 2, { steps: 3 });
+  await expect(page.locator('.ag-tooltip')).toHaveText(/^Code [A-Z]{4}$/);
+});

@@ -201,7 +201,7 @@ describe('MoU registry', () => {
   it('an edit the backend refuses keeps the dialog open with its message', async () => {
     renderMous({
       'cooperation.editParty': () => {
-        throw new ContractError('INVALID_INPUT', 'validTo (2001-01-01) must be after validFrom (2002-12-19).', { field: 'validTo' });
+        throw new ContractError('INVALID_INPUT', 'Valid to (2001-01-01) must be after valid from (2002-12-19).', { field: 'validTo' });
       },
     });
     await waitFor(() => expect(row('instruments-grid', 'IOSCO_MMOU')).not.toBeNull());
@@ -214,10 +214,10 @@ describe('MoU registry', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save edit' }));
     // The backend's message, above the form and next to the field it names.
     expect(await within(dialog).findByRole('alert')).toBeTruthy();
-    expect(within(dialog).getByRole('alert').textContent).toBe('validTo (2001-01-01) must be after validFrom (2002-12-19).');
+    expect(within(dialog).getByRole('alert').textContent).toBe('Valid to (2001-01-01) must be after valid from (2002-12-19).');
     expect(within(dialog).getByLabelText('Valid to').getAttribute('aria-invalid')).toBe('true');
     expect(
       document.getElementById(within(dialog).getByLabelText('Valid to').getAttribute('aria-describedby')!.split(' ')[0]!)!.textContent,
-    ).toBe('validTo (2001-01-01) must be after validFrom (2002-12-19).');
+    ).toBe('Valid to (2001-01-01) must be after valid from (2002-12-19).');
   });
 });

@@ -211,7 +211,7 @@ describe('Can I share?', () => {
     await fillBasics(['Transaction records']);
     fireEvent.change(form().getByLabelText('Where the data came from'), { target: { value: 'received_foreign' } });
     fireEvent.click(form().getByRole('button', { name: 'Check' }));
-    expect(await form().findByText('data received from a foreign authority needs originAuthority')).toBeTruthy();
+    expect(await form().findByText('data received from a foreign authority needs the authority it came from')).toBeTruthy();
     expect(shares()).toHaveLength(0);
     fireEvent.change(form().getByLabelText('Origin authority'), { target: { value: 'FCA' } });
     fireEvent.change(form().getByLabelText('Origin instrument'), { target: { value: 'IOSCO_MMOU' } });

@@ -58,4 +58,21 @@ describe('HTTP bridge', () => {
     expect(error).toBeInstanceOf(ContractError);
     expect(error).toMatchObject({ code: 'NOT_FOUND', message: 'Snapshot 9 does not exist.' });
   });
+
+  it('a server that is gone, or answers with something unreadable, is reported with what to do next', async () => {
+    const gone = createApiClient(
+      createHttpBridge('tok', (async () => {
+        throw new TypeError('Failed to fetch');
+      }) as unknown as typeof fetch),
+    );
+    const down = await gone.call('snapshots.list', {}).catch((e: unknown) => e);
+    expect(down).toMatchObject({ code: 'UNAVAILABLE' });
+    expect((down as Error).message).toMatch(/^Concordat’s local server is not answering: check that `concordat serve` is still running/);
+    expect((down as Error).message).not.toContain('Failed to fetch');
+    const garbled = createApiClient(
+      createHttpBridge('tok', (async () => new Response('<html>proxy error</html>', { status: 502 })) as unknown as typeof fetch),
+    );
+    const bad = await garbled.call('snapshots.list', {}).catch((e: unknown) => e);
+    expect((bad as Error).message).toMatch(/^Concordat’s local server gave no readable answer \(HTTP 502\): reload this page/);
+  });
 });

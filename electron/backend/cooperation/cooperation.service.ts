@@ -248,11 +248,11 @@ function editParty(db: Db, input: ParsedInputOf<'cooperation.editParty'>): Instr
         sourceUrl: input.sourceUrl === undefined ? before.sourceUrl : input.sourceUrl,
       };
       if (after.validTo !== null && after.validTo <= after.validFrom)
-        throw new ContractError('INVALID_INPUT', `validTo (${after.validTo}) must be after validFrom (${after.validFrom}).`, {
+        throw new ContractError('INVALID_INPUT', `Valid to (${after.validTo}) must be after valid from (${after.validFrom}).`, {
           field: 'validTo',
         });
       if (after.status === 'verified' && !after.sourceUrl)
-        throw new ContractError('INVALID_INPUT', 'A verified status needs the source it was verified against (sourceUrl).', {
+        throw new ContractError('INVALID_INPUT', 'A verified status needs the address of the source it was verified against.', {
           field: 'sourceUrl',
         });
       const overlapping = db

@@ -31,7 +31,8 @@ export function labelKeys(db: Db, snapshotId: number, dimension: Dimension, keys
     } else if (dimension === 'underlier') {
       const sym = symbol.get(snapshotId, key) as string | undefined;
       label = sym ? `${sym} (${key})` : key;
-    } else if (dimension === 'collateralisation') label = key === 'NONE' ? 'No margin report' : key;
+    } else if (dimension === 'collateralisation')
+      label = key === 'NONE' ? 'No margin report' : `${codeLabel('collateralisation', key)} (${key})`;
     else if (dimension === 'cleared') label = key === 'cleared' ? 'Cleared' : 'Uncleared';
     else label = key === 'cross-border' ? 'Cross-border' : key === 'domestic' ? 'Domestic' : 'Unknown';
     labels.set(key, label);

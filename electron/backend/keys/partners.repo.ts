@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { bech32 } from '@scure/base';
 import { ContractError } from '../../../shared/contract/errors';
-import { invalidFieldMessage } from '../../../shared/domain/fieldLabels';
+import { fieldLabel, invalidFieldMessage } from '../../../shared/domain/fieldLabels';
 import { keyCardSchema, type PartnerKey, type PartnerStatus } from '../../../shared/contract/keys';
 import type { Db } from '../db/connection';
 import { fingerprintOf } from './workstationIdentity';
@@ -53,9 +53,13 @@ function checkedAgeRecipient(recipient: string, field: string): string {
     ageFingerprint(recipient);
     return recipient;
   } catch {
-    throw new ContractError('INVALID_INPUT', `${field}: "${recipient}" is not a valid age recipient (its checksum does not match).`, {
-      field,
-    });
+    throw new ContractError(
+      'INVALID_INPUT',
+      `${fieldLabel([field])}: "${recipient}" is not a valid age recipient (its checksum does not match: a character is mistyped).`,
+      {
+        field,
+      },
+    );
   }
 }
 
@@ -64,12 +68,18 @@ function ed25519Fingerprint(pem: string, field: string): string {
   try {
     key = crypto.createPublicKey(pem);
   } catch {
-    throw new ContractError('INVALID_INPUT', `${field} is not a public key in PEM form.`, { field });
-  }
-  if (key.asymmetricKeyType !== 'ed25519')
-    throw new ContractError('INVALID_INPUT', `${field} is a ${key.asymmetricKeyType ?? 'unknown'} key; Concordat signs with Ed25519.`, {
+    throw new ContractError('INVALID_INPUT', `${fieldLabel([field])}: not a public key in PEM form (-----BEGIN PUBLIC KEY----- …).`, {
       field,
     });
+  }
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new ContractError(
+      'INVALID_INPUT',
+      `${fieldLabel([field])}: a ${key.asymmetricKeyType ?? 'unknown'} key; Concordat signs with Ed25519.`,
+      {
+        field,
+      },
+    );
   return fingerprintOf(pem);
 }
 

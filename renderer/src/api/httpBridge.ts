@@ -39,15 +39,27 @@ export function createHttpBridge(token: string, fetchImpl: typeof fetch = fetch.
     }
   };
 
+  const notAnswering =
+    'Concordat’s local server is not answering: check that `concordat serve` is still running (or start it again), then reload this page with the address it prints.';
   return {
     async call(method, input) {
-      const response = await fetchImpl(`/api/call/${method}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: JSON.stringify(input ?? {}),
-      });
+      let response: Response;
+      try {
+        response = await fetchImpl(`/api/call/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify(input ?? {}),
+        });
+      } catch {
+        // The browser's own words ("Failed to fetch") say nothing about what to do.
+        throw { code: 'UNAVAILABLE', message: notAnswering };
+      }
       const body = (await response.json().catch(() => undefined)) as { ok: boolean; result?: unknown; error?: unknown } | undefined;
-      if (!body) throw { code: 'UNAVAILABLE', message: `The local server answered HTTP ${response.status}.` };
+      if (!body)
+        throw {
+          code: 'UNAVAILABLE',
+          message: `Concordat’s local server gave no readable answer (HTTP ${response.status}): reload this page; if that does not help, restart \`concordat serve\` and open the address it prints.`,
+        };
       if (!body.ok) throw body.error;
       return body.result as never;
     },

@@ -14,6 +14,7 @@ import { useRequestsStore } from '../../stores/StoresContext';
 import { IsoDateInput } from '../../components/IsoDateInput';
 import {
   acfitLabels,
+  changeValueText,
   directionLabels,
   eventLabels,
   fieldLabels,
@@ -135,8 +136,6 @@ function Facts({ r }: { r: RequestDetail }) {
   );
 }
 
-const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
-
 function EventItem({ e }: { e: RequestEvent }) {
   return (
     <li data-testid="request-event">
@@ -149,7 +148,7 @@ function EventItem({ e }: { e: RequestEvent }) {
         <ul className="plain small">
           {e.changes.map((c, i) => (
             <li key={i}>
-              {fieldLabels[c.field] ?? c.field}: {show(c.from)} → {show(c.to)}
+              {fieldLabels[c.field] ?? c.field}: {changeValueText(c.field, c.from)} → {changeValueText(c.field, c.to)}
             </li>
           ))}
         </ul>

@@ -7,6 +7,7 @@ import type {
   RequestType,
   Urgency,
 } from '../../../../shared/contract';
+import { deadlineRules } from '../../../../shared/domain/requestDeadlines';
 
 /** Plain words for the request log's vocabularies (the keys stay the contract's). */
 
@@ -93,3 +94,35 @@ export const fieldLabels: Record<string, string> = {
   estimatedResponseAt: 'Estimated response',
   status: 'Status',
 };
+
+const entityKindLabels: Record<string, string> = { lei: 'LEI', wallet: 'Wallet', name: 'Name' };
+const wordsFrom =
+  (table: Readonly<Record<string, string>>) =>
+  (v: unknown): string | undefined =>
+    typeof v === 'string' && Object.hasOwn(table, v) ? table[v] : undefined;
+const deadlineRuleWords = (v: unknown): string | undefined =>
+  typeof v === 'string' && Object.hasOwn(deadlineRules, v) ? deadlineRules[v as keyof typeof deadlineRules].label : undefined;
+const entityWords = (v: unknown): string | undefined =>
+  Array.isArray(v)
+    ? v
+        .map((e: { kind?: unknown; value?: unknown }) => `${entityKindLabels[String(e?.kind)] ?? String(e?.kind)}: ${String(e?.value)}`)
+        .join('; ') || 'none'
+    : undefined;
+/** How the request history writes a changed field's value, in words (the stored value stays the contract's code). */
+const valueWords: Record<string, (v: unknown) => string | undefined> = {
+  direction: wordsFrom(directionLabels),
+  requestType: wordsFrom(typeLabels),
+  acfitPower: wordsFrom(acfitLabels),
+  urgency: wordsFrom(urgencyLabels),
+  status: wordsFrom(statusLabels),
+  deadlineRule: deadlineRuleWords,
+  entities: entityWords,
+};
+
+/** A changed field's value as the history shows it: "—" for nothing, words for a code, JSON only as a last resort. */
+export function changeValueText(field: string, v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  const words = valueWords[field]?.(v);
+  if (words !== undefined) return words;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

@@ -1,3 +1,4 @@
+import { codeLabel } from '../../../../shared/domain/codeLabels';
 import { useId, useState, type FormEvent } from 'react';
 import type { MarginScheduleVersion } from '../../../../shared/contract';
 import { ErrorLine } from '../../components/ErrorLine';
@@ -155,7 +156,7 @@ export function ScheduleEditor({ base, onSaved }: { base: MarginScheduleVersion;
                   >
                     {contractTypes.map((c) => (
                       <option key={c} value={c}>
-                        {c || 'any'}
+                        {c ? `${codeLabel('contractType', c)} (${c})` : 'any'}
                       </option>
                     ))}
                   </select>

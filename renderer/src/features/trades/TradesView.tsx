@@ -24,7 +24,11 @@ const text = (field: TradeColumn, headerName: string, width = 150): ColDef<Trade
 });
 /** A code column shown in words (Option, Buyer, New, Off-venue), the code itself on hover; filters still match the code. */
 const coded = (field: TradeColumn, headerName: string, kind: CodeKind, width = 130): ColDef<TradeRow> => ({
-  ...text(field, headerName, width),
+  // Not text()'s tooltipField: that would win over the code tooltip below.
+  field,
+  headerName,
+  width,
+  filter: 'agTextColumnFilter',
   valueFormatter: (p) => (typeof p.value === 'string' ? codeLabel(kind, p.value) : '—'),
   tooltipValueGetter: (p) => (typeof p.value === 'string' ? `Code ${p.value}` : undefined),
 });
@@ -78,7 +82,7 @@ const columns: ColDef<TradeRow>[] = [
   text('reportingLei', 'Reporting LEI', 200),
   text('otherCptyName', 'Other counterparty', 200),
   text('otherCptyId', 'Other counterparty ID', 200),
-  text('cleared', 'Cleared', 100),
+  coded('cleared', 'Cleared', 'cleared', 120),
   text('ccpName', 'CCP', 160),
   text('ccpLei', 'CCP LEI', 200),
   {

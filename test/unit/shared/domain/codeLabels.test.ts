@@ -11,6 +11,9 @@ describe('codeLabel', () => {
     expect(codeLabel('actionType', 'TERM')).toBe('Terminate');
     expect(codeLabel('venue', 'XXXX')).toBe('Off-venue');
     expect(codeLabel('venue', 'XCME')).toBe('XCME');
+    expect(codeLabel('collateralisation', 'UNCL')).toBe('Uncollateralised');
+    expect(codeLabel('collateralisation', 'OWC1')).toBe('One-way collateralised: counterparty 1 only');
+    expect(codeLabel('cleared', 'I')).toBe('Intent to clear');
     expect(codeLabel('contractType', 'ZZZZ')).toBe('ZZZZ');
     // Not an own property of the table: never a prototype member's name.
     expect(codeLabel('actionType', 'toString')).toBe('toString');
