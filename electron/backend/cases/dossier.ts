@@ -1,4 +1,8 @@
 import type { CaseItem, ChainSignature, Tlp } from '../../../shared/contract/cases';
+import type { Dimension } from '../../../shared/contract/exposure';
+import { kindLabels, originLabels, roleLabels, subjectKindLabels } from '../../../shared/domain/caseVocabulary';
+import { codeLabel, type CodeKind } from '../../../shared/domain/codeLabels';
+import { dimensionNames } from '../../../shared/domain/dimensionNames';
 import { renderMarkdown } from '../../../shared/domain/markdown';
 import { formatMetric, isMetricId, metricDefinitions } from '../../../shared/domain/metrics';
 import type { Db } from '../db/connection';
@@ -31,6 +35,15 @@ function table(headers: string[], rows: unknown[][], cls = ''): string {
     .join('')}</tbody></table>`;
 }
 
+/** A trade report's code as words with the code beside it ("Future (FUTR)"): the reader need not know the codes. */
+const worded = (kind: CodeKind, value: string | number | null | undefined): string => {
+  if (value === null || value === undefined || value === '') return '';
+  const code = String(value);
+  return codeLabel(kind, code) === code ? code : `${codeLabel(kind, code)} (${code})`;
+};
+/** A drill dimension of a pinned view in words (a name this version does not know is printed as it is). */
+const dimensionWord = (d: string): string => (Object.hasOwn(dimensionNames, d) ? dimensionNames[d as Dimension] : d);
+
 function itemBody(item: CaseItem): string {
   const p = item.payload;
   switch (p.kind) {
@@ -40,9 +53,9 @@ function itemBody(item: CaseItem): string {
       const fmt = (m: Record<string, unknown>, id: string) => (isMetricId(id) ? formatMetric(id, (m[id] as number | null) ?? null) : '');
       return `<p>Snapshot ${esc(v.snapshot.snapshotId)} (${esc(v.snapshot.sourceName)}, ${esc(v.snapshot.regime)}, as of ${esc(v.snapshot.asOfDate)}, version ${esc(
         v.snapshot.version,
-      )}), content SHA-256 <code>${esc(v.snapshot.contentSha256)}</code>. Path ${esc(v.view.path.join(' › '))}; keys ${esc(
+      )}), content SHA-256 <code>${esc(v.snapshot.contentSha256)}</code>. Path ${esc(v.view.path.map(dimensionWord).join(' › '))}; keys ${esc(
         v.labels.join(' › ') || 'none',
-      )}; filters ${esc(v.view.filters.map((f) => `${f.dimension}=${f.value ?? '(none)'}`).join('; ') || 'none')}.</p>${table(
+      )}; filters ${esc(v.view.filters.map((f) => `${dimensionWord(f.dimension)} = ${f.value ?? '(none)'}`).join('; ') || 'none')}.</p>${table(
         ['Row', ...metrics.map((m) => metricDefinitions[m as keyof typeof metricDefinitions].label)],
         [...v.rows.map((r) => [r.label, ...metrics.map((m) => fmt(r.metrics, m))]), ['Total', ...metrics.map((m) => fmt(v.totals, m))]],
         'figures',
@@ -55,15 +68,15 @@ function itemBody(item: CaseItem): string {
           t.uti,
           t.reporting_lei,
           t.other_cpty_id,
-          t.direction,
-          t.contract_type,
+          worded('direction', t.direction),
+          worded('contractType', t.contract_type),
           t.notional,
           t.notional_ccy,
-          t.action_type,
+          worded('actionType', t.action_type),
         ]),
       )}${p.trades.missing.length ? `<p>Not in the snapshot: ${esc(p.trades.missing.join(', '))}</p>` : ''}`;
     case 'decision':
-      return `<p>Outcome <strong>${esc(p.decision.outcome)}</strong>; bases ${esc(p.decision.bases.map((b) => b.instrument).join(', ') || 'none')}; engine ${esc(
+      return `<p>Outcome <strong>${esc(p.decision.outcome.replaceAll('_', ' '))}</strong>; bases ${esc(p.decision.bases.map((b) => b.instrument).join(', ') || 'none')}; engine ${esc(
         p.decision.engineVersion,
       )}, registry ${esc(p.decision.registrySha256.slice(0, 16))}….</p><ol>${p.decision.trace.map((t) => `<li>${esc(t.text)}</li>`).join('')}</ol>`;
     case 'request':
@@ -158,8 +171,8 @@ ${
 <h2>Subjects</h2>${table(
     ['Kind', 'Role', 'Name', 'Identifier', 'Resolved as', 'Status'],
     detail.subjects.map((s) => [
-      s.kind,
-      s.role,
+      subjectKindLabels[s.kind] ?? s.kind,
+      roleLabels[s.role] ?? s.role,
       s.name,
       s.lei ?? s.address ?? s.identifier ?? '',
       s.resolved
@@ -172,7 +185,9 @@ ${
 ${items
   .map(
     (i) => `<section class="${i.status === 'withdrawn' ? 'withdrawn' : ''}"><h3>#${i.itemId} ${esc(i.title)}</h3>
-<p class="meta">${esc(i.kind)} · grade ${esc(i.grade ?? 'not graded')} · event ${esc(i.eventDate ?? '—')} · ${esc(i.category)}, ${esc(i.origin)}${
+<p class="meta">${esc(kindLabels[i.kind] ?? i.kind)} · grade ${esc(i.grade ?? 'not graded')} · event ${esc(i.eventDate ?? '—')} · ${esc(
+      i.category.replaceAll('_', ' '),
+    )}, ${esc((originLabels[i.origin] ?? i.origin).toLowerCase())}${
       i.originAuthority ? ` from ${esc(i.originAuthority)}` : ''
     } · added ${esc(i.createdAt)} by ${esc(i.createdBy)}${i.withdrawn ? ` · <strong>withdrawn</strong> ${esc(i.withdrawn.at)}: ${esc(i.withdrawn.reason)}` : ''}</p>
 ${itemBody(i)}</section>`,

@@ -1,3 +1,4 @@
+import { auditEntryWords } from '../../../shared/domain/caseVocabulary';
 import type { TimelineEntry } from '../../../shared/contract/cases';
 import { getRequest } from '../cooperation/requests.repo';
 import type { Db } from '../db/connection';
@@ -54,7 +55,7 @@ export function caseTimeline(db: Db, caseNumber: string): TimelineEntry[] {
       at: a.at,
       source: 'audit',
       kind: a.action,
-      title: `${a.action} ${a.object_type}${a.object_id ? ` ${a.object_id}` : ''}`,
+      title: auditEntryWords(a.action, a.object_type, a.object_id),
       itemId: a.object_type.startsWith('item') && a.object_id ? Number(a.object_id) : null,
     });
   for (const t of db

@@ -97,7 +97,7 @@ describe('concordat bundle', () => {
       cftc,
     ]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/purpose/);
+    expect(bad.stderr).toMatch(/^Purpose: /);
   });
 
   it('verify --trust CARD works with no data directory; inbox lists what it finds', () => {

@@ -81,6 +81,11 @@ describe('concordat case', () => {
     expect(html.match(/class="banner (top|bottom)"/g)).toHaveLength(2);
     expect(html).toContain('exchange-response.csv');
     expect(html).not.toMatch(/<script/i);
+    // Read by a foreign authority or a court: vocabularies in words, not the contract's codes.
+    expect(html).toContain('Path Jurisdiction › Counterparty');
+    expect(html).toMatch(/Evidence file · grade A1 · event [^·]+ · transaction records, our own collection/);
+    expect(html).toMatch(/<td>(Buyer|Seller|Payer of leg 1|Receiver of leg 1) \((BYER|SLLR|MAKE|TAKE)\)<\/td>/);
+    expect(html).not.toMatch(/own_collection|received_foreign|Path jurisdiction/);
     // The dossier signed the chain head: verify now checks that signature too.
     expect(concordat(['case', 'verify', caseNumber, '--data-dir', dir]).stdout).toContain('1 signature valid');
   });

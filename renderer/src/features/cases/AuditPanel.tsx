@@ -1,3 +1,4 @@
+import { auditActionWords, auditObjectWords } from '../../../../shared/domain/caseVocabulary';
 import { useEffect, useId, useState } from 'react';
 import type { AuditEntry, CaseDetail, ChainCheck, ChainSignature } from '../../../../shared/contract';
 import { countOf } from '../../../../shared/domain/format';
@@ -79,10 +80,9 @@ export function AuditPanel({ detail }: { detail: CaseDetail }) {
                     {r.actor}
                     {r.workstationKeyId && <div className="muted small mono">key {r.workstationKeyId}</div>}
                   </td>
-                  <td>{r.action}</td>
-                  <td>
-                    {r.objectType}
-                    {r.objectId ? ` ${r.objectId}` : ''}
+                  <td title={`Recorded as ${r.action}`}>{auditActionWords(r.action)}</td>
+                  <td title={`Recorded as ${r.objectType}${r.objectId ? ` ${r.objectId}` : ''}`}>
+                    {auditObjectWords(r.objectType, r.objectId)}
                   </td>
                   <td>
                     <ChangeText change={r.change} />

@@ -1,14 +1,8 @@
-import type { CaseStatus, ItemKind, ItemOrigin, SubjectKind, SubjectRole, TimelineEntry, Tlp } from '../../../../shared/contract';
+import type { TimelineEntry, Tlp } from '../../../../shared/contract';
 import type { CaseTab } from '../../stores/cases.store';
 
-/** Plain words for the case file's vocabularies (the keys stay the contract's). */
-
-export const statusLabels: Record<CaseStatus, string> = {
-  open: 'Open',
-  suspended: 'Suspended',
-  closed: 'Closed',
-  archived: 'Archived',
-};
+/** Plain words for the case file's vocabularies (the keys stay the contract's); those the dossier prints too live in shared. */
+export { kindLabels, originLabels, roleLabels, statusLabels, subjectKindLabels } from '../../../../shared/domain/caseVocabulary';
 
 /** FIRST TLP 2.0, in the standard's own short words: who may receive what is marked so. */
 export const tlpMeaning: Record<Tlp, string> = {
@@ -17,38 +11,6 @@ export const tlpMeaning: Record<Tlp, string> = {
   AMBER: 'Limited disclosure: the recipients’ organisation and its clients, on a need-to-know basis.',
   'AMBER+STRICT': 'Limited disclosure: the recipients’ organisation only, on a need-to-know basis.',
   RED: 'For the eyes and ears of the individual recipients only, no further disclosure.',
-};
-
-export const kindLabels: Record<ItemKind, string> = {
-  view: 'Pinned view',
-  trades: 'Trades',
-  decision: 'Sharing decision',
-  request: 'Request',
-  finding: 'Finding',
-  evidence: 'Evidence file',
-  note: 'Note',
-};
-
-export const subjectKindLabels: Record<SubjectKind, string> = {
-  legal_entity: 'Legal entity (LEI)',
-  natural_person: 'Natural person',
-  wallet: 'Wallet',
-  venue: 'Venue',
-  protocol: 'Protocol',
-};
-
-export const roleLabels: Record<SubjectRole, string> = {
-  subject: 'Subject',
-  counterparty: 'Counterparty',
-  venue: 'Venue',
-  other: 'Other',
-};
-
-export const originLabels: Record<ItemOrigin, string> = {
-  own_collection: 'Our own collection',
-  received_foreign: 'Received from a foreign authority',
-  received_domestic: 'Received from a domestic authority',
-  public: 'Public',
 };
 
 export const tabLabels: Record<CaseTab, string> = {

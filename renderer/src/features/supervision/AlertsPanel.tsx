@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { Alert, AlertStatus, Dimension } from '../../../../shared/contract';
 import { formatAlertValue } from '../../../../shared/domain/alertValues';
+import { dimensionNames } from '../../../../shared/domain/dimensionNames';
 import { ErrorLine } from '../../components/ErrorLine';
 import { messageOf } from '../../stores/cases.store';
 import { useApi, useAppStore, useExposureStore } from '../../stores/StoresContext';
@@ -117,12 +118,28 @@ function AlertRow({
   const setView = useAppStore((s) => s.setView);
   const [dismissing, setDismissing] = useState(false);
   const [reason, setReason] = useState('');
-  const openInDrill = () => {
+  const openInDrill = async () => {
+    const path = a.drill.path as Dimension[];
+    // The breadcrumb names each key as the drill does ("Alpha Bank plc (LEI)", "Cross-border"): asked level by level.
+    const labels = await Promise.all(
+      a.drill.at.map((key, i) =>
+        api
+          .call('exposure.drill', {
+            snapshotId: a.snapshotId,
+            path: path.slice(0, i + 1),
+            at: a.drill.at.slice(0, i),
+            ...(key ? { search: key } : {}),
+            limit: 50,
+          })
+          .then((level) => level.rows.find((r) => r.key === key)?.label ?? key ?? 'Not reported')
+          .catch(() => key ?? 'Not reported'),
+      ),
+    );
     selectSnapshot(a.snapshotId);
     void applyView({
       snapshotId: a.snapshotId,
-      path: a.drill.path as Dimension[],
-      at: a.drill.at.map((key) => ({ key, label: key })),
+      path,
+      at: a.drill.at.map((key, i) => ({ key, label: labels[i]! })),
       filters: [],
       sort: { by: 'grossNotionalUsd', direction: 'desc' },
     });
@@ -130,7 +147,7 @@ function AlertRow({
   };
   return (
     <tr data-testid="alert-row">
-      <td>{a.severity}</td>
+      <td>{a.severity.charAt(0).toUpperCase() + a.severity.slice(1)}</td>
       <td title={a.ruleId}>{a.title}</td>
       <td className="mono small">{a.subject}</td>
       <td className="num">
@@ -141,7 +158,7 @@ function AlertRow({
         {a.statusReason ? <div className="muted small">{a.statusReason}</div> : null}
       </td>
       <td>
-        <button type="button" className="link" onClick={openInDrill}>
+        <button type="button" className="link" onClick={() => void openInDrill()}>
           Open in drill ›
         </button>{' '}
         {a.status === 'new' && (
@@ -173,7 +190,7 @@ function AlertRow({
               const item = await api.call('cases.addNote', {
                 caseNumber,
                 title: `Alert: ${a.title} — ${a.subject}`,
-                markdown: `${a.title} (${a.ruleId} v${a.ruleVersion}, ${a.severity}) on snapshot ${a.snapshotId}: ${a.subject}, value ${formatAlertValue(a.unit, a.value)} against the threshold ${formatAlertValue(a.unit, a.threshold)}. Drill: ${a.drill.path.join(' › ')} at ${a.drill.at.join(' › ')}.`,
+                markdown: `${a.title} (${a.ruleId} v${a.ruleVersion}, ${a.severity}) on snapshot ${a.snapshotId}: ${a.subject}, value ${formatAlertValue(a.unit, a.value)} against the threshold ${formatAlertValue(a.unit, a.threshold)}. Drill: ${a.drill.path.map((d) => (Object.hasOwn(dimensionNames, d) ? dimensionNames[d as Dimension] : d)).join(' › ')} at ${a.drill.at.join(' › ')}.`,
                 category: 'transaction_records',
               });
               await change(a, 'escalated', `Escalated to ${caseNumber}, item #${item.itemId}`);
