@@ -76,9 +76,14 @@ test('the date format chosen in Settings is how dates read and are typed; ISO st
   await nav(page, 'Settings');
   const format = page.getByLabel('Date format');
   await format.selectOption('dmy');
-  const [demo] = (await apiCall<Array<{ asOfDate: string; isDemo: boolean }>>(served, 'snapshots.list', {})).filter((s) => s.isDemo);
-  const [y, m, d] = demo!.asOfDate.split('-');
-  await expect(page.getByTestId('snapshot-picker').locator('option:checked')).toContainText(`as of ${d}/${m}/${y}`);
+  // The snapshot picker names the selected snapshot's as-of date in that format (earlier tests may have imported others).
+  const checked = page.getByTestId('snapshot-picker').locator('option:checked');
+  const selectedId = Number(await checked.getAttribute('value'));
+  const selected = (await apiCall<Array<{ snapshotId: number; asOfDate: string }>>(served, 'snapshots.list', {})).find(
+    (s) => s.snapshotId === selectedId,
+  )!;
+  const [y, m, d] = selected.asOfDate.split('-');
+  await expect(checked).toContainText(`as of ${d}/${m}/${y}`);
   // A date typed in the chosen format reaches the form as yyyy-mm-dd: the import dialog's "As of".
   await nav(page, 'Feeds & snapshots');
   await page.getByRole('button', { name: 'Import file…' }).click();
@@ -95,7 +100,7 @@ test('the date format chosen in Settings is how dates read and are typed; ISO st
   // Back to ISO, as the other tests expect.
   await nav(page, 'Settings');
   await page.getByLabel('Date format').selectOption('iso');
-  await expect(page.getByTestId('snapshot-picker').locator('option:checked')).toContainText(`as of ${demo!.asOfDate}`);
+  await expect(checked).toContainText(`as of ${selected.asOfDate}`);
 });
 
 test('an empty list says why and what to do next: a drill search, trades under a filter, the MoU registry under a search', async ({
