@@ -20,7 +20,7 @@ import { openDatabase, type Db } from './db/openDatabase';
 import { latestSchemaVersion } from './db/migrations';
 import { JobManager } from './jobs/jobManager';
 import type { TaskExecutor } from './jobs/jobTask';
-import { demoSnapshot, type DemoLoadParams } from './jobs/tasks';
+import { demoSnapshot, type DemoLoadParams, type DrillRebuildParams } from './jobs/tasks';
 import { discardStagingSnapshots } from './snapshots/importSnapshot';
 import { sweepEvidenceLeftovers } from './cases/evidence';
 import type { Handlers } from './context';
@@ -34,6 +34,7 @@ import {
 } from './keys/workstationIdentity';
 import { sweepUploads } from './uploads/uploadStore';
 import { sweepDigestFiles } from './supervision/snapshotDigest';
+import { staleSnapshots } from './snapshots/drillRebuild';
 import { invalidFieldMessage } from '../../shared/domain/fieldLabels';
 
 export interface BackendOptions {
@@ -61,6 +62,7 @@ export class Backend {
   private readonly handlers: Handlers;
   readonly jobs: JobManager;
   private demoJobId: string | undefined;
+  private drillRebuildJobId: string | undefined;
 
   private constructor(
     readonly db: Db,
@@ -109,8 +111,22 @@ export class Backend {
     sweepDigestFiles(db);
     // The MoU registry this version ships, unless the database holds a newer or locally edited one.
     ensureShippedRegistry(db, shippedRegistry);
+    // A schema change left drill data to rebuild: a background job does it, snapshot by snapshot; opening never waits.
+    if (staleSnapshots(db).length > 0) backend.startDrillRebuild();
     if ((options.loadDemoOnFirstStart ?? true) && migration.from === 0) backend.startDemoLoad();
     return backend;
+  }
+
+  /** Starts rebuilding the drill data a schema change marked stale (the job of a later start takes up what is left). */
+  startDrillRebuild(): string {
+    const params: DrillRebuildParams = { dbFile: this.dbFile };
+    this.drillRebuildJobId = this.jobs.start('drill.rebuild', 'drill.rebuild', params).jobId;
+    return this.drillRebuildJobId;
+  }
+
+  /** The drill-data rebuild started at opening, if one was needed. */
+  get drillRebuildJob(): string | undefined {
+    return this.drillRebuildJobId;
   }
 
   /** Starts loading the demo snapshot (first start of an empty data directory). */

@@ -31,8 +31,27 @@ export async function followDemoLoad(backend: Backend, out: Output, wait: boolea
 }
 
 /**
+ * Shows the progress of the drill-data rebuild an update queued, and waits for it: a command reads figures, and a
+ * snapshot not yet rebuilt would be refused. Ctrl+C stops the command; what was rebuilt stays, the rest waits for
+ * the next start.
+ */
+export async function followDrillRebuild(backend: Backend, out: Output): Promise<void> {
+  const jobId = backend.drillRebuildJob;
+  if (!jobId) return;
+  out.notice('Concordat was updated: rebuilding the drill data of the snapshots with the new rules.');
+  const stop = backend.onEvent((e) => {
+    if (e.event === 'job.progress' && e.payload.jobId === jobId) out.progress(e.payload.message, e.payload.done, e.payload.total);
+  });
+  const info = await backend.jobs.wait(jobId);
+  stop();
+  out.endProgress();
+  if (info.state === 'succeeded') out.notice('Drill data rebuilt.');
+  else out.notice(`Rebuilding the drill data ${info.state}: ${info.error?.message ?? ''}`);
+}
+
+/**
  * Runs a command's work against the backend of a data directory: opens it, waits for a
- * first-start demo load (showing its progress), and always closes it.
+ * first-start demo load or a drill-data rebuild after an update (showing their progress), and always closes it.
  */
 export async function withBackend<T>(
   dataDirOption: string | undefined,
@@ -43,6 +62,7 @@ export async function withBackend<T>(
   const backend = await openBackend(resolveDataDir(dataDirOption), 'cli', options.loadDemoOnFirstStart ?? true);
   try {
     await followDemoLoad(backend, out, true);
+    await followDrillRebuild(backend, out);
     return await work(backend);
   } finally {
     await backend.close();

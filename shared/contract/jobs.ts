@@ -12,6 +12,7 @@ export const jobKinds = [
   'bundles.import',
   'bundles.inbox',
   'alerts.run',
+  'drill.rebuild',
 ] as const;
 export type JobKind = (typeof jobKinds)[number];
 

@@ -137,6 +137,11 @@ test('an empty list says why and what to do next: a drill search, trades under a
 test('codes read as words with the code on hover: contract types and directions in the Trades grid', async ({ page, served }) => {
   await page.goto(served.url);
   await nav(page, 'Trades');
+  // The Trades page keeps the cell an earlier test opened: the whole snapshot has trades of every kind.
+  await expect(page.getByTestId('trades-scope')).toBeVisible();
+  const showAll = page.getByRole('button', { name: 'Show all trades' });
+  if (await showAll.isVisible()) await showAll.click();
+  await expect(page.getByTestId('trades-scope')).toContainText('Whole snapshot');
   const trades = page.getByTestId('trades-grid');
   await expect(trades.locator('.ag-row [col-id="contractType"]').first()).toBeVisible();
   const read = (col: string) =>

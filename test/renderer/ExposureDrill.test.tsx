@@ -52,7 +52,7 @@ function drillAnswer(input: InputOf<'exposure.drill'>): DrillResult {
 
 function renderApp(extra: FakeAnswers = {}) {
   const saved: SavedView[] = [];
-  const { api, calls } = fakeApi({
+  const { api, calls, emit } = fakeApi({
     'app.info': info,
     'jobs.list': [],
     'snapshots.list': snapshots,
@@ -86,7 +86,7 @@ function renderApp(extra: FakeAnswers = {}) {
     </StoresProvider>,
   );
   const drills = () => calls.filter((c) => c.method === 'exposure.drill').map((c) => c.input as InputOf<'exposure.drill'>);
-  return { stores, calls, drills, saved };
+  return { stores, calls, drills, saved, emit };
 }
 
 const grid = () => screen.getByTestId('exposure-grid');
@@ -371,6 +371,36 @@ describe('exposure drill view', () => {
     await act(() => stores.exposure.getState().goUp(0));
     await waitFor(() => expect(headers()).toContain('counterpartyCount'));
     expect(headers()).not.toContain('key');
+  });
+
+  it('a level refused while its drill data is rebuilt after an update opens by itself when the rebuild job ends', async () => {
+    let rebuilt = false;
+    const { drills, emit } = renderApp({
+      'exposure.drill': (input: InputOf<'exposure.drill'>) => {
+        if (!rebuilt)
+          throw new ContractError('UNAVAILABLE', 'The drill data of snapshot 4 is being rebuilt after an update of Concordat.', {
+            reason: 'drill_stale',
+          });
+        return drillAnswer(input);
+      },
+    });
+    expect(await screen.findByText(/is being rebuilt after an update/)).toBeTruthy();
+    const asked = drills().length;
+    act(() =>
+      emit('job.progress', {
+        jobId: 'job-r1',
+        kind: 'drill.rebuild',
+        phase: 'rebuild',
+        message: 'Rebuilding the drill data after an update: 0 of 1 snapshot',
+        done: 0,
+        total: 1,
+      }),
+    );
+    rebuilt = true;
+    act(() => emit('job.done', { jobId: 'job-r1', kind: 'drill.rebuild', state: 'succeeded', result: { rebuilt: [4] } }));
+    await screen.findByText('France (FR)');
+    expect(drills().length).toBeGreaterThan(asked);
+    expect(screen.queryByText(/is being rebuilt after an update/)).toBeNull();
   });
 
   it('a click selects a row, whose series the charts panel then follows; a move to another level clears it', async () => {

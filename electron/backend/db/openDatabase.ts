@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ContractError } from '../../../shared/contract/errors';
-import { rebuildAllDrillData } from '../snapshots/rollups';
 import { assertNotNewer, migrate, type MigrationOutcome } from './migrate';
 import { latestSchemaVersion, migrations } from './migrations';
 import type { Db } from './connection';
@@ -52,7 +51,7 @@ export async function openDatabase(dataDir: string): Promise<OpenedDatabase> {
   const db = new Database(file, sqliteOptions());
   try {
     configureConnection(db);
-    const migration = await migrate(db, file, migrations, rebuildAllDrillData);
+    const migration = await migrate(db, file, migrations);
     return { db, file, migration };
   } catch (error) {
     db.close();

@@ -1,3 +1,4 @@
+import { staleDrillError } from '../snapshots/drillRebuild';
 import type {
   CompareStatus,
   Dimension,
@@ -336,9 +337,12 @@ function sortValue(level: Level, code: number, metric: DrillSort['by'], marginSh
 }
 
 function assertActive(db: Db, snapshotId: number): void {
-  const snapshot = db.prepare(`SELECT status FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { status: string } | undefined;
+  const snapshot = db.prepare(`SELECT status, drill_stale AS stale FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as
+    { status: string; stale: number } | undefined;
   if (!snapshot || snapshot.status !== 'active')
     throw new ContractError('NOT_FOUND', `Snapshot ${snapshotId} does not exist.`, { snapshotId });
+  // Drill data of the rules before an update: refused until the rebuild job has redone it, never shown.
+  if (snapshot.stale === 1) throw staleDrillError(snapshotId);
 }
 
 function share(part: number, whole: number): number | null {

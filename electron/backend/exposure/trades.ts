@@ -2,6 +2,7 @@ import type { ColumnFilter, Dimension, TradeColumn, TradesPage, TradeRow } from 
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/connection';
 import { LruMap, perDatabase } from '../db/perDatabase';
+import { staleDrillError } from '../snapshots/drillRebuild';
 import { dimensionColumn } from './dimensionColumns';
 
 export interface TradesQuery {
@@ -99,8 +100,10 @@ function filterSql(expr: string, f: ColumnFilter): { sql: string; params: unknow
  * chosen and the filters, each trade once, with SQL-side sorting and column filters.
  */
 export function tradesBehind(db: Db, q: TradesQuery): TradesPage {
-  const snapshot = db.prepare(`SELECT 1 FROM snapshot WHERE snapshot_id = ? AND status = 'active'`).get(q.snapshotId);
-  if (!snapshot) throw new ContractError('NOT_FOUND', `Snapshot ${q.snapshotId} does not exist.`, { snapshotId: q.snapshotId });
+  const snapshot = db.prepare(`SELECT drill_stale FROM snapshot WHERE snapshot_id = ? AND status = 'active'`).pluck().get(q.snapshotId);
+  if (snapshot === undefined)
+    throw new ContractError('NOT_FOUND', `Snapshot ${q.snapshotId} does not exist.`, { snapshotId: q.snapshotId });
+  if (snapshot === 1) throw staleDrillError(q.snapshotId);
   const cell = [...q.at.map((value, i) => ({ dimension: q.path[i]!, value })), ...q.filters];
   const clauses = [...cell.map((c) => `${dimensionColumn[c.dimension]} IS ?`)];
   const params: unknown[] = [q.snapshotId, ...cell.map((c) => c.value)];

@@ -6,6 +6,7 @@ import { openConnection } from '../db/openDatabase';
 import { generateDemoData } from '../demo/generateDemo';
 import { loadDemoThroughFeed } from '../feeds/demoFeed';
 import { feedSyncTask } from '../feeds/feedTasks';
+import { rebuildStaleDrillData } from '../snapshots/drillRebuild';
 import { importSnapshot } from '../snapshots/importSnapshot';
 import { removeUpload } from '../uploads/uploadStore';
 import { regimes } from '../../../shared/contract/snapshots';
@@ -93,8 +94,33 @@ async function importFiles(raw: unknown, ctx: TaskContext): Promise<unknown> {
   }
 }
 
+const drillRebuildParams = z.object({ dbFile: z.string() });
+export type DrillRebuildParams = z.infer<typeof drillRebuildParams>;
+
+/** Rebuilds, snapshot by snapshot, the drill data a schema change marked stale (see snapshots/drillRebuild.ts). */
+async function drillRebuild(raw: unknown, ctx: TaskContext): Promise<unknown> {
+  const params = drillRebuildParams.parse(raw);
+  const db = openConnection(params.dbFile);
+  try {
+    return await rebuildStaleDrillData(db, {
+      signal: ctx.signal,
+      onProgress: (p) =>
+        ctx.progress({
+          phase: 'rebuild',
+          // As the jobs bar and the drill's refusal name it.
+          message: `Rebuilding the drill data after an update: ${p.done} of ${p.total} snapshot${p.total === 1 ? '' : 's'}`,
+          done: p.done,
+          total: p.total,
+        }),
+    });
+  } finally {
+    db.close();
+  }
+}
+
 export const tasks: Record<string, (params: unknown, ctx: TaskContext) => Promise<unknown>> = {
   'demo.load': demoLoad,
+  'drill.rebuild': drillRebuild,
   'snapshots.import': importFiles,
   'feeds.sync': feedSyncTask,
 };

@@ -38,12 +38,6 @@ export function rebuildDrillData(db: Db, snapshotId: number): void {
   computeRollups(db, snapshotId);
 }
 
-/** Recomputes the drill data of every active snapshot (run by a migration that changes it). */
-export function rebuildAllDrillData(db: Db): void {
-  const snapshots = db.prepare(`SELECT snapshot_id AS id FROM snapshot WHERE status = 'active'`).all() as Array<{ id: number }>;
-  for (const { id } of snapshots) rebuildDrillData(db, id);
-}
-
 /**
  * SQL function modelled_delta(option_type, spot_usd, strike_usd, as_of, expiry, volatility):
  * the Black–Scholes delta (risk-free rate 0: the snapshot carries no rate curve), or NULL when

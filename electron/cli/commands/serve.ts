@@ -1,6 +1,6 @@
 import { parseCommandArgs, positiveInt } from '../args';
 import type { Command } from '../command';
-import { followDemoLoad, openBackend } from '../openBackend';
+import { followDemoLoad, followDrillRebuild, openBackend } from '../openBackend';
 import { createOutput } from '../output';
 import { rendererDir, resolveDataDir } from '../paths';
 import { startServer } from '../../server/server';
@@ -21,6 +21,7 @@ session token in its fragment. Stops on Ctrl-C.`,
     const server = await startServer({ backend, rendererDir, port });
     out.result({ url: server.url, port: server.port, dataDir }, () => `Concordat is running at ${server.url}`);
     void followDemoLoad(backend, out, false);
+    void followDrillRebuild(backend, out);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

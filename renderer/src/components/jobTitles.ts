@@ -16,4 +16,8 @@ export const jobTitles: Record<JobKind, { title: string; next: string }> = {
   'bundles.import': { title: 'Receiving the bundle', next: 'Nothing was added; check the bundle and try again.' },
   'bundles.inbox': { title: 'Reading the bundle inbox', next: 'Check the inbox folder under Settings, then try again.' },
   'alerts.run': { title: 'The alert run', next: 'Run the alerts again from Supervision.' },
+  'drill.rebuild': {
+    title: 'Rebuilding the drill data after an update',
+    next: 'Restart the app to take it up again; snapshots not yet rebuilt keep their earlier data and open once rebuilt.',
+  },
 };

@@ -40,7 +40,7 @@ export interface AppState {
   cancelJob(jobId: string): Promise<void>;
 }
 
-const snapshotJobs: ReadonlySet<JobKind> = new Set(['demo.load', 'snapshots.import', 'feeds.sync']);
+const snapshotJobs: ReadonlySet<JobKind> = new Set(['demo.load', 'snapshots.import', 'feeds.sync', 'drill.rebuild']);
 const quietJobs: ReadonlySet<JobKind> = new Set(['alerts.run']);
 
 /** Application-wide state: who we are, which snapshots exist, which one is open, what is running. */

@@ -31,6 +31,20 @@ function run(args: string[]): { child: ChildProcess; done: Promise<Ran> } {
 }
 const cli = (args: string[]) => run(args).done;
 
+/** The address `concordat serve` prints once it listens. */
+function urlOf(server: ReturnType<typeof run>): Promise<URL> {
+  return new Promise<URL>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('serve printed no URL')), 30_000);
+    server.child.stdout!.on('data', (c: Buffer) => {
+      const m = /Concordat is running at (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(c.toString());
+      if (m) {
+        clearTimeout(timer);
+        resolve(new URL(m[1]!));
+      }
+    });
+  });
+}
+
 let big: string[];
 let small: string[];
 let mixFiles: string[];
@@ -178,16 +192,7 @@ describe('several processes on one data directory', () => {
       expect(created.code, created.stderr).toBe(0);
       const caseNumber = (JSON.parse(created.stdout) as { caseNumber: string }).caseNumber;
       const server = run(['serve', '--data-dir', dir]);
-      const url = await new Promise<URL>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('serve printed no URL')), 30_000);
-        server.child.stdout!.on('data', (c: Buffer) => {
-          const m = /Concordat is running at (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(c.toString());
-          if (m) {
-            clearTimeout(timer);
-            resolve(new URL(m[1]!));
-          }
-        });
-      });
+      const url = await urlOf(server);
       const token = url.hash.replace('#token=', '');
       const call = async <T>(method: string, input: unknown): Promise<T> => {
         const response = await fetch(`${url.origin}/api/call/${method}`, {
@@ -253,4 +258,76 @@ describe('several processes on one data directory', () => {
       expectSound(dir);
     }
   }, 600_000);
+
+  it('after an update, the drill data is rebuilt by a background job while the server answers drills without one error', async () => {
+    const dir = await preparedDataDir();
+    const imported = await cli(importArgs(big, dir, 'Big TR'));
+    expect(imported.code, imported.stderr).toBe(0);
+    const server = () => run(['serve', '--data-dir', dir]);
+    const caller = (url: URL) => async (method: string, input: unknown) => {
+      const response = await fetch(`${url.origin}/api/call/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${url.hash.replace('#token=', '')}` },
+        body: JSON.stringify(input),
+      });
+      return (await response.json()) as {
+        ok: boolean;
+        result?: { totals?: unknown } & unknown[];
+        error?: { code: string; message: string; details?: { reason?: string } };
+      };
+    };
+    const ids = readOnly(
+      dir,
+      (db) => db.prepare(`SELECT snapshot_id FROM snapshot WHERE status = 'active' ORDER BY snapshot_id`).pluck().all() as number[],
+    );
+    expect(ids.length).toBe(2);
+    const drillOf = (snapshotId: number) => ({ snapshotId, path: ['jurisdiction', 'counterparty'], at: [] });
+    // The figures before the update, from a first server.
+    const first = server();
+    const references = new Map<number, unknown>();
+    try {
+      const call = caller(await urlOf(first));
+      for (const id of ids) references.set(id, (await call('exposure.drill', drillOf(id))).result!.totals);
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.done;
+    }
+    // What an update's migration does to the database: every snapshot's drill data marked stale.
+    const db = new Database(path.join(dir, 'concordat.db'));
+    db.prepare(`UPDATE snapshot SET drill_stale = 1`).run();
+    db.close();
+
+    const second = server();
+    try {
+      const call = caller(await urlOf(second));
+      let refusedWhileRebuilding = 0;
+      let answered = 0;
+      const unexpected: string[] = [];
+      const rebuilding = async () =>
+        ((await call('jobs.list', {})).result as unknown as Array<{ kind: string; state: string }>).some(
+          (j) => j.kind === 'drill.rebuild' && j.state === 'running',
+        );
+      expect(await rebuilding()).toBe(true);
+      while (await rebuilding()) {
+        for (const id of ids) {
+          const reply = await call('exposure.drill', drillOf(id));
+          if (reply.ok) {
+            expect(reply.result!.totals).toEqual(references.get(id));
+            answered++;
+          } else if (reply.error?.code === 'UNAVAILABLE' && reply.error.details?.reason === 'drill_stale') refusedWhileRebuilding++;
+          else unexpected.push(JSON.stringify(reply.error));
+        }
+        // Other pages keep working meanwhile.
+        expect((await call('snapshots.list', {})).ok).toBe(true);
+      }
+      expect(unexpected).toEqual([]);
+      expect(refusedWhileRebuilding + answered).toBeGreaterThan(0);
+      for (const id of ids) expect((await call('exposure.drill', drillOf(id))).result!.totals).toEqual(references.get(id));
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.done;
+    }
+    readOnly(dir, (db) => expect(db.prepare(`SELECT count(*) FROM snapshot WHERE drill_stale = 1`).pluck().get()).toBe(0));
+    expectSound(dir);
+  }, 300_000);
 });

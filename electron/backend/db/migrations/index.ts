@@ -19,6 +19,7 @@ import { alertCompare } from './0017-alert-compare';
 import { protocols } from './0018-protocols';
 import { stressScenarios } from './0019-stress-scenarios';
 import { snapshotDigests } from './0020-snapshot-digests';
+import { drillRebuildQueue } from './0021-drill-rebuild-queue';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const migrations: readonly Migration[] = [
@@ -42,6 +43,7 @@ export const migrations: readonly Migration[] = [
   protocols,
   stressScenarios,
   snapshotDigests,
+  drillRebuildQueue,
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -9,8 +9,9 @@ export interface Migration {
   foreignKeysOff?: boolean;
   /**
    * The step changes how derived data (drill rollups) is computed: after the last pending step,
-   * the derived data of every snapshot is rebuilt with the current code, in the same transaction.
-   * (Rebuilding inside the step itself would run today's builder against an older schema.)
+   * every active snapshot is marked `drill_stale`, and the "Rebuild drill data" job rebuilds them
+   * with the current code in the background (snapshots/drillRebuild.ts). (Rebuilding inside the
+   * step itself would run today's builder against an older schema.)
    */
   rebuildsDerivedData?: boolean;
 }

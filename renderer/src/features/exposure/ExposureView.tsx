@@ -61,6 +61,14 @@ export function ExposureView() {
   useEffect(() => {
     if (snapshotId !== undefined) void open(snapshotId);
   }, [snapshotId, open]);
+  // After an update, a snapshot's drill data may be rebuilt in the background: when that job ends, a level refused
+  // meanwhile is asked again (open() reloads only after an error).
+  const rebuilding = useAppStore((s) => Object.values(s.jobs).some((j) => j.kind === 'drill.rebuild'));
+  const wasRebuilding = useRef(rebuilding);
+  useEffect(() => {
+    if (wasRebuilding.current && !rebuilding && snapshotId !== undefined) void open(snapshotId);
+    wasRebuilding.current = rebuilding;
+  }, [rebuilding, snapshotId, open]);
 
   const current = result?.snapshotId === snapshotId ? result : undefined;
 

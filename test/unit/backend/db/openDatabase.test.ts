@@ -87,6 +87,9 @@ describe('shipped migrations', () => {
     expect(migration).toMatchObject({ from: 1, to: latestSchemaVersion });
     expect(fs.existsSync(migration.backupPath!)).toBe(true);
     expect(db.prepare('SELECT source_name, tr_lei FROM snapshot').all()).toEqual([{ source_name: 'TR', tr_lei: '9845005CCPXXXXXX0005' }]);
+    // Migrations 6 and 9 change how drill data is computed: opening marks it stale for the background rebuild job,
+    // instead of rebuilding every snapshot before the database opens.
+    expect(db.prepare('SELECT drill_stale FROM snapshot').pluck().all()).toEqual([1]);
     // A CSV row from before locations were recorded is located by its line (migration 10).
     expect(db.prepare('SELECT file, line, location FROM rejected_row').all()).toEqual([
       { file: 'trades.csv', line: 7, location: 'line 7' },
