@@ -1,5 +1,6 @@
 import { databaseBusyError, isDatabaseBusy } from './db/writeWhenFree';
 import { runAlertsAfter } from './supervision/alertsAfterImport';
+import { cubeOf } from './exposure/cube';
 import shippedRegistry from '../../resources/cooperation/registry.json';
 import { ensureShippedRegistry } from './cooperation/registryLoader';
 import fs from 'node:fs';
@@ -73,7 +74,8 @@ export class Backend {
       progress: (p) => this.emit('job.progress', p),
       done: (d) => {
         this.emit('job.done', d);
-        runAlertsAfter(d, db, this.jobs);
+        // The new snapshot's drill cube is built and stored too: the first drill then reads it instead of every cell.
+        runAlertsAfter(d, db, this.jobs, (snapshotId) => cubeOf(db, snapshotId));
       },
     });
     let identity: WorkstationIdentity | undefined;

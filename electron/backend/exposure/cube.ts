@@ -1,6 +1,9 @@
 import { dimensions, type Dimension } from '../../../shared/contract/exposure';
 import type { Db } from '../db/connection';
 import { LruMap, perDatabase } from '../db/perDatabase';
+import { persistedDigest } from '../supervision/snapshotDigest';
+import { cubeCodec } from './cubeDigest';
+import type { Cube, HolderMargin } from './cubeTypes';
 import { dimensionColumn } from './dimensionColumns';
 
 /**
@@ -28,43 +31,7 @@ const holderFlag: Partial<Record<Dimension, number>> = {
   counterparty: FLAG_HOLDER,
 };
 
-export interface Cube {
-  snapshotId: number;
-  cells: number;
-  /** Per dimension: each cell's value as a code into `values`. */
-  codes: Record<Dimension, Int32Array>;
-  values: Record<Dimension, (string | null)[]>;
-  codeOf: Record<Dimension, Map<string | null, number>>;
-  flags: Uint8Array;
-  positions: Float64Array;
-  unconverted: Float64Array;
-  notional: Float64Array;
-  net: Float64Array;
-  valuation: Float64Array;
-  delta: Float64Array;
-  deltaModelled: Float64Array;
-  deltaMissing: Float64Array;
-  /** Positions whose holder reported margin for them, and their notional in USD. */
-  marginedPositions: Float64Array;
-  marginedNotional: Float64Array;
-  /** 1 where the cell's trades are cross-border. */
-  crossBorderCell: Uint8Array;
-  /** Reported margin per holder code (counterparty dimension), in USD. */
-  margin: HolderMargin;
-  postings: Map<Dimension, Int32Array[]>;
-}
-
-/** Per holder (counterparty code): reported margin in USD; NaN where no report in effect gives the amount. */
-export interface HolderMargin {
-  known: Uint8Array;
-  imPosted: Float64Array;
-  vmPosted: Float64Array;
-  excessPosted: Float64Array;
-  imCollected: Float64Array;
-  vmCollected: Float64Array;
-  excessCollected: Float64Array;
-  unconverted: Float64Array;
-}
+export type { Cube, HolderMargin } from './cubeTypes';
 
 /** Sums of one row of a level, before ratios are derived. */
 export interface CellSums {
@@ -108,7 +75,8 @@ export function cubeOf(db: Db, snapshotId: number): Cube {
   const cache = cubes(db);
   const hit = cache.get(snapshotId);
   if (hit) return hit;
-  const cube = loadCube(db, snapshotId);
+  // Kept as a snapshot digest: a later process reads the columns back instead of decoding every cell row again.
+  const cube = persistedDigest(db, snapshotId, cubeCodec, () => loadCube(db, snapshotId));
   cache.set(snapshotId, cube);
   return cube;
 }

@@ -18,12 +18,15 @@ export function snapshotsMadeBy(done: JobDone): number[] {
  * with the previous one of the same source (previousSnapshotOf: same source name and regime, the latest earlier
  * as-of date); the first snapshot of a source has none, and they are skipped.
  */
-export function runAlertsAfter(done: JobDone, db: Db, jobs: JobManager): void {
+export function runAlertsAfter(done: JobDone, db: Db, jobs: JobManager, alsoFor?: (snapshotId: number) => void): void {
   for (const snapshotId of snapshotsMadeBy(done))
     jobs.startHere('alerts.run', async ({ progress }) => {
       progress({ phase: 'alerts', message: `Running the alert rules on snapshot ${snapshotId}`, done: 0 });
       // Let the import's own completion reach the page first.
       await new Promise((resolve) => setImmediate(resolve));
-      return runAlerts(db, snapshotId, { compareSnapshotId: previousSnapshotOf(db, snapshotId) });
+      const result = runAlerts(db, snapshotId, { compareSnapshotId: previousSnapshotOf(db, snapshotId) });
+      // Other work a new snapshot calls for, in the same job (the drill's stored cube), which `concordat import` waits for.
+      alsoFor?.(snapshotId);
+      return result;
     });
 }

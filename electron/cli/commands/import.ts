@@ -11,6 +11,7 @@ import { isCalendarDate } from '../../../shared/contract/calendarDate';
 import { defaultMaxErrorRatio, importSnapshot } from '../../backend/snapshots/importSnapshot';
 import type { AlertRunResult } from '../../../shared/contract/alerts';
 import { previousSnapshotOf } from '../../backend/supervision/alerts.service';
+import { cubeOf } from '../../backend/exposure/cube';
 import { formatCount } from '../../../shared/domain/format';
 
 export const importCommand: Command = {
@@ -81,6 +82,8 @@ Ctrl-C cancels: the database is left as it was.`,
               snapshotId: summary.snapshotId,
               ...(compareSnapshotId !== undefined ? { compareSnapshotId } : {}),
             })) as AlertRunResult);
+        // And, as in the app, the drill's cube is built and stored, so the first drill of any later process reads it.
+        if (!summary.alreadyImported) cubeOf(backend.db, summary.snapshotId);
         out.result({ ...summary, ...(alerts ? { alerts: { alerts: alerts.alerts, newAlerts: alerts.newAlerts } } : {}) }, () =>
           summary.alreadyImported
             ? `These files are already snapshot ${summary.snapshotId} (version ${summary.version}); nothing changed.`

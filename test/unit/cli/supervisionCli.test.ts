@@ -109,8 +109,8 @@ describe('concordat margin', () => {
         d.close();
       }
     };
-    // The import's alert run wrote them (beforeAll imported with the CLI).
-    expect(kinds()).toEqual(['alert-cells', 'alert-positions', 'margin-basis']);
+    // The import's alert run wrote them (beforeAll imported with the CLI), and the drill's cube beside them.
+    expect(kinds()).toEqual(['alert-cells', 'alert-positions', 'drill-cube', 'margin-basis']);
     const stored = JSON.parse(concordat(['margin', '--by', 'nettingSet', '--json', '--data-dir', dataDir]).stdout) as { rows: unknown[] };
     const d = db();
     d.exec(`DELETE FROM snapshot_digest`);

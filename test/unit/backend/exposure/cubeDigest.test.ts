@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openConnection, openDatabase } from '../../../../electron/backend/db/openDatabase';
+import { drill } from '../../../../electron/backend/exposure/drill';
+import { importSnapshot } from '../../../../electron/backend/snapshots/importSnapshot';
+import { copyFixture, tempDir } from '../../../helpers/tempDir';
+
+/**
+ * The drill cube kept as a snapshot digest (issue 16): the first drill of a process reads the stored columns instead
+ * of decoding every cell again, with the same figures; a digest that does not fit is built again, never read in part.
+ */
+const paths = [['jurisdiction', 'counterparty'], ['underlier', 'venue'], ['group']] as const;
+const levels = (db: Parameters<typeof drill>[0], snapshotId: number) =>
+  paths.map((p) => drill(db, { snapshotId, path: [...p], at: [], filters: [] }));
+
+async function imported() {
+  const dataDir = tempDir();
+  const { db, file } = await openDatabase(dataDir);
+  const { files } = copyFixture('snapshot-small');
+  const { snapshotId } = await importSnapshot(db, { files, sourceName: 'Test TR', regime: 'EMIR', asOfDate: '2026-06-30' });
+  return { dataDir, db, file, snapshotId };
+}
+
+describe('the drill cube kept as a snapshot digest', () => {
+  it('is written by the first drill and read by another connection, with the same figures at every level', async () => {
+    const { dataDir, db, file, snapshotId } = await imported();
+    const first = levels(db, snapshotId);
+    const row = db
+      .prepare(`SELECT kind, file, bytes FROM snapshot_digest WHERE snapshot_id = ? AND kind = 'drill-cube'`)
+      .get(snapshotId) as {
+      file: string;
+      bytes: number;
+    };
+    expect(row.bytes).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(dataDir, 'digests', row.file))).toBe(true);
+    db.close();
+
+    // Another process: what it reads is the stored cube. Proof: with the cells emptied behind its back, it still
+    // answers the figures from before (snapshots never change after import, so the store may be trusted).
+    const other = openConnection(file);
+    other.prepare(`DELETE FROM exposure_cell WHERE snapshot_id = ?`).run(snapshotId);
+    expect(levels(other, snapshotId)).toEqual(first);
+    other.close();
+  });
+
+  it('a damaged or cut digest file is built again from the cells, with the same figures', async () => {
+    const { dataDir, db, file, snapshotId } = await imported();
+    const first = levels(db, snapshotId);
+    const { file: name } = db.prepare(`SELECT file FROM snapshot_digest WHERE kind = 'drill-cube'`).get() as { file: string };
+    db.close();
+    const stored = path.join(dataDir, 'digests', name);
+    fs.truncateSync(stored, Math.floor(fs.statSync(stored).size / 2));
+    const other = openConnection(file);
+    expect(levels(other, snapshotId)).toEqual(first);
+    // Written whole again.
+    const again = other.prepare(`SELECT bytes FROM snapshot_digest WHERE kind = 'drill-cube'`).pluck().get() as number;
+    expect(
+      fs.statSync(
+        path.join(dataDir, 'digests', other.prepare(`SELECT file FROM snapshot_digest WHERE kind = 'drill-cube'`).pluck().get() as string),
+      ).size,
+    ).toBe(again);
+    other.close();
+  });
+});
