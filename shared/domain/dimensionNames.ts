@@ -14,3 +14,6 @@ export const dimensionNames: Readonly<Record<Dimension, string>> = {
   collateralisation: 'Collateralisation',
   crossBorder: 'Cross-border',
 };
+
+/** A dimension's name from a stored or received value (a name this version does not know is returned as it is). */
+export const dimensionName = (d: string): string => (Object.hasOwn(dimensionNames, d) ? dimensionNames[d as Dimension] : d);

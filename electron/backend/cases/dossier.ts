@@ -1,8 +1,7 @@
 import type { CaseItem, ChainSignature, Tlp } from '../../../shared/contract/cases';
-import type { Dimension } from '../../../shared/contract/exposure';
 import { kindLabels, originLabels, roleLabels, subjectKindLabels } from '../../../shared/domain/caseVocabulary';
 import { codeLabel, type CodeKind } from '../../../shared/domain/codeLabels';
-import { dimensionNames } from '../../../shared/domain/dimensionNames';
+import { dimensionName } from '../../../shared/domain/dimensionNames';
 import { renderMarkdown } from '../../../shared/domain/markdown';
 import { formatMetric, isMetricId, metricDefinitions } from '../../../shared/domain/metrics';
 import type { Db } from '../db/connection';
@@ -41,8 +40,6 @@ const worded = (kind: CodeKind, value: string | number | null | undefined): stri
   const code = String(value);
   return codeLabel(kind, code) === code ? code : `${codeLabel(kind, code)} (${code})`;
 };
-/** A drill dimension of a pinned view in words (a name this version does not know is printed as it is). */
-const dimensionWord = (d: string): string => (Object.hasOwn(dimensionNames, d) ? dimensionNames[d as Dimension] : d);
 
 function itemBody(item: CaseItem): string {
   const p = item.payload;
@@ -53,9 +50,9 @@ function itemBody(item: CaseItem): string {
       const fmt = (m: Record<string, unknown>, id: string) => (isMetricId(id) ? formatMetric(id, (m[id] as number | null) ?? null) : '');
       return `<p>Snapshot ${esc(v.snapshot.snapshotId)} (${esc(v.snapshot.sourceName)}, ${esc(v.snapshot.regime)}, as of ${esc(v.snapshot.asOfDate)}, version ${esc(
         v.snapshot.version,
-      )}), content SHA-256 <code>${esc(v.snapshot.contentSha256)}</code>. Path ${esc(v.view.path.map(dimensionWord).join(' › '))}; keys ${esc(
+      )}), content SHA-256 <code>${esc(v.snapshot.contentSha256)}</code>. Path ${esc(v.view.path.map(dimensionName).join(' › '))}; keys ${esc(
         v.labels.join(' › ') || 'none',
-      )}; filters ${esc(v.view.filters.map((f) => `${dimensionWord(f.dimension)} = ${f.value ?? '(none)'}`).join('; ') || 'none')}.</p>${table(
+      )}; filters ${esc(v.view.filters.map((f) => `${dimensionName(f.dimension)} = ${f.value ?? '(none)'}`).join('; ') || 'none')}.</p>${table(
         ['Row', ...metrics.map((m) => metricDefinitions[m as keyof typeof metricDefinitions].label)],
         [...v.rows.map((r) => [r.label, ...metrics.map((m) => fmt(r.metrics, m))]), ['Total', ...metrics.map((m) => fmt(v.totals, m))]],
         'figures',

@@ -245,9 +245,9 @@ export function ExposureView() {
             </p>
           </EmptyState>
         )}
-        {current &&
-          (() => {
-            const grid = (
+        {current && (
+          <SplitPane
+            top={
               <DrillGrid
                 result={current}
                 columns={columns}
@@ -281,17 +281,13 @@ export function ExposureView() {
                   )
                 }
               />
-            );
-            return (
-              <SplitPane
-                top={grid}
-                {...(chartsShown ? { bottom: <ChartsPanel result={current} {...(selected ? { selected } : {})} /> } : {})}
-                fraction={tableShare}
-                onFraction={setTableShare}
-                label="Resize the table and the charts"
-              />
-            );
-          })()}
+            }
+            {...(chartsShown ? { bottom: <ChartsPanel result={current} {...(selected ? { selected } : {})} /> } : {})}
+            fraction={tableShare}
+            onFraction={setTableShare}
+            label="Resize the table and the charts"
+          />
+        )}
         {drillByRow && (
           <DrillByMenu
             rowLabel={drillByRow.label}

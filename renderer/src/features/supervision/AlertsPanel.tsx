@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { Alert, AlertStatus, Dimension } from '../../../../shared/contract';
 import { formatAlertValue } from '../../../../shared/domain/alertValues';
-import { dimensionNames } from '../../../../shared/domain/dimensionNames';
+import { dimensionName } from '../../../../shared/domain/dimensionNames';
 import { ErrorLine } from '../../components/ErrorLine';
 import { messageOf } from '../../stores/cases.store';
 import { useApi, useAppStore, useExposureStore } from '../../stores/StoresContext';
@@ -190,7 +190,7 @@ function AlertRow({
               const item = await api.call('cases.addNote', {
                 caseNumber,
                 title: `Alert: ${a.title} — ${a.subject}`,
-                markdown: `${a.title} (${a.ruleId} v${a.ruleVersion}, ${a.severity}) on snapshot ${a.snapshotId}: ${a.subject}, value ${formatAlertValue(a.unit, a.value)} against the threshold ${formatAlertValue(a.unit, a.threshold)}. Drill: ${a.drill.path.map((d) => (Object.hasOwn(dimensionNames, d) ? dimensionNames[d as Dimension] : d)).join(' › ')} at ${a.drill.at.join(' › ')}.`,
+                markdown: `${a.title} (${a.ruleId} v${a.ruleVersion}, ${a.severity}) on snapshot ${a.snapshotId}: ${a.subject}, value ${formatAlertValue(a.unit, a.value)} against the threshold ${formatAlertValue(a.unit, a.threshold)}. Drill: ${a.drill.path.map(dimensionName).join(' › ')} at ${a.drill.at.join(' › ')}.`,
                 category: 'transaction_records',
               });
               await change(a, 'escalated', `Escalated to ${caseNumber}, item #${item.itemId}`);
