@@ -20,14 +20,40 @@ interface Ran {
   stdout: string;
   stderr: string;
 }
-function run(args: string[]): { child: ChildProcess; done: Promise<Ran> } {
+function run(args: string[]): { child: ChildProcess; done: Promise<Ran>; stderrSoFar: () => string } {
   const child = spawn(process.execPath, [cliBin, ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const done = new Promise<Ran>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
+  return { child, done, stderrSoFar: () => stderr };
+}
+
+/**
+ * Stops a process (SIGSTOP) at a moment it holds no write transaction on the data directory's
+ * database, so other processes can still write; the caller sends SIGCONT.
+ */
+async function freezeOutsideWrite(child: ChildProcess, dataDir: string): Promise<void> {
+  const db = new Database(path.join(dataDir, 'concordat.db'));
+  try {
+    db.pragma('busy_timeout = 0');
+    for (let attempt = 0; attempt < 500; attempt++) {
+      child.kill('SIGSTOP');
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+        child.kill('SIGCONT');
+        await new Promise((r) => setTimeout(r, 5 + (attempt % 20)));
+      }
+    }
+    throw new Error('the first import never left its write transaction');
+  } finally {
+    db.close();
+  }
 }
 const cli = (args: string[]) => run(args).done;
 
@@ -174,7 +200,19 @@ describe('several processes on one data directory', () => {
     const dir = await preparedDataDir();
     const first = run(importArgs(big, dir, 'First TR'));
     await until(() => stagingCount(dir) === 1, 60_000, 'the first import to start');
-    const second = await cli(importArgs(small, dir, 'Second TR'));
+    // Hold the first import inside its staging step (a stopped process is still alive, so its
+    // lease holds) for as long as the second needs to start: no race with how fast either runs.
+    await freezeOutsideWrite(first.child, dir);
+    let secondResult: Promise<Ran>;
+    try {
+      expect(stagingCount(dir), 'the first import is still staging when frozen').toBe(1);
+      const second = run(importArgs(small, dir, 'Second TR'));
+      secondResult = second.done;
+      await until(() => second.stderrSoFar().includes('Waiting for the other import'), 60_000, 'the second import to wait');
+    } finally {
+      first.child.kill('SIGCONT');
+    }
+    const second = await secondResult;
     const done = await first.done;
     expect(done.code, done.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);
