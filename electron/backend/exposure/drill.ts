@@ -1,4 +1,4 @@
-import { staleDrillError } from '../snapshots/drillRebuild';
+import { staleDrillError } from '../snapshots/drillStale';
 import type {
   CompareStatus,
   Dimension,

@@ -2,7 +2,7 @@ import type { ColumnFilter, Dimension, TradeColumn, TradesPage, TradeRow } from 
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/connection';
 import { LruMap, perDatabase } from '../db/perDatabase';
-import { staleDrillError } from '../snapshots/drillRebuild';
+import { staleDrillError } from '../snapshots/drillStale';
 import { dimensionColumn } from './dimensionColumns';
 
 export interface TradesQuery {

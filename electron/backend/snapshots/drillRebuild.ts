@@ -50,12 +50,3 @@ export async function rebuildStaleDrillData(db: Db, options: DrillRebuildOptions
   }
   return { rebuilt };
 }
-
-/** What a reader is told about a snapshot whose drill data is being rebuilt. */
-export function staleDrillError(snapshotId: number): ContractError {
-  return new ContractError(
-    'UNAVAILABLE',
-    `The drill data of snapshot ${snapshotId} is being rebuilt after an update of Concordat ("Rebuilding the drill data after an update" in the jobs bar); it opens again when that job has reached it. Other snapshots and pages work meanwhile.`,
-    { snapshotId, reason: 'drill_stale' },
-  );
-}

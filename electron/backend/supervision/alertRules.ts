@@ -2,6 +2,7 @@ import { z } from 'zod';
 import shippedRules from '../../../resources/supervision/alert-rules.json';
 import { alertSeverities, alertUnits } from '../../../shared/contract/alerts';
 import type { Db } from '../db/connection';
+import { assertDrillCurrent } from '../snapshots/drillStale';
 import { arbitrageRules } from './alertRules/arbitrage';
 import { concentrationRules } from './alertRules/concentration';
 import { identityRules } from './alertRules/identity';
@@ -47,6 +48,9 @@ export function ruleContext(
   snapshotId: number,
   options: { compareSnapshotId?: number | undefined; homeAuthority?: string | null } = {},
 ): RuleContext {
+  // The rules read positions, cells and digests of both snapshots: neither may await its rebuild after an update.
+  assertDrillCurrent(db, snapshotId);
+  if (options.compareSnapshotId !== undefined) assertDrillCurrent(db, options.compareSnapshotId);
   const { asOf } = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { asOf: string };
   const memo = new Map<string, unknown>();
   return {

@@ -1,5 +1,6 @@
 import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/connection';
+import { assertDrillCurrent } from '../snapshots/drillStale';
 import { positionRange } from './positionRange';
 import { cacheUnder } from './scheduledSnapshot';
 import { persistedDigest, requireColumns, sourceOf, stringTable, type DigestCodec } from './snapshotDigest';
@@ -289,6 +290,8 @@ const cached = cacheUnder<MarginBasis>(2, (db, snapshotId) => sourceOf(db, snaps
  * next process (the after-import alert run writes it), read from every position only when neither has it.
  */
 export function marginBasis(db: Db, snapshotId: number): MarginBasis {
+  // Before the caches: a stored basis of a snapshot awaiting its rebuild was made by the earlier rules.
+  assertDrillCurrent(db, snapshotId);
   return cached(db, snapshotId, () => {
     const snapshot = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ? AND status = 'active'`).get(snapshotId) as
       { asOf: string } | undefined;

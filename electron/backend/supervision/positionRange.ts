@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection';
+import { assertDrillCurrent } from '../snapshots/drillStale';
 
 /**
  * The rowid range of a snapshot's rows in exposure_position, for reading them in table order. A snapshot's
@@ -8,6 +9,8 @@ import type { Db } from '../db/connection';
  * p.snapshot_id = :s` (the snapshot test keeps them right whatever lies in the range).
  */
 export function positionRange(db: Db, snapshotId: number): { lo: number; hi: number; s: number } {
+  // Positions awaiting their rebuild after an update hold the earlier rules' figures: no reader computes from them.
+  assertDrillCurrent(db, snapshotId);
   const r = db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM exposure_position WHERE snapshot_id = ?`).get(snapshotId) as {
     lo: number | null;
     hi: number | null;

@@ -6,8 +6,14 @@ import { openDatabase, type Db } from '../../../../electron/backend/db/openDatab
 import { drill } from '../../../../electron/backend/exposure/drill';
 import { tradesBehind } from '../../../../electron/backend/exposure/trades';
 import { inProcessExecutor } from '../../../../electron/backend/jobs/executors';
+import { JobManager } from '../../../../electron/backend/jobs/jobManager';
+import { runAlerts } from '../../../../electron/backend/supervision/alerts.service';
+import { runAlertsAfter } from '../../../../electron/backend/supervision/alertsAfterImport';
+import { computeMargin } from '../../../../electron/backend/supervision/requiredMargin';
+import { loadStressInput } from '../../../../electron/backend/supervision/stressInput';
 import { rebuildStaleDrillData, staleSnapshots } from '../../../../electron/backend/snapshots/drillRebuild';
 import { importSnapshot } from '../../../../electron/backend/snapshots/importSnapshot';
+import type { JobDone, JobProgress } from '../../../../shared/contract/jobs';
 import type { ContractError } from '../../../../shared/contract/errors';
 import { copyFixture, tempDir } from '../../../helpers/tempDir';
 
@@ -110,5 +116,51 @@ describe('drill data rebuilt after an update, in the background', () => {
     const again = await Backend.open({ dataDir, mode: 'cli', version: 'test', executor: inProcessExecutor, loadDemoOnFirstStart: false });
     expect(again.drillRebuildJob).toBeUndefined();
     await again.close();
+  });
+
+  it('margin, stress and the alert rules refuse a stale snapshot too (as the subject or the one compared with), then give the same figures once rebuilt', async () => {
+    const { db, ids } = await twoSnapshots(tempDir());
+    const [a, b] = ids as [number, number];
+    const margin = computeMargin(db, a, ['holder']);
+    const stressPositions = loadStressInput(db, a).positions.length;
+    db.prepare(`UPDATE snapshot SET drill_stale = 1 WHERE snapshot_id = ?`).run(a);
+    for (const refused of [
+      refusal(() => computeMargin(db, a, ['holder'])),
+      refusal(() => loadStressInput(db, a)),
+      refusal(() => runAlerts(db, a)),
+      refusal(() => runAlerts(db, b, { compareSnapshotId: a })),
+    ]) {
+      expect(refused.code).toBe('UNAVAILABLE');
+      expect(refused.details).toEqual({ snapshotId: a, reason: 'drill_stale' });
+    }
+    // The other snapshot on its own is not held back.
+    expect(runAlerts(db, b).snapshotId).toBe(b);
+    await rebuildStaleDrillData(db);
+    expect(computeMargin(db, a, ['holder'])).toEqual(margin);
+    expect(loadStressInput(db, a).positions.length).toBe(stressPositions);
+    expect(runAlerts(db, b, { compareSnapshotId: a }).compareSnapshotId).toBe(a);
+    db.close();
+  });
+
+  it('the alert rules after an import wait for the previous snapshot to be rebuilt, saying so, then compare with it', async () => {
+    const { db, ids } = await twoSnapshots(tempDir());
+    const [a, b] = ids as [number, number];
+    // a is the day before b: the snapshot the rules after b's import compare with.
+    db.prepare(`UPDATE snapshot SET as_of_date = '2026-06-29' WHERE snapshot_id = ?`).run(a);
+    db.prepare(`UPDATE snapshot SET drill_stale = 1 WHERE snapshot_id = ?`).run(a);
+    const progress: JobProgress[] = [];
+    const finished: JobDone[] = [];
+    const jobs = new JobManager(inProcessExecutor, { progress: (p) => progress.push(p), done: (d) => finished.push(d) });
+    runAlertsAfter({ jobId: 'import-1', kind: 'snapshots.import', state: 'succeeded', result: { snapshotId: b } }, db, jobs);
+    const [job] = jobs.list();
+    await expect
+      .poll(() => progress.some((p) => p.message.startsWith(`Waiting for the drill data of snapshot ${a} to be rebuilt`)))
+      .toBe(true);
+    expect(jobs.list()[0]!.state).toBe('running');
+    await rebuildStaleDrillData(db);
+    await jobs.wait(job!.jobId);
+    expect(finished.map((d) => d.state)).toEqual(['succeeded']);
+    expect((finished[0]!.result as { compareSnapshotId: number }).compareSnapshotId).toBe(a);
+    db.close();
   });
 });
