@@ -7,7 +7,7 @@ import type { CsvKind } from './fileKinds';
 import { openRecordSource, type RecordSource } from './recordSources';
 import { runCrossSnapshotRules } from './crossSnapshotRules';
 import { claimImportSlot, discardAbandonedImports, releaseImportLease } from './importLeases';
-import { computeRollups } from './rollups';
+import { rollupSteps, type RollupProgress } from './rollups';
 import { SnapshotLoader, type FileCounts } from './snapshotLoader';
 
 export interface ImportRequest {
@@ -173,7 +173,22 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
     // Rollups sort millions of positions; SQLite's sorters may each use up to cache_size of
     // memory before spilling to disk, so the import's large cache is lowered first.
     db.pragma(`cache_size = ${ROLLUP_CACHE_KIB}`);
-    db.transaction(() => computeRollups(db, snapshotId)).immediate();
+    // Step by step, each statement its own commit (the snapshot is staging: nobody sees the rows before the switch,
+    // and a failure discards them all), with a pause between steps in which other writers take the lock: a user's
+    // edit or another import waits for one step, never for the whole snapshot's rollups.
+    let stepStarted = performance.now();
+    for (const step of rollupSteps(db, snapshotId)) {
+      throwIfCancelled(control.signal);
+      control.onProgress?.({
+        phase: 'rollups',
+        message: `Computing exposure rollups: ${rollupStepText(step)}`,
+        done: totalBytes,
+        total: totalBytes,
+      });
+      // As long as the step, at most ROLLUP_PAUSE_MS: a small snapshot's rollups are not slowed down for nothing.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(ROLLUP_PAUSE_MS, performance.now() - stepStarted)));
+      stepStarted = performance.now();
+    }
     throwIfCancelled(control.signal);
 
     control.onProgress?.({ phase: 'switch', message: 'Making the snapshot available', done: totalBytes, total: totalBytes });
@@ -227,6 +242,15 @@ function tuneForBulkWrite(db: Db): () => void {
     db.pragma('wal_checkpoint(PASSIVE)');
   };
 }
+
+/**
+ * The longest pause between two rollup steps. SQLite's busy handler and writeWhenFree look for the lock again at most
+ * every 100 ms, so a longer gap is one every waiting writer sees.
+ */
+const ROLLUP_PAUSE_MS = 120;
+
+const rollupStepText = (step: RollupProgress): string =>
+  step.total === undefined ? `${step.step} done` : `${step.step} ${step.done!.toLocaleString('en')} of ${step.total.toLocaleString('en')}`;
 
 /** Memory budget of an import (peak RSS under 400 MB): SQLite's share, and its cache during rollups. */
 const SQLITE_SOFT_HEAP_BYTES = 96 * 1024 * 1024;

@@ -19,13 +19,37 @@ import type { Db } from '../db/connection';
  * side, as of the snapshot date, is in effect.
  */
 export function computeRollups(db: Db, snapshotId: number): void {
+  for (const step of rollupSteps(db, snapshotId)) void step;
+}
+
+/** How many canonical trades one step of the position build writes (two positions each). */
+export const POSITION_CHUNK_TRADES = 50_000;
+
+/**
+ * The rollups as a sequence of steps, so that an import commits each in its own write transaction and other writers
+ * get the lock between two (issue 16: no writer waits for a whole snapshot's rollups). Each step does its heavy
+ * reading into this connection's temp tables, which takes no write lock on the database, and writes a bounded part:
+ * a range of trades' positions, the cells, the margins. The snapshot is still staging, so readers never see the
+ * steps' rows before it turns active; run in one go (computeRollups, inside one transaction) the result is the same
+ * row for row. Yields what it has done, for progress.
+ */
+export function* rollupSteps(db: Db, snapshotId: number, chunkTrades = POSITION_CHUNK_TRADES): Generator<RollupProgress> {
   const { asOf } = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { asOf: string };
   selectMarginInEffect(db, snapshotId, asOf);
   countTradeStates(db, snapshotId, asOf);
-  buildPositions(db, snapshotId, asOf);
-  buildCells(db, snapshotId);
+  yield { step: 'trade states' };
+  yield* buildPositions(db, snapshotId, asOf, chunkTrades);
+  yield* buildCells(db, snapshotId);
   buildHolderMargin(db, snapshotId);
   db.exec(`DROP TABLE temp.margin_used`);
+  yield { step: 'margin' };
+}
+
+export interface RollupProgress {
+  step: 'trade states' | 'positions' | 'cells' | 'margin';
+  /** Positions: canonical trades written so far, of how many. */
+  done?: number;
+  total?: number;
 }
 
 /**
@@ -97,18 +121,22 @@ function countTradeStates(db: Db, snapshotId: number, asOf: string): void {
     .filter((a) => actionTypeRules[a].effect !== 'outstanding')
     .map((a) => `WHEN '${a}' THEN '${actionTypeRules[a].effect}'`)
     .join(' ');
-  db.prepare(
-    `INSERT INTO trade_state_count (snapshot_id, state, reports, trades)
-     SELECT :s, state, count(*), count(DISTINCT uti) FROM (
-       SELECT uti, CASE action_type ${byAction}
-                   ELSE CASE WHEN expiration_date IS NOT NULL AND substr(expiration_date, 1, 10) < :asOf THEN 'matured'
-                             ELSE 'outstanding' END END AS state
-         FROM trade_state WHERE snapshot_id = :s)
-      GROUP BY state`,
-  ).run({ s: snapshotId, asOf });
+  // Counted first, written after: the scan of every report then holds no write lock (a handful of rows to write).
+  const counts = db
+    .prepare(
+      `SELECT state, count(*) AS reports, count(DISTINCT uti) AS trades FROM (
+         SELECT uti, CASE action_type ${byAction}
+                     ELSE CASE WHEN expiration_date IS NOT NULL AND substr(expiration_date, 1, 10) < :asOf THEN 'matured'
+                               ELSE 'outstanding' END END AS state
+           FROM trade_state WHERE snapshot_id = :s)
+        GROUP BY state`,
+    )
+    .all({ s: snapshotId, asOf }) as Array<{ state: string; reports: number; trades: number }>;
+  const insert = db.prepare(`INSERT INTO trade_state_count (snapshot_id, state, reports, trades) VALUES (?, ?, ?, ?)`);
+  for (const c of counts) insert.run(snapshotId, c.state, c.reports, c.trades);
 }
 
-function buildPositions(db: Db, snapshotId: number, asOf: string): void {
+function* buildPositions(db: Db, snapshotId: number, asOf: string, chunkTrades: number): Generator<RollupProgress> {
   const s = { s: snapshotId };
   db.exec(
     `DROP TABLE IF EXISTS temp.canon; DROP TABLE IF EXISTS temp.netting; DROP TABLE IF EXISTS temp.trade_margin; DROP TABLE IF EXISTS temp.margined`,
@@ -153,7 +181,14 @@ function buildPositions(db: Db, snapshotId: number, asOf: string): void {
   ).run(s);
 
   registerModelledDelta(db);
-  db.prepare(
+  // Written a range of canonical trades at a time, in the order of their rows (each range's reporting sides, then its
+  // other sides): the same rows in the same order whether run in steps or at once.
+  const total = db.prepare(`SELECT count(*) FROM temp.canon`).pluck().get() as number;
+  const boundaries = db
+    .prepare(`SELECT row FROM (SELECT row, (row_number() OVER (ORDER BY row) - 1) % ? AS k FROM temp.canon) WHERE k = 0 ORDER BY row`)
+    .pluck()
+    .all(chunkTrades) as number[];
+  const insertRange = db.prepare(
     `WITH c AS (
        SELECT t.rowid AS trade_row, t.*,
               e1.legal_country AS j1, coalesce(e1.ultimate_parent_lei, t.reporting_lei) AS g1,
@@ -179,7 +214,7 @@ function buildPositions(db: Db, snapshotId: number, asOf: string): void {
                                   CAST(t.strike AS REAL) * sfx.usd_per_unit,
                                   :asOf, t.expiration_date, pr.volatility) END AS model_delta
          FROM temp.canon k
-         JOIN trade_state t ON t.rowid = k.row
+         JOIN trade_state t ON t.rowid = k.row AND k.row >= :lo AND k.row < :hi
          LEFT JOIN entity e1 ON e1.snapshot_id = :s AND e1.lei = t.reporting_lei
          LEFT JOIN entity e2 ON e2.snapshot_id = :s AND e2.lei = t.other_cpty_id AND t.other_cpty_is_lei = 1
          LEFT JOIN temp.netting n ON n.reporting_lei = t.reporting_lei AND n.other_cpty_id = t.other_cpty_id AND n.code = t.collateral_portfolio_code
@@ -204,7 +239,12 @@ function buildPositions(db: Db, snapshotId: number, asOf: string): void {
      UNION ALL
      SELECT :s, trade_row, uti, 2, other_cpty_id, j2, j1, g2, und, kind, ven, clr, ccpv, coll, xb, -s1, notional_usd, -valuation_usd,
             -d1, dsrc, flags, mr2 FROM x`,
-  ).run({ ...s, asOf });
+  );
+  for (const [i, lo] of boundaries.entries()) {
+    const hi = boundaries[i + 1] ?? Number.MAX_SAFE_INTEGER;
+    insertRange.run({ ...s, asOf, lo, hi });
+    yield { step: 'positions', done: Math.min((i + 1) * chunkTrades, total), total };
+  }
   db.exec(`DROP TABLE temp.canon; DROP TABLE temp.netting; DROP TABLE temp.trade_margin; DROP TABLE temp.margined`);
 }
 
@@ -214,19 +254,36 @@ function buildPositions(db: Db, snapshotId: number, asOf: string): void {
  * be counted in one pass. Each cell keeps its positions' same-side flags, so a level counts a
  * trade whose two sides fall in one row once (see exposure/cube.ts).
  */
-function buildCells(db: Db, snapshotId: number): void {
+function* buildCells(db: Db, snapshotId: number): Generator<RollupProgress> {
   const dims = `holder, jurisdiction, other_jurisdiction, group_id, underlier, contract_kind, venue, cleared, ccp, collateralisation,
                 cross_border, same_side_flags`;
+  const sums = `positions, unconverted, notional_usd, net_usd, valuation_usd, delta_usd, delta_modelled, delta_missing,
+                margined_positions, margined_notional_usd`;
+  // Grouped into a temp table first (the sort of every position takes no write lock), then copied in ranges.
+  db.exec(`DROP TABLE IF EXISTS temp.cells`);
   db.prepare(
-    `INSERT INTO exposure_cell (snapshot_id, ${dims}, positions, unconverted, notional_usd, net_usd, valuation_usd, delta_usd,
-                                delta_modelled, delta_missing, margined_positions, margined_notional_usd)
-     SELECT :s, ${dims}, count(*), sum(notional_usd IS NULL), total(notional_usd), total(sign * notional_usd), total(valuation_usd),
-            total(delta_usd), sum(delta_source = 1), sum(delta_source = 2), sum(margin_reported), total(CASE WHEN margin_reported = 1 THEN notional_usd END)
+    `CREATE TEMP TABLE cells AS
+     SELECT ${dims}, count(*) AS positions, sum(notional_usd IS NULL) AS unconverted, total(notional_usd) AS notional_usd,
+            total(sign * notional_usd) AS net_usd, total(valuation_usd) AS valuation_usd, total(delta_usd) AS delta_usd,
+            sum(delta_source = 1) AS delta_modelled, sum(delta_source = 2) AS delta_missing, sum(margin_reported) AS margined_positions,
+            total(CASE WHEN margin_reported = 1 THEN notional_usd END) AS margined_notional_usd
        FROM exposure_position WHERE snapshot_id = :s
       GROUP BY ${dims}
       ORDER BY holder`,
   ).run({ s: snapshotId });
+  const total = db.prepare(`SELECT max(rowid) FROM temp.cells`).pluck().get() as number | null;
+  const copy = db.prepare(
+    `INSERT INTO exposure_cell (snapshot_id, ${dims}, ${sums}) SELECT :s, ${dims}, ${sums} FROM temp.cells WHERE rowid > :lo AND rowid <= :hi ORDER BY rowid`,
+  );
+  for (let lo = 0; lo < (total ?? 0); lo += CELL_CHUNK) {
+    copy.run({ s: snapshotId, lo, hi: lo + CELL_CHUNK });
+    yield { step: 'cells', done: Math.min(lo + CELL_CHUNK, total!), total: total! };
+  }
+  db.exec(`DROP TABLE temp.cells`);
 }
+
+/** How many drill cells one step copies. */
+const CELL_CHUNK = 200_000;
 
 /**
  * Each holder's reported margin in USD, from the reports in effect: every amount converted with
