@@ -215,12 +215,60 @@ function emptyLevel(cube: Cube, groupBy: Dimension | null): LevelResult {
   };
 }
 
-/** A scratch table for children's sums, reused between levels (only touched slots are reset). */
-let scratch = new Float64Array(0);
-function scratchOf(size: number): Float64Array {
-  if (scratch.length < size) scratch = new Float64Array(size);
-  return scratch;
+/**
+ * Σ gross per (row, child) pair met, in an open-addressing table that grows with the pairs: a dense table of every
+ * row × child would be touched whole (16 MB for 36 jurisdictions × 54,000 groups), and touching fresh memory is what
+ * made the first level after a start slow. Reused between levels; `drain` empties it.
+ */
+class PairSums {
+  /** Row + 1 of the pair in each slot; 0 where empty. */
+  private rows = new Int32Array(1 << 12);
+  private children = new Int32Array(1 << 12);
+  private gross = new Float64Array(1 << 12);
+  private used = 0;
+  inUse = false;
+
+  add(row: number, child: number, gross: number): void {
+    const mask = this.rows.length - 1;
+    const tag = row + 1;
+    let slot = (Math.imul(row, 0x9e3779b1) ^ Math.imul(child, 0x85ebca6b)) & mask;
+    for (;;) {
+      const held = this.rows[slot]!;
+      if (held === tag && this.children[slot] === child) {
+        this.gross[slot]! += gross;
+        return;
+      }
+      if (held === 0) break;
+      slot = (slot + 1) & mask;
+    }
+    this.rows[slot] = tag;
+    this.children[slot] = child;
+    this.gross[slot] = gross;
+    if (++this.used * 2 > this.rows.length) this.grow();
+  }
+
+  /** Adds each pair's squared sum to its row, and empties the table. */
+  drain(squares: Float64Array): void {
+    const { rows, gross } = this;
+    for (let slot = 0; slot < rows.length; slot++) {
+      const tag = rows[slot]!;
+      if (tag === 0) continue;
+      squares[tag - 1]! += gross[slot]! ** 2;
+      rows[slot] = 0;
+    }
+    this.used = 0;
+  }
+
+  private grow(): void {
+    const { rows, children, gross } = this;
+    this.rows = new Int32Array(rows.length * 2);
+    this.children = new Int32Array(rows.length * 2);
+    this.gross = new Float64Array(rows.length * 2);
+    this.used = 0;
+    for (let slot = 0; slot < rows.length; slot++) if (rows[slot] !== 0) this.add(rows[slot]! - 1, children[slot]!, gross[slot]!);
+  }
 }
+const sharedPairSums = new PairSums();
 
 /**
  * The cells of a posting list: for each value of a dimension, the ascending indices of the
@@ -369,7 +417,7 @@ function holderMarginColumns(m: HolderMargin): Float64Array[] {
  * Sums of the children of each row along one dimension, reduced on the fly to what the
  * concentration needs: Σ (child gross)² per row. A counterparty child is complete at the end of
  * its run of cells (cells are ordered by holder); any other child is summed in a scratch table
- * per (row, child) and squared at the end.
+ * per (row, child) pair (PairSums) and squared at the end.
  */
 class ChildSquares {
   readonly squares: Float64Array;
@@ -380,34 +428,33 @@ class ChildSquares {
   private readonly inRun: Uint8Array | null;
   private runLength = 0;
   private runHolder = -1;
-  private readonly slots: Float64Array | Map<number, number> | null;
-  private readonly touched: number[] = [];
+  private readonly pairs: PairSums | null;
+  /** Each cell's child code (the counterparty's when the child is the holder). */
+  private readonly childCodes: Int32Array;
 
-  constructor(
-    private readonly cube: Cube,
-    private readonly child: Dimension,
-    keyCount: number,
-  ) {
+  constructor(cube: Cube, child: Dimension, keyCount: number) {
     this.squares = new Float64Array(keyCount);
     this.sums = new Float64Array(keyCount);
-    const childCount = cube.values[child].length;
+    this.childCodes = cube.codes[child];
     if (child === 'counterparty') {
       this.runGross = new Float64Array(keyCount);
       this.runKeys = new Int32Array(keyCount);
       this.inRun = new Uint8Array(keyCount);
-      this.slots = null;
+      this.pairs = null;
     } else {
       this.runGross = null;
       this.runKeys = null;
       this.inRun = null;
-      this.slots = keyCount * childCount <= 4_000_000 ? scratchOf(keyCount * childCount) : new Map();
+      // One level is summed at a time; should two ever be, the second gets a table of its own.
+      this.pairs = sharedPairSums.inUse ? new PairSums() : sharedPairSums;
+      this.pairs.inUse = true;
     }
   }
 
   add(i: number, key: number, gross: number): void {
     this.sums[key]! += gross;
     if (this.runGross) {
-      const holder = this.cube.codes.counterparty[i]!;
+      const holder = this.childCodes[i]!;
       if (holder !== this.runHolder) {
         this.flushRun();
         this.runHolder = holder;
@@ -419,14 +466,7 @@ class ChildSquares {
       this.runGross[key]! += gross;
       return;
     }
-    const slot = key * this.cube.values[this.child].length + this.cube.codes[this.child][i]!;
-    if (this.slots instanceof Float64Array) {
-      if (this.slots[slot] === 0) this.touched.push(slot);
-      this.slots[slot]! += gross;
-    } else {
-      const map = this.slots!;
-      map.set(slot, (map.get(slot) ?? 0) + gross);
-    }
+    this.pairs!.add(key, this.childCodes[i]!, gross);
   }
 
   private flushRun(): void {
@@ -442,13 +482,8 @@ class ChildSquares {
   finish(): Float64Array {
     if (this.runGross) this.flushRun();
     else {
-      const childCount = this.cube.values[this.child].length;
-      if (this.slots instanceof Float64Array) {
-        for (const slot of this.touched) {
-          this.squares[Math.floor(slot / childCount)]! += this.slots[slot]! ** 2;
-          this.slots[slot] = 0;
-        }
-      } else for (const [slot, gross] of this.slots!) this.squares[Math.floor(slot / childCount)]! += gross * gross;
+      this.pairs!.drain(this.squares);
+      this.pairs!.inUse = false;
     }
     return this.squares;
   }

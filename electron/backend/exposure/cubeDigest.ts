@@ -1,12 +1,14 @@
 import { dimensions, type Dimension } from '../../../shared/contract/exposure';
-import { requireColumns, type Column, type DigestCodec } from '../supervision/snapshotDigest';
+import { columnsAsSource, type Column, type ColumnSource, type DigestCodec } from '../supervision/snapshotDigest';
 import type { Cube, HolderMargin } from './cubeTypes';
 
 /**
  * A snapshot's drill cube as a snapshot digest (issue 16: the first drill after a restart without a multi-second
- * load): its typed-array columns are written as they are, the dimension values beside them, and read back in place.
- * `format` changes whenever what is written does; a digest of another format, import or a damaged one is built again
- * from exposure_cell (supervision/snapshotDigest.ts decides).
+ * load): its typed-array columns are written as they are and read back as they are. Every level sums the cell
+ * columns, so those are read at once; each dimension's codes, values and lookup are read when a level first groups
+ * or filters by it (a first level reads two of the twelve dimensions). `format` changes whenever what is written
+ * does; a digest of another format, import or a damaged one is built again from exposure_cell
+ * (supervision/snapshotDigest.ts decides).
  */
 const cellColumns = [
   'flags',
@@ -36,77 +38,105 @@ const marginColumns = [
 interface CubeJson {
   snapshotId: number;
   cells: number;
-  values: Record<Dimension, (string | null)[]>;
+  /** How many values each dimension has (the codes' range). */
+  valueCounts: Record<Dimension, number>;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Defines `key` on `target` as computed on first read, then kept as a plain value. */
+function onFirstRead<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
+  Object.defineProperty(target, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+      return value;
+    },
+  });
+}
+
+function decodeCube(raw: unknown, source: ColumnSource): Cube {
+  const json = raw as CubeJson;
+  const n = json.cells;
+  if (!Number.isInteger(n) || typeof json.valueCounts !== 'object' || json.valueCounts === null)
+    throw new Error('drill cube digest: no cell count');
+  // Everything is checked against the stored layout now, so that a later read can only fail on I/O.
+  const expect = (name: string, type: 'f64' | 'i32' | 'u8', length: number) => {
+    const d = source.describe(name);
+    if (!d || d.type !== type || d.length !== length) throw new Error(`drill cube digest: ${name} does not fit`);
+  };
+  const f64 = (name: string, length: number) => (expect(name, 'f64', length), source.get(name) as Float64Array);
+  const u8 = (name: string, length: number) => (expect(name, 'u8', length), source.get(name) as Uint8Array);
+  const holders = json.valueCounts.counterparty;
+  const codes = {} as Record<Dimension, Int32Array>;
+  const values = {} as Record<Dimension, (string | null)[]>;
+  const codeOf = {} as Record<Dimension, Map<string | null, number>>;
+  for (const d of dimensions) {
+    const count = json.valueCounts[d];
+    if (!Number.isInteger(count)) throw new Error(`drill cube digest: no value count for ${d}`);
+    expect(`code:${d}`, 'i32', n);
+    if (source.describe(`values:${d}`)?.type !== 'u8') throw new Error(`drill cube digest: values of ${d} missing`);
+    onFirstRead(codes, d, () => source.get(`code:${d}`) as Int32Array);
+    onFirstRead(values, d, () => {
+      const list = JSON.parse(utf8.decode(source.get(`values:${d}`))) as unknown;
+      if (!Array.isArray(list) || list.length !== count) throw new Error(`drill cube digest: values of ${d} do not fit`);
+      return list as (string | null)[];
+    });
+    onFirstRead(codeOf, d, () => new Map(values[d].map((v, i) => [v, i])));
+  }
+  const margin: HolderMargin = {
+    known: u8('margin:known', holders),
+    imPosted: f64('margin:imPosted', holders),
+    vmPosted: f64('margin:vmPosted', holders),
+    excessPosted: f64('margin:excessPosted', holders),
+    imCollected: f64('margin:imCollected', holders),
+    vmCollected: f64('margin:vmCollected', holders),
+    excessCollected: f64('margin:excessCollected', holders),
+    unconverted: f64('margin:unconverted', holders),
+  };
+  return {
+    snapshotId: json.snapshotId,
+    cells: n,
+    codes,
+    values,
+    codeOf,
+    flags: u8('flags', n),
+    positions: f64('positions', n),
+    unconverted: f64('unconverted', n),
+    notional: f64('notional', n),
+    net: f64('net', n),
+    valuation: f64('valuation', n),
+    delta: f64('delta', n),
+    deltaModelled: f64('deltaModelled', n),
+    deltaMissing: f64('deltaMissing', n),
+    marginedPositions: f64('marginedPositions', n),
+    marginedNotional: f64('marginedNotional', n),
+    crossBorderCell: u8('crossBorderCell', n),
+    margin,
+    // Built on demand by the level code, as after a load from exposure_cell.
+    postings: new Map(),
+  };
 }
 
 export const cubeCodec: DigestCodec<Cube> = {
   kind: 'drill-cube',
-  format: 1,
+  format: 2,
   encode(cube) {
+    // The columns every level reads first, one after another; then each dimension's codes and values.
     const columns: Record<string, Column> = {};
-    for (const d of dimensions) columns[`code:${d}`] = cube.codes[d];
     for (const c of cellColumns) columns[c] = cube[c];
     for (const m of marginColumns) columns[`margin:${m}`] = cube.margin[m];
-    const json: CubeJson = { snapshotId: cube.snapshotId, cells: cube.cells, values: cube.values };
+    const valueCounts = {} as Record<Dimension, number>;
+    for (const d of dimensions) {
+      columns[`code:${d}`] = cube.codes[d];
+      columns[`values:${d}`] = new Uint8Array(Buffer.from(JSON.stringify(cube.values[d]), 'utf8'));
+      valueCounts[d] = cube.values[d].length;
+    }
+    const json: CubeJson = { snapshotId: cube.snapshotId, cells: cube.cells, valueCounts };
     return { json, columns };
   },
-  decode(raw, stored) {
-    const json = raw as CubeJson;
-    const names = [...dimensions.map((d) => `code:${d}`), ...cellColumns, ...marginColumns.map((m) => `margin:${m}`)];
-    const columns = requireColumns<Record<string, Column>>(stored, names);
-    const codes = {} as Record<Dimension, Int32Array>;
-    const codeOf = {} as Record<Dimension, Map<string | null, number>>;
-    for (const d of dimensions) {
-      const values = json.values[d];
-      const column = columns[`code:${d}`];
-      if (!Array.isArray(values) || !(column instanceof Int32Array) || column.length !== json.cells)
-        throw new Error(`drill cube digest: codes of ${d} do not fit`);
-      codes[d] = column;
-      codeOf[d] = new Map(values.map((v, i) => [v, i]));
-    }
-    const f64 = (name: string, length: number): Float64Array => {
-      const c = columns[name];
-      if (!(c instanceof Float64Array) || c.length !== length) throw new Error(`drill cube digest: ${name} does not fit`);
-      return c;
-    };
-    const u8 = (name: string, length: number): Uint8Array => {
-      const c = columns[name];
-      if (!(c instanceof Uint8Array) || c.length !== length) throw new Error(`drill cube digest: ${name} does not fit`);
-      return c;
-    };
-    const holders = json.values.counterparty.length;
-    const margin: HolderMargin = {
-      known: u8('margin:known', holders),
-      imPosted: f64('margin:imPosted', holders),
-      vmPosted: f64('margin:vmPosted', holders),
-      excessPosted: f64('margin:excessPosted', holders),
-      imCollected: f64('margin:imCollected', holders),
-      vmCollected: f64('margin:vmCollected', holders),
-      excessCollected: f64('margin:excessCollected', holders),
-      unconverted: f64('margin:unconverted', holders),
-    };
-    const n = json.cells;
-    return {
-      snapshotId: json.snapshotId,
-      cells: n,
-      codes,
-      values: json.values,
-      codeOf,
-      flags: u8('flags', n),
-      positions: f64('positions', n),
-      unconverted: f64('unconverted', n),
-      notional: f64('notional', n),
-      net: f64('net', n),
-      valuation: f64('valuation', n),
-      delta: f64('delta', n),
-      deltaModelled: f64('deltaModelled', n),
-      deltaMissing: f64('deltaMissing', n),
-      marginedPositions: f64('marginedPositions', n),
-      marginedNotional: f64('marginedNotional', n),
-      crossBorderCell: u8('crossBorderCell', n),
-      margin,
-      // Built on demand by the level code, as after a load from exposure_cell.
-      postings: new Map(),
-    };
-  },
+  decode: (json, columns) => decodeCube(json, columnsAsSource(columns)),
+  decodeFrom: decodeCube,
 };

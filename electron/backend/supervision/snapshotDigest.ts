@@ -14,7 +14,7 @@ import type { Db } from '../db/connection';
  */
 
 export type Column = Float64Array | Int32Array | Uint8Array;
-type ColumnType = 'f64' | 'i32' | 'u8';
+export type ColumnType = 'f64' | 'i32' | 'u8';
 
 /**
  * How a digest is written and read back; `format` changes whenever what `encode` writes does. `decode` throws on
@@ -25,6 +25,20 @@ export interface DigestCodec<T> {
   format: number;
   encode(value: T): { json: unknown; columns: Record<string, Column> };
   decode(json: unknown, columns: Record<string, Column>): T;
+  /**
+   * Optional: decodes from columns read on first use rather than all up front. Each megabyte read costs a few
+   * milliseconds here (fresh memory is slow to touch), so a digest whose reader needs only part of it at first (the
+   * drill cube: the dimensions a level groups or filters by) reads the rest when asked.
+   */
+  decodeFrom?(json: unknown, source: ColumnSource): T;
+}
+
+/** A stored digest's columns, each read (once) when first asked for. */
+export interface ColumnSource {
+  /** The column's type and length as stored, without reading it; undefined when there is no such column. */
+  describe(name: string): { type: ColumnType; length: number } | undefined;
+  /** The column, read now if not read before; throws when the stored bytes cannot be read whole. */
+  get(name: string): Column;
 }
 
 /**
@@ -85,16 +99,111 @@ export function unpackColumns(layout: Layout['columns'], payload: Uint8Array): R
   const bytes = payload.byteOffset % 8 === 0 ? payload : new Uint8Array(payload);
   const columns: Record<string, Column> = {};
   for (const { name, type, offset, length } of layout) {
-    const width = type === 'f64' ? 8 : type === 'i32' ? 4 : 1;
-    if (offset + length * width > bytes.byteLength) throw new Error(`snapshot digest column ${name} runs past its payload`);
-    columns[name] =
-      type === 'f64'
-        ? new Float64Array(bytes.buffer, bytes.byteOffset + offset, length)
-        : type === 'i32'
-          ? new Int32Array(bytes.buffer, bytes.byteOffset + offset, length)
-          : new Uint8Array(bytes.buffer, bytes.byteOffset + offset, length);
+    if (offset + length * widthOf(type) > bytes.byteLength) throw new Error(`snapshot digest column ${name} runs past its payload`);
+    columns[name] = viewOf(type, bytes.buffer as ArrayBuffer, bytes.byteOffset + offset, length);
   }
   return columns;
+}
+
+const widthOf = (type: ColumnType): number => (type === 'f64' ? 8 : type === 'i32' ? 4 : 1);
+
+function viewOf(type: ColumnType, buffer: ArrayBuffer, byteOffset: number, length: number): Column {
+  return type === 'f64'
+    ? new Float64Array(buffer, byteOffset, length)
+    : type === 'i32'
+      ? new Int32Array(buffer, byteOffset, length)
+      : new Uint8Array(buffer, byteOffset, length);
+}
+
+/** Columns already in memory (a digest kept in its row, or unpacked whole) seen as a source. */
+export function columnsAsSource(columns: Record<string, Column>): ColumnSource {
+  return {
+    describe: (name) => (columns[name] ? { type: typeOf(columns[name]), length: columns[name].length } : undefined),
+    get(name) {
+      const column = columns[name];
+      if (!column) throw new Error(`snapshot digest column ${name} is missing`);
+      return column;
+    },
+  };
+}
+
+/**
+ * The columns of a payload file, each read at its offset on first use. The file stays open until every column has
+ * been read or the decoded value is collected: a file replaced or swept meanwhile (by another process) is still
+ * read as it was when opened.
+ */
+class FileColumnSource implements ColumnSource {
+  private readonly byName: Map<string, Layout['columns'][number]>;
+  private readonly loaded = new Map<string, Column>();
+  constructor(
+    private readonly handle: { fd: number | null },
+    layout: Layout['columns'],
+  ) {
+    this.byName = new Map(layout.map((c) => [c.name, c]));
+  }
+  describe(name: string) {
+    const c = this.byName.get(name);
+    return c ? { type: c.type, length: c.length } : undefined;
+  }
+  get(name: string): Column {
+    const hit = this.loaded.get(name);
+    if (hit) return hit;
+    const c = this.byName.get(name);
+    if (!c) throw new Error(`snapshot digest column ${name} is missing`);
+    if (this.handle.fd === null) throw new Error(`snapshot digest column ${name} can no longer be read`);
+    const byteLength = c.length * widthOf(c.type);
+    const buffer = new ArrayBuffer(byteLength);
+    const bytes = new Uint8Array(buffer);
+    for (let read = 0; read < byteLength;) {
+      const n = fs.readSync(this.handle.fd, bytes, read, byteLength - read, c.offset + read);
+      if (n === 0) throw new Error(`snapshot digest column ${name} runs past its file`);
+      read += n;
+    }
+    const column = viewOf(c.type, buffer, 0, c.length);
+    this.loaded.set(name, column);
+    if (this.loaded.size === this.byName.size) closeHandle(this.handle);
+    return column;
+  }
+}
+
+function closeHandle(handle: { fd: number | null }): void {
+  if (handle.fd === null) return;
+  try {
+    fs.closeSync(handle.fd);
+  } catch {
+    // Already closed: nothing to do.
+  }
+  handle.fd = null;
+}
+
+/** Closes the payload file of a decoded value that is no longer used before all its columns were read. */
+const closeWhenCollected = new FinalizationRegistry<{ fd: number | null }>(closeHandle);
+
+/**
+ * Opens a payload file for reading on demand, or undefined when it is missing or not the size the row says (then the
+ * digest is built again).
+ */
+function openPayload(
+  db: Db,
+  row: StoredRow,
+  layout: Layout['columns'],
+): { handle: { fd: number | null }; source: ColumnSource } | undefined {
+  const folder = digestFolder(db);
+  if (folder === null || row.file === null) return undefined;
+  let fd: number;
+  try {
+    fd = fs.openSync(path.join(folder, path.basename(row.file)), 'r');
+  } catch {
+    return undefined;
+  }
+  const handle = { fd: fd as number | null };
+  const size = fs.fstatSync(fd).size;
+  const fits = size === row.bytes && layout.every((c) => c.offset + c.length * widthOf(c.type) <= size);
+  if (!fits) {
+    closeHandle(handle);
+    return undefined;
+  }
+  return { handle, source: new FileColumnSource(handle, layout) };
 }
 
 /** What makes a snapshot the same one: an id is reused only after a removal, and then the import time differs. */
@@ -200,14 +309,24 @@ export function persistedDigest<T>(db: Db, snapshotId: number, codec: DigestCode
     .prepare(`SELECT layout, file, bytes, payload FROM snapshot_digest WHERE snapshot_id = ? AND kind = ? AND format = ? AND source = ?`)
     .get(snapshotId, codec.kind, codec.format, source) as StoredRow | undefined;
   if (stored) {
+    const opened: { handle?: { fd: number | null } } = {};
     try {
-      const bytes = readStored(db, stored);
-      if (bytes) {
-        const layout = JSON.parse(stored.layout) as Layout;
-        return codec.decode(layout.json, unpackColumns(layout.columns, bytes));
+      const layout = JSON.parse(stored.layout) as Layout;
+      if (codec.decodeFrom && stored.file !== null) {
+        const payload = openPayload(db, stored, layout.columns);
+        if (payload) {
+          opened.handle = payload.handle;
+          const value = codec.decodeFrom(layout.json, payload.source);
+          if (payload.handle.fd !== null) closeWhenCollected.register(value as object, payload.handle);
+          return value;
+        }
+      } else {
+        const bytes = readStored(db, stored);
+        if (bytes) return codec.decode(layout.json, unpackColumns(layout.columns, bytes));
       }
     } catch {
       // A damaged row or file: built again below and written over, never read in part.
+      if (opened.handle) closeHandle(opened.handle);
     }
   }
   const value = build();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openConnection, openDatabase } from '../../../../electron/backend/db/openDatabase';
+import { cubeOf } from '../../../../electron/backend/exposure/cube';
 import { drill } from '../../../../electron/backend/exposure/drill';
 import { importSnapshot } from '../../../../electron/backend/snapshots/importSnapshot';
 import { copyFixture, tempDir } from '../../../helpers/tempDir';
@@ -60,6 +61,25 @@ describe('the drill cube kept as a snapshot digest', () => {
         path.join(dataDir, 'digests', other.prepare(`SELECT file FROM snapshot_digest WHERE kind = 'drill-cube'`).pluck().get() as string),
       ).size,
     ).toBe(again);
+    other.close();
+  });
+
+  it('reads a dimension only when a level first groups or filters by it, from the file as it was when opened', async () => {
+    const { dataDir, db, file, snapshotId } = await imported();
+    const byVenue = drill(db, { snapshotId, path: ['venue', 'underlier'], at: [], filters: [] });
+    const { file: name } = db.prepare(`SELECT file FROM snapshot_digest WHERE kind = 'drill-cube'`).get() as { file: string };
+    db.close();
+
+    const other = openConnection(file);
+    drill(other, { snapshotId, path: ['jurisdiction'], at: [], filters: [] });
+    const cube = cubeOf(other, snapshotId);
+    const stillStored = (d: 'venue' | 'jurisdiction') => typeof Object.getOwnPropertyDescriptor(cube.codes, d)?.get === 'function';
+    expect(stillStored('jurisdiction')).toBe(false);
+    expect(stillStored('venue')).toBe(true);
+    // Another process sweeping the file away meanwhile does not matter: it was opened with the cube.
+    fs.rmSync(path.join(dataDir, 'digests', name));
+    expect(drill(other, { snapshotId, path: ['venue', 'underlier'], at: [], filters: [] })).toEqual(byVenue);
+    expect(stillStored('venue')).toBe(false);
     other.close();
   });
 });
