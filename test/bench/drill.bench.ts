@@ -454,13 +454,19 @@ async function runScale(trades: number): Promise<ScaleResult> {
     console.log(`  cold: first exposure.drill ${ms(coldDrill)} ms, first exposure.trades ${ms(coldTrades)} ms; RSS ${rss()}`);
 
     // A restart: a new backend (a new connection, nothing cached) whose first drill reads the cube the first one
-    // stored (issue 16: first drill after a restart <= 300 ms at 1M).
+    // stored (issue 16: first drill after a restart <= 300 ms at 1M). In this process the code is already compiled
+    // hot; a new process (what a user's restart is) also pays for the first optimisation of the level code.
     await backend.close();
     backend = await openBackend();
     t = performance.now();
     await drill(paths[0]!.dims, []);
     const restartDrill = performance.now() - t;
-    console.log(`  after a restart: first exposure.drill ${ms(restartDrill)} ms (stored drill cube; target <= 300 ms at 1M); RSS ${rss()}`);
+    await backend.close();
+    const inNewProcess = [1, 2, 3].map(() => firstDrillInNewProcess(dataDir, snapshotId, paths[0]!.dims));
+    backend = await openBackend();
+    console.log(
+      `  after a restart: first exposure.drill ${ms(restartDrill)} ms with a new backend in this process, ${inNewProcess.map(ms).join(' / ')} ms in three new processes (stored drill cube; target <= 300 ms at 1M); RSS ${rss()}`,
+    );
 
     t = performance.now();
     const { instance, duck, rows: positions } = await loadDuckDb(backend.dbFile, snapshotId);
@@ -701,7 +707,34 @@ async function child(trades: number, resultFile: string) {
   fs.writeFileSync(resultFile, JSON.stringify(result));
 }
 
+/** Opens the data directory in a new process and times its first drill there (the process prints the figure). */
+function firstDrillInNewProcess(dataDir: string, snapshotId: number, dims: Dimension[]): number {
+  const out = execFileSync(process.execPath, [...process.execArgv, import.meta.filename], {
+    env: { ...process.env, BENCH_FIRST_DRILL: JSON.stringify({ dataDir, snapshotId, dims }) },
+    encoding: 'utf8',
+  });
+  const figure = /first drill (\d+(?:\.\d+)?) ms/.exec(out);
+  if (!figure) throw new Error(`The new process printed no figure: ${out}`);
+  return Number(figure[1]);
+}
+
+async function firstDrillHere(spec: { dataDir: string; snapshotId: number; dims: Dimension[] }): Promise<void> {
+  const backend = await Backend.open({
+    dataDir: spec.dataDir,
+    mode: 'cli',
+    version: 'bench',
+    executor: inProcessExecutor,
+    loadDemoOnFirstStart: false,
+  });
+  const t = performance.now();
+  await backend.call('exposure.drill', { snapshotId: spec.snapshotId, path: spec.dims, at: [] });
+  console.log(`first drill ${(performance.now() - t).toFixed(1)} ms`);
+  await backend.close();
+}
+
 async function main() {
+  if (process.env.BENCH_FIRST_DRILL)
+    return firstDrillHere(JSON.parse(process.env.BENCH_FIRST_DRILL) as Parameters<typeof firstDrillHere>[0]);
   if (childScale) return child(Number(childScale), process.env.BENCH_RESULT_FILE!);
   execFileSync(process.execPath, [path.join(root, 'electron/scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' });
   if (scales.some((n) => !Number.isInteger(n) || n <= 0))

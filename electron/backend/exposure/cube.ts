@@ -92,6 +92,7 @@ function loadCube(db: Db, snapshotId: number): Cube {
     codeOf[d] = new Map();
   }
   const f64 = () => new Float64Array(count);
+  const i32 = () => new Int32Array(count);
   const cube: Cube = {
     snapshotId,
     cells: count,
@@ -99,15 +100,15 @@ function loadCube(db: Db, snapshotId: number): Cube {
     values,
     codeOf,
     flags: new Uint8Array(count),
-    positions: f64(),
-    unconverted: f64(),
+    positions: i32(),
+    unconverted: i32(),
     notional: f64(),
     net: f64(),
     valuation: f64(),
     delta: f64(),
-    deltaModelled: f64(),
-    deltaMissing: f64(),
-    marginedPositions: f64(),
+    deltaModelled: i32(),
+    deltaMissing: i32(),
+    marginedPositions: i32(),
     marginedNotional: f64(),
     crossBorderCell: new Uint8Array(count),
     margin: undefined as unknown as HolderMargin,

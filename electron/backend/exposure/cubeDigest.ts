@@ -68,6 +68,7 @@ function decodeCube(raw: unknown, source: ColumnSource): Cube {
     if (!d || d.type !== type || d.length !== length) throw new Error(`drill cube digest: ${name} does not fit`);
   };
   const f64 = (name: string, length: number) => (expect(name, 'f64', length), source.get(name) as Float64Array);
+  const i32 = (name: string, length: number) => (expect(name, 'i32', length), source.get(name) as Int32Array);
   const u8 = (name: string, length: number) => (expect(name, 'u8', length), source.get(name) as Uint8Array);
   const holders = json.valueCounts.counterparty;
   const codes = {} as Record<Dimension, Int32Array>;
@@ -103,15 +104,15 @@ function decodeCube(raw: unknown, source: ColumnSource): Cube {
     values,
     codeOf,
     flags: u8('flags', n),
-    positions: f64('positions', n),
-    unconverted: f64('unconverted', n),
+    positions: i32('positions', n),
+    unconverted: i32('unconverted', n),
     notional: f64('notional', n),
     net: f64('net', n),
     valuation: f64('valuation', n),
     delta: f64('delta', n),
-    deltaModelled: f64('deltaModelled', n),
-    deltaMissing: f64('deltaMissing', n),
-    marginedPositions: f64('marginedPositions', n),
+    deltaModelled: i32('deltaModelled', n),
+    deltaMissing: i32('deltaMissing', n),
+    marginedPositions: i32('marginedPositions', n),
     marginedNotional: f64('marginedNotional', n),
     crossBorderCell: u8('crossBorderCell', n),
     margin,
@@ -122,7 +123,7 @@ function decodeCube(raw: unknown, source: ColumnSource): Cube {
 
 export const cubeCodec: DigestCodec<Cube> = {
   kind: 'drill-cube',
-  format: 2,
+  format: 3,
   encode(cube) {
     // The columns every level reads first, one after another; then each dimension's codes and values.
     const columns: Record<string, Column> = {};

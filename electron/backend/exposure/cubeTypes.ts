@@ -9,16 +9,17 @@ export interface Cube {
   values: Record<Dimension, (string | null)[]>;
   codeOf: Record<Dimension, Map<string | null, number>>;
   flags: Uint8Array;
-  positions: Float64Array;
-  unconverted: Float64Array;
+  /** Counts (positions, unconverted notionals, modelled and missing deltas, margined positions) are whole numbers. */
+  positions: Int32Array;
+  unconverted: Int32Array;
   notional: Float64Array;
   net: Float64Array;
   valuation: Float64Array;
   delta: Float64Array;
-  deltaModelled: Float64Array;
-  deltaMissing: Float64Array;
+  deltaModelled: Int32Array;
+  deltaMissing: Int32Array;
   /** Positions whose holder reported margin for them, and their notional in USD. */
-  marginedPositions: Float64Array;
+  marginedPositions: Int32Array;
   marginedNotional: Float64Array;
   /** 1 where the cell's trades are cross-border. */
   crossBorderCell: Uint8Array;
