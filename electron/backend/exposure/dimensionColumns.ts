@@ -23,3 +23,10 @@ export const dimensionColumn: Readonly<Record<Dimension, string>> = {
  * (and netting set), so it can be shown only where every dimension in play is one of these.
  */
 export const holderDimensions: ReadonlySet<Dimension> = new Set(['jurisdiction', 'group', 'counterparty']);
+
+/**
+ * Dimensions whose value can differ between a trade's two positions (its holder's side and the other side). Every
+ * other dimension (underlier, contract type, venue, clearing, CCP, collateralisation, cross-border) is the trade's
+ * own, the same on both positions, so one position per trade (side 1) finds each trade once.
+ */
+export const sideDimensions: ReadonlySet<Dimension> = new Set(['jurisdiction', 'group', 'counterparty', 'otherJurisdiction']);

@@ -3,7 +3,8 @@ import { ContractError } from '../../../shared/contract/errors';
 import type { Db } from '../db/connection';
 import { LruMap, perDatabase } from '../db/perDatabase';
 import { staleDrillError } from '../snapshots/drillStale';
-import { dimensionColumn } from './dimensionColumns';
+import { positionRange } from '../supervision/positionRange';
+import { dimensionColumn, sideDimensions } from './dimensionColumns';
 
 export interface TradesQuery {
   snapshotId: number;
@@ -114,8 +115,20 @@ export function tradesBehind(db: Db, q: TradesQuery): TradesPage {
     outer.push(f.sql);
     outerParams.push(...f.params);
   }
-  const from = `FROM (SELECT DISTINCT trade_row FROM exposure_position WHERE snapshot_id = ?${clauses.map((c) => ` AND ${c}`).join('')}) k
+  let from: string;
+  if (cell.some((c) => sideDimensions.has(c.dimension))) {
+    // A trade is in the cell when either of its positions is: each trade once (DISTINCT).
+    from = `FROM (SELECT DISTINCT trade_row FROM exposure_position WHERE snapshot_id = ?${clauses.map((c) => ` AND ${c}`).join('')}) k
                 JOIN trade_state t ON t.rowid = k.trade_row${outer.length > 0 ? ` WHERE ${outer.join(' AND ')}` : ''}`;
+  } else {
+    // Only the trade's own dimensions (or none: the whole snapshot): its first position stands for it, read in table
+    // order through the snapshot's rowid range (positionRange). At 1M trades the whole snapshot's first sorted block
+    // took 9 s through the index and DISTINCT, 1.8 s this way.
+    const { lo, hi } = positionRange(db, q.snapshotId);
+    params.unshift(lo, hi);
+    from = `FROM exposure_position p NOT INDEXED JOIN trade_state t ON t.rowid = p.trade_row
+            WHERE p.rowid BETWEEN ? AND ? AND p.snapshot_id = ? AND p.side = 1${clauses.map((c) => ` AND p.${c}`).join('')}${outer.map((o) => ` AND ${o}`).join('')}`;
+  }
   const order = [...q.sort.map((s) => `${columnSql[s.colId]} ${s.sort === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`), 't.uti'].join(', ');
   const cacheKey = JSON.stringify([q.snapshotId, cell, q.columnFilters, q.sort]);
   const orders = orderCache(db);

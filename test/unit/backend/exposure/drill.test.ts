@@ -444,6 +444,45 @@ describe('the trades behind a cell', () => {
     expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 
+  it('of the trade\u2019s own dimensions (one position per trade, in table order) are every trade with a position in the cell, in the same order', () => {
+    // Independently: every position matching the cell, each trade once, sorted the same way.
+    const expected = (where: string, values: unknown[]) =>
+      (
+        db
+          .prepare(
+            `SELECT t.uti FROM (SELECT DISTINCT trade_row FROM exposure_position WHERE snapshot_id = ?${where}) k
+               JOIN trade_state t ON t.rowid = k.trade_row ORDER BY t.notional_usd DESC NULLS LAST, t.uti`,
+          )
+          .pluck()
+          .all(snapshotId, ...values) as string[]
+      ).slice(0, 1000);
+    const sort = [{ colId: 'notionalUsd' as const, sort: 'desc' as const }];
+    const underlier = drill(db, { snapshotId, path: ['underlier'], at: [], filters: [] }).rows[0]!.key;
+    const cases: Array<{
+      path: Dimension[];
+      at: (string | null)[];
+      filters: Array<{ dimension: Dimension; value: string }>;
+      where: string;
+      values: unknown[];
+    }> = [
+      { path: [], at: [], filters: [], where: '', values: [] },
+      { path: ['underlier'], at: [underlier], filters: [], where: ' AND underlier IS ?', values: [underlier] },
+      {
+        path: ['venue', 'contractType'],
+        at: ['OFF-VENUE', 'SWAP'],
+        filters: [{ dimension: 'cleared', value: 'uncleared' }],
+        where: ' AND venue IS ? AND contract_kind IS ? AND cleared IS ?',
+        values: ['OFF-VENUE', 'SWAP', 'uncleared'],
+      },
+    ];
+    for (const c of cases) {
+      const page = tradesBehind(db, { ...base, snapshotId, path: c.path, at: c.at, filters: c.filters, sort });
+      const want = expected(c.where, c.values);
+      expect(want.length, JSON.stringify(c.at)).toBeGreaterThan(0);
+      expect(page.rows.map((r) => r.uti)).toEqual(want);
+    }
+  });
+
   it('sort in SQL and page consistently', () => {
     const sorted = tradesBehind(db, {
       ...base,
