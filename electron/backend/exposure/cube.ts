@@ -2,7 +2,7 @@ import { dimensions, type Dimension } from '../../../shared/contract/exposure';
 import type { Db } from '../db/connection';
 import { LruMap, perDatabase } from '../db/perDatabase';
 import { persistedDigest } from '../supervision/snapshotDigest';
-import { cubeCodec } from './cubeDigest';
+import { cubeCodec, unreadableCubes } from './cubeDigest';
 import type { Cube, HolderMargin } from './cubeTypes';
 import { dimensionColumn } from './dimensionColumns';
 
@@ -74,7 +74,7 @@ const cubes = perDatabase(() => new LruMap<number, Cube>(4));
 export function cubeOf(db: Db, snapshotId: number): Cube {
   const cache = cubes(db);
   const hit = cache.get(snapshotId);
-  if (hit) return hit;
+  if (hit && !unreadableCubes.has(hit)) return hit;
   // Kept as a snapshot digest: a later process reads the columns back instead of decoding every cell row again.
   const cube = persistedDigest(db, snapshotId, cubeCodec, () => loadCube(db, snapshotId));
   cache.set(snapshotId, cube);

@@ -1,3 +1,4 @@
+import { ContractError } from '../../../shared/contract/errors';
 import { dimensions, type Dimension } from '../../../shared/contract/exposure';
 import { columnsAsSource, type Column, type ColumnSource, type DigestCodec } from '../supervision/snapshotDigest';
 import type { Cube, HolderMargin } from './cubeTypes';
@@ -57,8 +58,31 @@ function onFirstRead<T extends object, K extends keyof T>(target: T, key: K, com
   });
 }
 
+/**
+ * Cubes a part of which could not be read from their stored file after they were opened (an I/O error, or damage
+ * found only then): the cache gives them up, and the digest is built again at the next call.
+ */
+export const unreadableCubes = new WeakSet<Cube>();
+
 function decodeCube(raw: unknown, source: ColumnSource): Cube {
   const json = raw as CubeJson;
+  /** A part read on first use; when it cannot be, the cube is given up and the caller told to ask again. */
+  const later =
+    <T>(what: string, read: () => T) =>
+    (): T => {
+      try {
+        return read();
+      } catch (error) {
+        // Only read after decodeCube has returned the cube (the parts are read on a level's first use).
+        unreadableCubes.add(cube);
+        source.invalidate();
+        throw new ContractError(
+          'UNAVAILABLE',
+          `The stored drill data of snapshot ${json.snapshotId} could not be read (${what}: ${(error as Error).message}); ask again: it is built anew.`,
+          { snapshotId: json.snapshotId },
+        );
+      }
+    };
   const n = json.cells;
   if (!Number.isInteger(n) || typeof json.valueCounts !== 'object' || json.valueCounts === null)
     throw new Error('drill cube digest: no cell count');
@@ -79,12 +103,20 @@ function decodeCube(raw: unknown, source: ColumnSource): Cube {
     if (!Number.isInteger(count)) throw new Error(`drill cube digest: no value count for ${d}`);
     expect(`code:${d}`, 'i32', n);
     if (source.describe(`values:${d}`)?.type !== 'u8') throw new Error(`drill cube digest: values of ${d} missing`);
-    onFirstRead(codes, d, () => source.get(`code:${d}`) as Int32Array);
-    onFirstRead(values, d, () => {
-      const list = JSON.parse(utf8.decode(source.get(`values:${d}`))) as unknown;
-      if (!Array.isArray(list) || list.length !== count) throw new Error(`drill cube digest: values of ${d} do not fit`);
-      return list as (string | null)[];
-    });
+    onFirstRead(
+      codes,
+      d,
+      later(`codes of ${d}`, () => source.get(`code:${d}`) as Int32Array),
+    );
+    onFirstRead(
+      values,
+      d,
+      later(`values of ${d}`, () => {
+        const list = JSON.parse(utf8.decode(source.get(`values:${d}`))) as unknown;
+        if (!Array.isArray(list) || list.length !== count) throw new Error('their count does not fit');
+        return list as (string | null)[];
+      }),
+    );
     onFirstRead(codeOf, d, () => new Map(values[d].map((v, i) => [v, i])));
   }
   const margin: HolderMargin = {
@@ -97,7 +129,7 @@ function decodeCube(raw: unknown, source: ColumnSource): Cube {
     excessCollected: f64('margin:excessCollected', holders),
     unconverted: f64('margin:unconverted', holders),
   };
-  return {
+  const cube: Cube = {
     snapshotId: json.snapshotId,
     cells: n,
     codes,
@@ -119,6 +151,7 @@ function decodeCube(raw: unknown, source: ColumnSource): Cube {
     // Built on demand by the level code, as after a load from exposure_cell.
     postings: new Map(),
   };
+  return cube;
 }
 
 export const cubeCodec: DigestCodec<Cube> = {

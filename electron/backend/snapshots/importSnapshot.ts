@@ -187,6 +187,7 @@ export async function importSnapshot(db: Db, request: ImportRequest, control: Im
       });
       // As long as the step, at most ROLLUP_PAUSE_MS: a small snapshot's rollups are not slowed down for nothing.
       await new Promise((resolve) => setTimeout(resolve, Math.min(ROLLUP_PAUSE_MS, performance.now() - stepStarted)));
+      throwIfCancelled(control.signal);
       stepStarted = performance.now();
     }
     throwIfCancelled(control.signal);

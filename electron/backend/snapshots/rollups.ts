@@ -35,15 +35,22 @@ export const POSITION_CHUNK_TRADES = 50_000;
  */
 export function* rollupSteps(db: Db, snapshotId: number, chunkTrades = POSITION_CHUNK_TRADES): Generator<RollupProgress> {
   const { asOf } = db.prepare(`SELECT as_of_date AS asOf FROM snapshot WHERE snapshot_id = ?`).get(snapshotId) as { asOf: string };
-  selectMarginInEffect(db, snapshotId, asOf);
-  countTradeStates(db, snapshotId, asOf);
-  yield { step: 'trade states' };
-  yield* buildPositions(db, snapshotId, asOf, chunkTrades);
-  yield* buildCells(db, snapshotId);
-  buildHolderMargin(db, snapshotId);
-  db.exec(`DROP TABLE temp.margin_used`);
-  yield { step: 'margin' };
+  try {
+    selectMarginInEffect(db, snapshotId, asOf);
+    countTradeStates(db, snapshotId, asOf);
+    yield { step: 'trade states' };
+    yield* buildPositions(db, snapshotId, asOf, chunkTrades);
+    yield* buildCells(db, snapshotId);
+    buildHolderMargin(db, snapshotId);
+    yield { step: 'margin' };
+  } finally {
+    // Also when abandoned (a cancelled or failed import): the connection lives on (the CLI's, the app's).
+    db.exec(ROLLUP_TEMP_TABLES.map((t) => `DROP TABLE IF EXISTS temp.${t};`).join(' '));
+  }
 }
+
+/** The temp tables the rollups build on their connection. */
+const ROLLUP_TEMP_TABLES = ['margin_used', 'canon', 'netting', 'trade_margin', 'margined', 'cells'] as const;
 
 export interface RollupProgress {
   step: 'trade states' | 'positions' | 'cells' | 'margin';

@@ -18,6 +18,40 @@ export function snapshotsMadeBy(done: JobDone): number[] {
 }
 
 /**
+ * The snapshot the rules after an import compare the new one with: the source's previous one (previousSnapshotOf),
+ * once its drill data is current. Just after an update it may await its rebuild (the rules refuse it): while a rebuild
+ * runs, this waits, saying so; when none runs (cancelled or failed: the rest waits for the next start) the rules run
+ * without the comparison, and `onNotCompared` says why, rather than wait for ever.
+ */
+export async function comparedSnapshot(
+  db: Db,
+  snapshotId: number,
+  options: {
+    signal?: AbortSignal;
+    rebuildRunning: () => boolean;
+    onWaiting?: (previous: number) => void;
+    onNotCompared?: (previous: number) => void;
+  },
+): Promise<number | undefined> {
+  for (;;) {
+    // Looked up again after each wait: the previous snapshot may have been removed meanwhile.
+    const previous = previousSnapshotOf(db, snapshotId);
+    if (previous === undefined || !isDrillStale(db, previous)) return previous;
+    if (!options.rebuildRunning()) {
+      options.onNotCompared?.(previous);
+      return undefined;
+    }
+    if (options.signal?.aborted) throw new ContractError('CANCELLED', `The alert rules on snapshot ${snapshotId} were cancelled.`);
+    options.onWaiting?.(previous);
+    await new Promise((resolve) => setTimeout(resolve, STALE_POLL_MS));
+  }
+}
+
+/** What the user is told when the rules ran without comparing with a previous snapshot that awaits its rebuild. */
+export const notComparedText = (snapshotId: number, previous: number): string =>
+  `Snapshot ${previous} awaits its drill rebuild (at the next start): the rules comparing snapshot ${snapshotId} with it were skipped; run the alert rules again after the rebuild.`;
+
+/**
  * Issue 14 §2: alerts run as a background job after every import or feed sync (and the demo's first load), so the
  * sidebar's count of new alerts is current without anyone asking. The two-snapshot rules compare the new snapshot
  * with the previous one of the same source (previousSnapshotOf: same source name and regime, the latest earlier
@@ -29,18 +63,17 @@ export function runAlertsAfter(done: JobDone, db: Db, jobs: JobManager, alsoFor?
       progress({ phase: 'alerts', message: `Running the alert rules on snapshot ${snapshotId}`, done: 0 });
       // Let the import's own completion reach the page first.
       await new Promise((resolve) => setImmediate(resolve));
-      const compareSnapshotId = previousSnapshotOf(db, snapshotId);
-      // Just after an update the previous snapshot may still await its drill rebuild (the rules refuse it): wait for
-      // the rebuild job to reach it rather than skip the two-snapshot rules without saying so.
-      while (compareSnapshotId !== undefined && isDrillStale(db, compareSnapshotId)) {
-        if (signal.aborted) throw new ContractError('CANCELLED', `The alert rules on snapshot ${snapshotId} were cancelled.`);
-        progress({
-          phase: 'alerts',
-          message: `Waiting for the drill data of snapshot ${compareSnapshotId} to be rebuilt before comparing snapshot ${snapshotId} with it`,
-          done: 0,
-        });
-        await new Promise((resolve) => setTimeout(resolve, STALE_POLL_MS));
-      }
+      const compareSnapshotId = await comparedSnapshot(db, snapshotId, {
+        signal,
+        rebuildRunning: () => jobs.isRunning('drill.rebuild'),
+        onWaiting: (previous) =>
+          progress({
+            phase: 'alerts',
+            message: `Waiting for the drill data of snapshot ${previous} to be rebuilt before comparing snapshot ${snapshotId} with it`,
+            done: 0,
+          }),
+        onNotCompared: (previous) => progress({ phase: 'alerts', message: notComparedText(snapshotId, previous), done: 0 }),
+      });
       const result = runAlerts(db, snapshotId, { compareSnapshotId });
       // Other work a new snapshot calls for, in the same job (the drill's stored cube), which `concordat import` waits for.
       alsoFor?.(snapshotId);

@@ -39,6 +39,8 @@ export interface ColumnSource {
   describe(name: string): { type: ColumnType; length: number } | undefined;
   /** The column, read now if not read before; throws when the stored bytes cannot be read whole. */
   get(name: string): Column;
+  /** Says the stored digest cannot be read (found out after decoding): the next process or call builds it again. */
+  invalidate(): void;
 }
 
 /**
@@ -124,6 +126,7 @@ export function columnsAsSource(columns: Record<string, Column>): ColumnSource {
       if (!column) throw new Error(`snapshot digest column ${name} is missing`);
       return column;
     },
+    invalidate: () => undefined,
   };
 }
 
@@ -138,6 +141,7 @@ class FileColumnSource implements ColumnSource {
   constructor(
     private readonly handle: { fd: number | null },
     layout: Layout['columns'],
+    readonly invalidate: () => void,
   ) {
     this.byName = new Map(layout.map((c) => [c.name, c]));
   }
@@ -187,6 +191,7 @@ function openPayload(
   db: Db,
   row: StoredRow,
   layout: Layout['columns'],
+  invalidate: () => void,
 ): { handle: { fd: number | null }; source: ColumnSource } | undefined {
   const folder = digestFolder(db);
   if (folder === null || row.file === null) return undefined;
@@ -197,13 +202,24 @@ function openPayload(
     return undefined;
   }
   const handle = { fd: fd as number | null };
-  const size = fs.fstatSync(fd).size;
-  const fits = size === row.bytes && layout.every((c) => c.offset + c.length * widthOf(c.type) <= size);
-  if (!fits) {
-    closeHandle(handle);
-    return undefined;
+  try {
+    const size = fs.fstatSync(fd).size;
+    const fits = size === row.bytes && layout.every((c) => c.offset + c.length * widthOf(c.type) <= size);
+    if (fits) return { handle, source: new FileColumnSource(handle, layout, invalidate) };
+  } catch {
+    // A layout that is not one (a damaged row): built again, like a file that does not fit.
   }
-  return { handle, source: new FileColumnSource(handle, layout) };
+  closeHandle(handle);
+  return undefined;
+}
+
+/** Removes a stored digest found unreadable after it was decoded, so that it is built again; busy: left to the next. */
+function forgetDigest(db: Db, snapshotId: number, kind: string): void {
+  try {
+    db.prepare(`DELETE FROM snapshot_digest WHERE snapshot_id = ? AND kind = ?`).run(snapshotId, kind);
+  } catch {
+    // Busy or read-only: the damage is found again, and the digest rebuilt, by the next reader.
+  }
 }
 
 /** What makes a snapshot the same one: an id is reused only after a removal, and then the import time differs. */
@@ -313,7 +329,7 @@ export function persistedDigest<T>(db: Db, snapshotId: number, codec: DigestCode
     try {
       const layout = JSON.parse(stored.layout) as Layout;
       if (codec.decodeFrom && stored.file !== null) {
-        const payload = openPayload(db, stored, layout.columns);
+        const payload = openPayload(db, stored, layout.columns, () => forgetDigest(db, snapshotId, codec.kind));
         if (payload) {
           opened.handle = payload.handle;
           const value = codec.decodeFrom(layout.json, payload.source);

@@ -10,7 +10,7 @@ import { isValidLei } from '../../../shared/domain/identifiers';
 import { isCalendarDate } from '../../../shared/contract/calendarDate';
 import { defaultMaxErrorRatio, importSnapshot } from '../../backend/snapshots/importSnapshot';
 import type { AlertRunResult } from '../../../shared/contract/alerts';
-import { previousSnapshotOf } from '../../backend/supervision/alerts.service';
+import { comparedSnapshot, notComparedText } from '../../backend/supervision/alertsAfterImport';
 import { cubeOf } from '../../backend/exposure/cube';
 import { formatCount } from '../../../shared/domain/format';
 
@@ -75,7 +75,14 @@ Ctrl-C cancels: the database is left as it was.`,
         );
         out.endProgress();
         // As after an import in the app: the alert rules run on the new snapshot, compared with the source's previous one.
-        const compareSnapshotId = summary.alreadyImported ? undefined : previousSnapshotOf(backend.db, summary.snapshotId);
+        // The CLI has already waited for a rebuild after an update (withBackend): a previous snapshot still awaiting
+        // one is not compared with, and the user is told.
+        const compareSnapshotId = summary.alreadyImported
+          ? undefined
+          : await comparedSnapshot(backend.db, summary.snapshotId, {
+              rebuildRunning: () => false,
+              onNotCompared: (previous) => out.notice(notComparedText(summary.snapshotId, previous)),
+            });
         const alerts = summary.alreadyImported
           ? undefined
           : ((await backend.call('alerts.run', {

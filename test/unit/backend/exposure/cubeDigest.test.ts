@@ -82,4 +82,28 @@ describe('the drill cube kept as a snapshot digest', () => {
     expect(stillStored('venue')).toBe(false);
     other.close();
   });
+
+  it('a part that cannot be read when first used is refused with "ask again"; the next call builds the cube anew', async () => {
+    const { dataDir, db, file, snapshotId } = await imported();
+    const byVenue = drill(db, { snapshotId, path: ['venue'], at: [], filters: [] });
+    const { file: name } = db.prepare(`SELECT file FROM snapshot_digest WHERE kind = 'drill-cube'`).get() as { file: string };
+    db.close();
+
+    const other = openConnection(file);
+    drill(other, { snapshotId, path: ['jurisdiction'], at: [], filters: [] });
+    // Cut behind the open cube's back: its venue codes, not read yet, are gone.
+    fs.truncateSync(path.join(dataDir, 'digests', name), 64);
+    let refused: unknown;
+    try {
+      drill(other, { snapshotId, path: ['venue'], at: [], filters: [] });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: 'UNAVAILABLE' });
+    expect((refused as Error).message).toMatch(
+      /^The stored drill data of snapshot \d+ could not be read \(codes of venue: .*\); ask again/,
+    );
+    expect(drill(other, { snapshotId, path: ['venue'], at: [], filters: [] })).toEqual(byVenue);
+    other.close();
+  });
 });

@@ -47,6 +47,18 @@ const refusal = (fn: () => unknown) => {
   throw new Error('expected a refusal');
 };
 
+/** Two snapshots of one source, a the day before b, a awaiting its rebuild; a job manager recording what it says. */
+async function previousAwaitingRebuild() {
+  const { db, ids } = await twoSnapshots(tempDir());
+  const [a, b] = ids as [number, number];
+  db.prepare(`UPDATE snapshot SET as_of_date = '2026-06-29' WHERE snapshot_id = ?`).run(a);
+  db.prepare(`UPDATE snapshot SET drill_stale = 1 WHERE snapshot_id = ?`).run(a);
+  const progress: JobProgress[] = [];
+  const finished: JobDone[] = [];
+  const jobs = new JobManager(inProcessExecutor, { progress: (p) => progress.push(p), done: (d) => finished.push(d) });
+  return { db, a, b, progress, finished, jobs };
+}
+
 describe('drill data rebuilt after an update, in the background', () => {
   it('a stale snapshot is refused (never shown with the old rules), rebuilt one snapshot per transaction, then equal to before', async () => {
     const { db, ids } = await twoSnapshots(tempDir());
@@ -143,24 +155,38 @@ describe('drill data rebuilt after an update, in the background', () => {
   });
 
   it('the alert rules after an import wait for the previous snapshot to be rebuilt, saying so, then compare with it', async () => {
-    const { db, ids } = await twoSnapshots(tempDir());
-    const [a, b] = ids as [number, number];
-    // a is the day before b: the snapshot the rules after b's import compare with.
-    db.prepare(`UPDATE snapshot SET as_of_date = '2026-06-29' WHERE snapshot_id = ?`).run(a);
-    db.prepare(`UPDATE snapshot SET drill_stale = 1 WHERE snapshot_id = ?`).run(a);
-    const progress: JobProgress[] = [];
-    const finished: JobDone[] = [];
-    const jobs = new JobManager(inProcessExecutor, { progress: (p) => progress.push(p), done: (d) => finished.push(d) });
+    const { db, a, b, progress, finished, jobs } = await previousAwaitingRebuild();
+    // The rebuild job of this process, held until the rules are seen waiting.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const rebuild = jobs.startHere('drill.rebuild', async () => {
+      await released;
+      return rebuildStaleDrillData(db);
+    });
     runAlertsAfter({ jobId: 'import-1', kind: 'snapshots.import', state: 'succeeded', result: { snapshotId: b } }, db, jobs);
-    const [job] = jobs.list();
+    const alertJob = jobs.list().find((j) => j.kind === 'alerts.run')!;
     await expect
       .poll(() => progress.some((p) => p.message.startsWith(`Waiting for the drill data of snapshot ${a} to be rebuilt`)))
       .toBe(true);
-    expect(jobs.list()[0]!.state).toBe('running');
-    await rebuildStaleDrillData(db);
-    await jobs.wait(job!.jobId);
+    expect(jobs.list().find((j) => j.jobId === alertJob.jobId)!.state).toBe('running');
+    release();
+    await jobs.wait(rebuild.jobId);
+    await jobs.wait(alertJob.jobId);
+    const alertsDone = finished.find((d) => d.jobId === alertJob.jobId)!;
+    expect(alertsDone.state).toBe('succeeded');
+    expect((alertsDone.result as { compareSnapshotId: number }).compareSnapshotId).toBe(a);
+    db.close();
+  });
+
+  it('with no rebuild running (cancelled or failed), the rules after an import run without the comparison and say why', async () => {
+    const { db, a, b, progress, finished, jobs } = await previousAwaitingRebuild();
+    runAlertsAfter({ jobId: 'import-1', kind: 'snapshots.import', state: 'succeeded', result: { snapshotId: b } }, db, jobs);
+    await jobs.wait(jobs.list()[0]!.jobId);
     expect(finished.map((d) => d.state)).toEqual(['succeeded']);
-    expect((finished[0]!.result as { compareSnapshotId: number }).compareSnapshotId).toBe(a);
+    expect((finished[0]!.result as { compareSnapshotId: number | null }).compareSnapshotId).toBeNull();
+    expect(progress.map((p) => p.message)).toContain(
+      `Snapshot ${a} awaits its drill rebuild (at the next start): the rules comparing snapshot ${b} with it were skipped; run the alert rules again after the rebuild.`,
+    );
     db.close();
   });
 });
