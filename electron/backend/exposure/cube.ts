@@ -3,7 +3,7 @@ import type { Db } from '../db/connection';
 import { LruMap, perDatabase } from '../db/perDatabase';
 import { persistedDigest } from '../supervision/snapshotDigest';
 import { cubeCodec, unreadableCubes } from './cubeDigest';
-import type { Cube, HolderMargin } from './cubeTypes';
+import { holderMarginAmounts, type Cube, type HolderMargin } from './cubeTypes';
 import { dimensionColumn } from './dimensionColumns';
 
 /**
@@ -411,7 +411,7 @@ const marginFields = [
 
 /** A holder's margin figures in the order of marginFields. */
 function holderMarginColumns(m: HolderMargin): Float64Array[] {
-  return [m.imPosted, m.vmPosted, m.excessPosted, m.imCollected, m.vmCollected, m.excessCollected, m.unconverted];
+  return holderMarginAmounts.map((a) => m[a]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ContractError } from '../../../shared/contract/errors';
 import { dimensions, type Dimension } from '../../../shared/contract/exposure';
 import { columnsAsSource, type Column, type ColumnSource, type DigestCodec } from '../supervision/snapshotDigest';
-import type { Cube, HolderMargin } from './cubeTypes';
+import { holderMarginAmounts, type Cube, type HolderMargin } from './cubeTypes';
 
 /**
  * A snapshot's drill cube as a snapshot digest (issue 16: the first drill after a restart without a multi-second
@@ -24,16 +24,6 @@ const cellColumns = [
   'marginedPositions',
   'marginedNotional',
   'crossBorderCell',
-] as const;
-const marginColumns = [
-  'known',
-  'imPosted',
-  'vmPosted',
-  'excessPosted',
-  'imCollected',
-  'vmCollected',
-  'excessCollected',
-  'unconverted',
 ] as const;
 
 interface CubeJson {
@@ -119,16 +109,8 @@ function decodeCube(raw: unknown, source: ColumnSource): Cube {
     );
     onFirstRead(codeOf, d, () => new Map(values[d].map((v, i) => [v, i])));
   }
-  const margin: HolderMargin = {
-    known: u8('margin:known', holders),
-    imPosted: f64('margin:imPosted', holders),
-    vmPosted: f64('margin:vmPosted', holders),
-    excessPosted: f64('margin:excessPosted', holders),
-    imCollected: f64('margin:imCollected', holders),
-    vmCollected: f64('margin:vmCollected', holders),
-    excessCollected: f64('margin:excessCollected', holders),
-    unconverted: f64('margin:unconverted', holders),
-  };
+  const margin = { known: u8('margin:known', holders) } as HolderMargin;
+  for (const a of holderMarginAmounts) margin[a] = f64(`margin:${a}`, holders);
   const cube: Cube = {
     snapshotId: json.snapshotId,
     cells: n,
@@ -161,7 +143,8 @@ export const cubeCodec: DigestCodec<Cube> = {
     // The columns every level reads first, one after another; then each dimension's codes and values.
     const columns: Record<string, Column> = {};
     for (const c of cellColumns) columns[c] = cube[c];
-    for (const m of marginColumns) columns[`margin:${m}`] = cube.margin[m];
+    columns['margin:known'] = cube.margin.known;
+    for (const a of holderMarginAmounts) columns[`margin:${a}`] = cube.margin[a];
     const valueCounts = {} as Record<Dimension, number>;
     for (const d of dimensions) {
       columns[`code:${d}`] = cube.codes[d];

@@ -39,3 +39,14 @@ export interface HolderMargin {
   excessCollected: Float64Array;
   unconverted: Float64Array;
 }
+
+/** HolderMargin's amounts, in the order the level code sums them (its marginFields). */
+export const holderMarginAmounts = [
+  'imPosted',
+  'vmPosted',
+  'excessPosted',
+  'imCollected',
+  'vmCollected',
+  'excessCollected',
+  'unconverted',
+] as const satisfies ReadonlyArray<keyof HolderMargin>;

@@ -193,11 +193,11 @@ function openPayload(
   layout: Layout['columns'],
   invalidate: () => void,
 ): { handle: { fd: number | null }; source: ColumnSource } | undefined {
-  const folder = digestFolder(db);
-  if (folder === null || row.file === null) return undefined;
+  const file = payloadFile(db, row);
+  if (file === null) return undefined;
   let fd: number;
   try {
-    fd = fs.openSync(path.join(folder, path.basename(row.file)), 'r');
+    fd = fs.openSync(file, 'r');
   } catch {
     return undefined;
   }
@@ -252,13 +252,19 @@ interface StoredRow {
   payload: Buffer | null;
 }
 
+/** Where a row's payload file is (its name only: a row never leads outside the folder); null when it has none. */
+function payloadFile(db: Db, row: StoredRow): string | null {
+  const folder = digestFolder(db);
+  return folder === null || row.file === null ? null : path.join(folder, path.basename(row.file));
+}
+
 function readStored(db: Db, row: StoredRow): Uint8Array | null {
   // No file: the bytes are in the row (none for a digest all JSON; SQLite may hand back an empty BLOB as null).
   if (row.file === null) return row.payload ?? new Uint8Array(0);
-  const folder = digestFolder(db);
-  if (folder === null) return null;
+  const file = payloadFile(db, row);
+  if (file === null) return null;
   try {
-    const bytes = fs.readFileSync(path.join(folder, path.basename(row.file)));
+    const bytes = fs.readFileSync(file);
     // A file cut short or replaced: built again rather than read in part.
     return bytes.byteLength === row.bytes ? bytes : null;
   } catch {
