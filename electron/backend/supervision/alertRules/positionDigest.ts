@@ -33,6 +33,8 @@ export interface PositionDigest {
 }
 
 type Row = [
+  holdingKey: string | null,
+  valuationKey: string,
   holder: string,
   underlier: string | null,
   notional: number | null,
@@ -42,42 +44,49 @@ type Row = [
   since: string | null,
 ];
 
+/** SQL: the date the holder's own report of the trade dates its valuation from (alias r for that report). */
+const valuationSince = (r: string) =>
+  `substr(coalesce(CASE WHEN ${r}.valuation_amount IS NOT NULL THEN ${r}.valuation_ts END, ${r}.execution_ts), 1, 10)`;
+
 function readDigest(db: Db, snapshotId: number): PositionDigest {
   const { names, indexOf: name } = stringTable();
   const holdings = new Map<string, { underlier: number; holder: number; gross: number; net: number }>();
   const valuations = new Map<string, { holder: number; since: number; positions: number; notional: number }>();
-  const holders = new Map<number, { group: string | null; margined: number }>();
-  // The holder's own report of the trade dates its valuation (LEFT JOIN: a position without one has none to date).
+  const holders = new Map<string, { group: string | null; margined: number }>();
+  // The holder's own report of the trade dates its valuation: on side 1 the position's report itself (trade_state's
+  // key is snapshot, UTI and reporter), on side 2 the other side's report when it reported too (else none to date).
+  // The map keys are built by SQLite: one string per key instead of a concatenation here, for every position.
   const rows = db
     .prepare(
-      `SELECT p.holder, p.underlier, p.notional_usd, p.delta_usd, p.group_id, p.margin_reported,
-              substr(coalesce(CASE WHEN own.valuation_amount IS NOT NULL THEN own.valuation_ts END, own.execution_ts), 1, 10)
-         FROM exposure_position p NOT INDEXED
-         LEFT JOIN trade_state own ON own.snapshot_id = p.snapshot_id AND own.uti = p.uti AND own.reporting_lei = p.holder
-        WHERE p.rowid BETWEEN :lo AND :hi AND p.snapshot_id = :s`,
+      `SELECT CASE WHEN underlier IS NOT NULL THEN underlier || char(0) || holder END, holder || char(0) || coalesce(since, ''),
+              holder, underlier, notional_usd, delta_usd, group_id, margin_reported, since
+         FROM (SELECT p.holder, p.underlier, p.notional_usd, p.delta_usd, p.group_id, p.margin_reported,
+                      CASE p.side WHEN 1 THEN ${valuationSince('t')}
+                      ELSE (SELECT ${valuationSince('own')} FROM trade_state own
+                             WHERE own.snapshot_id = p.snapshot_id AND own.uti = p.uti AND own.reporting_lei = p.holder) END AS since
+                 FROM exposure_position p NOT INDEXED
+                 JOIN trade_state t ON t.rowid = p.trade_row
+                WHERE p.rowid BETWEEN :lo AND :hi AND p.snapshot_id = :s)`,
     )
     .raw()
     .iterate(positionRange(db, snapshotId)) as IterableIterator<Row>;
-  for (const [holderLei, underlier, notional, delta, groupId, marginReported, since] of rows) {
-    const holder = name(holderLei);
+  for (const [holdingKey, valuationKey, holderLei, underlier, notional, delta, groupId, marginReported, since] of rows) {
     const size = Math.abs(notional ?? 0);
-    if (underlier !== null) {
-      const key = `${underlier}\u0000${holderLei}`;
-      const h = holdings.get(key);
+    if (holdingKey !== null) {
+      const h = holdings.get(holdingKey);
       if (h) {
         h.gross += size;
         h.net += delta ?? 0;
-      } else holdings.set(key, { underlier: name(underlier), holder, gross: size, net: delta ?? 0 });
+      } else holdings.set(holdingKey, { holder: name(holderLei), underlier: name(underlier), gross: size, net: delta ?? 0 });
     }
-    const vKey = `${holderLei}\u0000${since ?? ''}`;
-    const v = valuations.get(vKey);
+    const v = valuations.get(valuationKey);
     if (v) {
       v.positions++;
       v.notional += size;
-    } else valuations.set(vKey, { holder, since: name(since), positions: 1, notional: size });
-    const who = holders.get(holder);
+    } else valuations.set(valuationKey, { holder: name(holderLei), since: name(since), positions: 1, notional: size });
+    const who = holders.get(holderLei);
     const margined = marginReported === 1 ? (notional ?? 0) : 0;
-    if (!who) holders.set(holder, { group: groupId, margined });
+    if (!who) holders.set(holderLei, { group: groupId, margined });
     else {
       who.margined += margined;
       if (groupId !== null && (who.group === null || groupId < who.group)) who.group = groupId;
@@ -96,7 +105,7 @@ function readDigest(db: Db, snapshotId: number): PositionDigest {
     valuationSince: Int32Array.from(v, (x) => x.since),
     valuationPositions: Int32Array.from(v, (x) => x.positions),
     valuationNotional: Float64Array.from(v, (x) => x.notional),
-    holder: Int32Array.from(w, ([holder]) => holder),
+    holder: Int32Array.from(w, ([holder]) => name(holder)),
     holderGroup: Int32Array.from(w, ([, x]) => name(x.group)),
     holderMarginedNotional: Float64Array.from(w, ([, x]) => x.margined),
   };
