@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import { pipeline, Transform } from 'node:stream';
 import path from 'node:path';
-import { parse } from 'csv-parse';
 import { ContractError } from '../../../shared/contract/errors';
+import { CsvSyntaxError, CsvTokenizer, type TokenizedRecord } from './csvTokenizer';
 import { Utf8Guard } from './fileSniffer';
 
 export interface CsvRecord {
@@ -28,10 +27,14 @@ export interface CsvReadOptions {
   signal?: AbortSignal;
 }
 
+/** Bytes read at a time: few chunk boundaries to carry a record across, little memory. */
+const CHUNK_BYTES = 1 << 20;
+
 /**
  * Streams a Concordat CSV (RFC 4180, UTF-8, optional BOM, LF or CRLF) record by record.
  * The header is checked before any record is yielded, so a file that is not what it
  * claims fails at once with one sentence naming the file and what was expected.
+ * Every byte is checked to be UTF-8 before it is split (see Utf8Guard).
  */
 export async function* readCsvRecords(
   file: string,
@@ -39,38 +42,16 @@ export async function* readCsvRecords(
   onHeader?: (header: CsvHeader) => void,
 ): AsyncGenerator<CsvRecord> {
   const name = path.basename(file);
-  const input = fs.createReadStream(file);
+  const input = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES });
   const utf8 = new Utf8Guard(name);
+  const tokenizer = new CsvTokenizer();
+  const split: TokenizedRecord[] = [];
   let bytes = 0;
-  // Checks every byte is UTF-8 and counts progress; pipeline() carries any failure to the parser.
-  const guard = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      try {
-        utf8.check(chunk);
-      } catch (error) {
-        callback(error as Error);
-        return;
-      }
-      bytes += chunk.length;
-      options.onBytes?.(bytes);
-      callback(null, chunk);
-    },
-    flush(callback) {
-      try {
-        utf8.end();
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-  });
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, encoding: 'utf8' });
-  pipeline(input, guard, parser, () => undefined);
   let header: string[] | undefined;
-  try {
-    for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  /** The records split so far, checked against the header; the first one is the header. */
+  function* records(): Generator<CsvRecord> {
+    for (const { cells, line } of split) {
       if (options.signal?.aborted) throw new ContractError('CANCELLED', 'The import was cancelled.');
-      const cells = entry.record;
       if (!header) {
         header = cells.map((c) => c.trim());
         checkHeader(name, header, options, onHeader);
@@ -81,17 +62,30 @@ export async function* readCsvRecords(
         const cell = cells[i];
         if (cell !== undefined && cell !== '') values[header[i]!] = cell;
       }
-      const record: CsvRecord = { line: entry.info.lines, values };
+      const record: CsvRecord = { line, values };
       if (cells.length !== header.length) record.cellCountMismatch = { expected: header.length, actual: cells.length };
       yield record;
     }
+    split.length = 0;
+  }
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      const text = utf8.check(chunk);
+      bytes += chunk.length;
+      options.onBytes?.(bytes);
+      tokenizer.push(text, split);
+      yield* records();
+    }
+    utf8.end();
+    tokenizer.end(split);
+    yield* records();
   } catch (error) {
     if (error instanceof ContractError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new ContractError('INVALID_INPUT', `${name} is not a readable CSV file: ${message}`, { file: name });
+    const line = error instanceof CsvSyntaxError ? { line: error.line } : {};
+    throw new ContractError('INVALID_INPUT', `${name} is not a readable CSV file: ${message}.`, { file: name, ...line });
   } finally {
     // The consumer may stop early (cancel, error ratio): release the file either way.
-    parser.destroy();
     input.destroy();
   }
   if (!header) throw new ContractError('INVALID_INPUT', `${name} is empty: expected a header row.`, { file: name });

@@ -56,15 +56,18 @@ export class Utf8Guard {
   private tail: Uint8Array = new Uint8Array(0);
   constructor(private readonly name: string) {}
 
-  check(chunk: Uint8Array): void {
+  /** The chunk's text (a character cut by the chunk's end comes with the next chunk); throws on invalid UTF-8. */
+  check(chunk: Uint8Array): string {
+    let text = '';
     try {
-      this.decoder.decode(chunk, { stream: true });
+      text = this.decoder.decode(chunk, { stream: true });
     } catch {
       this.fail(chunk);
     }
     this.newlines += countNewlines(chunk, chunk.length);
     this.offset += chunk.length;
     this.tail = incompleteTail(chunk, this.tail);
+    return text;
   }
 
   end(): void {

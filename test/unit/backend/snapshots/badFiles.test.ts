@@ -131,7 +131,12 @@ describe('files that are not what they claim', () => {
     await expectRefused(
       'trades.csv',
       'uti,reporting_lei,other_cpty_id,other_cpty_is_lei,execution_ts,notional,notional_ccy,reporting_ts\n"unclosed,x,y,true,z,1,USD,z\n',
-      /^trades\.csv is not a readable CSV file: /,
+      /^trades\.csv is not a readable CSV file: a quoted cell that opens on line 2 is not closed before the end of the file\.$/,
+    );
+    await expectRefused(
+      'trades.csv',
+      'uti,reporting_lei,other_cpty_id,other_cpty_is_lei,execution_ts,notional,notional_ccy,reporting_ts\nu1,x,y,true,z,1,USD,z\nu2,x,"y"z,true,z,1,USD,z\n',
+      /^trades\.csv is not a readable CSV file: line 3, cell 3: "z" follows a closing quote; expected a comma or the end of the line\.$/,
     );
   });
 });
