@@ -1,5 +1,6 @@
 import { notOutstandingActionTypes } from '../../../shared/domain/lifecycle';
 import type { Db } from '../db/connection';
+import { rowRange } from './rowRange';
 
 /**
  * Rules that compare a snapshot with the previous one of the same source and regime (the latest
@@ -80,18 +81,21 @@ export function runCrossSnapshotRules(db: Db, snapshotId: number): CrossSnapshot
   if (!asOfPattern.test(current.as_of_date) || (previous && !asOfPattern.test(previous.asOf)))
     return { previousSnapshotId: null, findings };
 
+  // This snapshot's reports are read in table order (see rowRange), each looking up the other reports through the key.
+  const reports = rowRange(db, 'trade_state', snapshotId);
+  const thisSnapshot = `t.rowid BETWEEN :lo AND :hi AND t.snapshot_id = :s`;
   db.transaction(() => {
     // In this snapshot, a prior UTI that is still outstanding here.
     emit(
       'CNC_XS_PRIOR_UTI_OUTSTANDING',
       db
         .prepare(
-          `SELECT t.uti, t.prior_uti, t.source_line FROM trade_state t
-            WHERE t.snapshot_id = :s AND t.prior_uti IS NOT NULL
+          `SELECT t.uti, t.prior_uti, t.source_line FROM trade_state t NOT INDEXED
+            WHERE ${thisSnapshot} AND t.prior_uti IS NOT NULL
               AND EXISTS (SELECT 1 FROM trade_state p WHERE p.snapshot_id = :s AND p.uti = t.prior_uti AND ${outstanding('p', current.as_of_date)})
             ORDER BY t.source_line LIMIT ${MAX_PER_RULE}`,
         )
-        .all({ s: snapshotId }) as Array<Record<string, unknown>>,
+        .all({ s: snapshotId, ...reports }) as Array<Record<string, unknown>>,
       (r) =>
         atLine(
           r,
@@ -101,6 +105,9 @@ export function runCrossSnapshotRules(db: Db, snapshotId: number): CrossSnapshot
     );
     if (!previous) return;
     const p = { s: snapshotId, p: previous.id };
+    const pr = { ...p, ...reports };
+    const { lo: plo, hi: phi } = rowRange(db, 'trade_state', previous.id);
+    const previousRange = { plo, phi };
     const prevName = `snapshot ${previous.id} (as of ${previous.asOf}, version ${previous.version})`;
 
     // Distinct UTIs of each snapshot (rejected rows too: a UTI the TR sent badly has not vanished).
@@ -117,12 +124,12 @@ export function runCrossSnapshotRules(db: Db, snapshotId: number): CrossSnapshot
     );
     db.prepare(
       `INSERT OR IGNORE INTO temp.xs_gone
-       SELECT o.uti, o.reporting_lei, o.other_cpty_id, o.execution_ts, o.expiration_date FROM trade_state o
-        WHERE o.snapshot_id = :p AND ${outstanding('o', previous.asOf)}
+       SELECT o.uti, o.reporting_lei, o.other_cpty_id, o.execution_ts, o.expiration_date FROM trade_state o NOT INDEXED
+        WHERE o.rowid BETWEEN :plo AND :phi AND o.snapshot_id = :p AND ${outstanding('o', previous.asOf)}
           AND NOT coalesce(substr(o.expiration_date, 1, 10) < '${current.as_of_date}', 0)
           AND NOT EXISTS (SELECT 1 FROM temp.xs_now n WHERE n.uti = o.uti)
         ORDER BY o.uti, o.reporting_lei`,
-    ).run(p);
+    ).run({ ...p, ...previousRange });
 
     // A vanished UTI that reappears under another one: the UTI changed.
     const renamed = db
@@ -163,12 +170,12 @@ export function runCrossSnapshotRules(db: Db, snapshotId: number): CrossSnapshot
       'CNC_XS_EXECUTION_CHANGED',
       db
         .prepare(
-          `SELECT t.uti, t.source_line, t.execution_ts AS now_ts, o.execution_ts AS then_ts FROM trade_state t
-             JOIN trade_state o ON o.snapshot_id = :p AND o.uti = t.uti AND o.reporting_lei = t.reporting_lei
-            WHERE t.snapshot_id = :s AND o.execution_ts <> t.execution_ts
+          `SELECT t.uti, t.source_line, t.execution_ts AS now_ts, o.execution_ts AS then_ts FROM trade_state t NOT INDEXED
+            CROSS JOIN trade_state o ON o.snapshot_id = :p AND o.uti = t.uti AND o.reporting_lei = t.reporting_lei
+            WHERE ${thisSnapshot} AND o.execution_ts <> t.execution_ts
             ORDER BY t.source_line LIMIT ${MAX_PER_RULE}`,
         )
-        .all(p) as Array<Record<string, unknown>>,
+        .all(pr) as Array<Record<string, unknown>>,
       (r) =>
         atLine(
           r,
@@ -181,12 +188,12 @@ export function runCrossSnapshotRules(db: Db, snapshotId: number): CrossSnapshot
       'CNC_XS_CORR_WITHOUT_PRIOR',
       db
         .prepare(
-          `SELECT t.uti, t.source_line FROM trade_state t
-            WHERE t.snapshot_id = :s AND t.action_type = 'CORR'
+          `SELECT t.uti, t.source_line FROM trade_state t NOT INDEXED
+            WHERE ${thisSnapshot} AND t.action_type = 'CORR'
               AND NOT EXISTS (SELECT 1 FROM trade_state o WHERE o.snapshot_id = :p AND o.uti = t.uti)
             ORDER BY t.source_line LIMIT ${MAX_PER_RULE}`,
         )
-        .all(p) as Array<Record<string, unknown>>,
+        .all(pr) as Array<Record<string, unknown>>,
       (r) =>
         atLine(
           r,
@@ -199,13 +206,13 @@ export function runCrossSnapshotRules(db: Db, snapshotId: number): CrossSnapshot
       'CNC_XS_PRIOR_UTI_UNKNOWN',
       db
         .prepare(
-          `SELECT t.uti, t.prior_uti, t.source_line FROM trade_state t
-            WHERE t.snapshot_id = :s AND t.prior_uti IS NOT NULL
+          `SELECT t.uti, t.prior_uti, t.source_line FROM trade_state t NOT INDEXED
+            WHERE ${thisSnapshot} AND t.prior_uti IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM trade_state o WHERE o.snapshot_id = :p AND o.uti = t.prior_uti)
               AND NOT EXISTS (SELECT 1 FROM temp.xs_now n WHERE n.uti = t.prior_uti)
             ORDER BY t.source_line LIMIT ${MAX_PER_RULE}`,
         )
-        .all(p) as Array<Record<string, unknown>>,
+        .all(pr) as Array<Record<string, unknown>>,
       (r) =>
         atLine(
           r,

@@ -1,6 +1,7 @@
 import { blackScholesDelta, yearsBetween } from '../../../shared/domain/blackScholes';
 import { actionTypeRules, actionTypes } from '../../../shared/domain/lifecycle';
 import type { Db } from '../db/connection';
+import { rowRange, type RowRange } from './rowRange';
 
 /**
  * Builds the drill-down data of one snapshot (before it becomes visible): the position fact
@@ -54,26 +55,6 @@ export function* rollupSteps(db: Db, snapshotId: number, chunkTrades = POSITION_
 
 /** The temp tables the rollups build on their connection. */
 const ROLLUP_TEMP_TABLES = ['margin_used', 'report_state', 'canon', 'netting', 'trade_margin', 'margined', 'cells'] as const;
-
-/** A table's rows of one snapshot lie between lo and hi (see rowRange). */
-interface RowRange {
-  lo: number;
-  hi: number;
-}
-
-/**
- * The rowids a snapshot's rows of a table lie between. An import writes them together, so a query reads them in table
- * order (`t NOT INDEXED WHERE t.rowid BETWEEN :lo AND :hi AND t.snapshot_id = :s`, the snapshot test keeping it right
- * whatever else lies in the range) instead of through the snapshot's index, which visits them in key order: a random
- * read of the table per row, the larger part of the rollups' time at 1,000,000 trades (issue 16).
- */
-function rowRange(db: Db, table: 'trade_state', snapshotId: number): RowRange {
-  const r = db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM ${table} WHERE snapshot_id = ?`).get(snapshotId) as {
-    lo: number | null;
-    hi: number | null;
-  };
-  return { lo: r.lo ?? 0, hi: r.hi ?? -1 };
-}
 
 export interface RollupProgress {
   step: 'trade states' | 'positions' | 'cells' | 'margin';
