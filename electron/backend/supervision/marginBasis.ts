@@ -64,27 +64,11 @@ export function setLabel(basis: MarginBasis, s: number): string {
   return `${basis.names[basis.setHolder[s]!]} ↔ ${basis.names[basis.setCounterparty[s]!]}${code >= 0 ? ` · ${basis.names[code]}` : ''}`;
 }
 
-/** A set while the positions are read: maps and growable arrays, turned into columns at the end. */
-interface SetBeingRead {
-  holder: string;
-  counterparty: string;
-  code: string | null;
-  group: string | null;
-  jurisdiction: string | null;
-  positions: number;
-  nets: Array<{ underlier: string; rateClass: number; net: number; gross: number[] }>;
-  netIndex: Map<string, number>;
-  venues: string[];
-  venuePositions: number[];
-  posted: number;
-  reported: boolean;
-}
-
 type PositionTuple = [
   setKey: string,
   uti: string,
   underlier: string | null,
-  delta: number | null,
+  delta: number,
   groupId: string | null,
   jurisdiction: string | null,
   classKey: string,
@@ -103,15 +87,21 @@ function splitKey(key: string): Array<string | null> {
   return key.split('\u0000').map((part) => (part === '-' ? null : part.slice(1)));
 }
 
+/** The key keyOf builds in SQL, built here from the values. */
+const keyText = (...values: Array<string | null>) => values.map((v) => (v === null ? '-' : `=${v}`)).join('\u0000');
+
 /** SQL: the collateral portfolio code of the holder's own report of the trade (alias p for the position, t its report). */
 const ownCode = `CASE p.side WHEN 1 THEN t.collateral_portfolio_code
                  ELSE (SELECT own.collateral_portfolio_code FROM trade_state own
                         WHERE own.snapshot_id = p.snapshot_id AND own.uti = p.uti AND own.reporting_lei = p.holder) END`;
 
+/** The columns of MarginBasis while they grow (plain arrays), turned into typed arrays at the end. */
+type GrowingColumns = { [K in (typeof basisColumns)[number]]: number[] };
+
 function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
   // Initial margin posted: the reports in effect at the as-of date (the latest per portfolio or trade, none dated
-  // after it), each counted once; amounts are totals, not changes. Read first: a report per trade (no portfolio code)
-  // finds its set through the trade's position, so the positions loop remembers the set only of those trades.
+  // after it), each counted once; amounts are totals, not changes. Read first, so that the positions loop remembers
+  // only the sets these reports name: by portfolio (holder, counterparty, code), or per trade through the trade.
   const margins = db
     .prepare(
       `SELECT reporting_lei AS holder, other_cpty_id AS counterparty, collateral_portfolio_code AS code, uti, im_posted_usd AS im
@@ -125,53 +115,90 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
     .raw()
     .all({ s: snapshotId, asOf }) as MarginTuple[];
   const perTradeUtis = new Set<string>();
-  for (const [, , code, uti] of margins) if (code === null && uti !== null) perTradeUtis.add(uti);
+  const portfolioKeys = new Set<string>();
+  for (const [holder, counterparty, code, uti] of margins) {
+    if (code !== null) portfolioKeys.add(keyText(holder, counterparty, code));
+    else if (uti !== null) perTradeUtis.add(uti);
+  }
+  const setOfKey = new Map<string, number>();
+  /** The set of each holder's side of a trade, for the trades with a margin report of their own. */
+  const setOfTrade = new Map<string, number>();
 
-  const sets = new Map<string, SetBeingRead>();
-  /** Which netting set each holder's side of a trade is in, for the trades with a margin report of their own. */
-  const setOfTrade = new Map<string, SetBeingRead>();
-  const classIndex = new Map<string, number>();
-  const rateClasses: RateClass[] = [];
-  let unpriced = 0;
-  // The keys are built by SQLite: one string per key instead of one per column and a concatenation here (this loop
-  // sees every position: 1.7 million at 1,000,000 trades). The holder's own report of the trade is the position's
-  // report itself on side 1 (the key of trade_state is snapshot, UTI and reporter), looked up only on side 2.
+  const range = positionRange(db, snapshotId);
+  // Positions without a delta-adjusted notional are counted, not netted.
+  const unpriced = db
+    .prepare(
+      `SELECT count(*) FROM exposure_position p NOT INDEXED WHERE p.rowid BETWEEN :lo AND :hi AND p.snapshot_id = :s AND p.delta_usd IS NULL`,
+    )
+    .pluck()
+    .get(range) as number;
+  // The positions one netting set after the other (SQLite sorts, spilling to disk: at 1,000,000 trades the sets held
+  // in memory at once took 700 MB), each set's in table order, so its nets, venues and sums come out as they would in
+  // one pass over the table. The keys are built by SQLite: one string per key, no concatenation per row here. The
+  // holder's own report of the trade is the position's own report on side 1 (trade_state's key is snapshot, UTI and
+  // reporter), looked up only on side 2.
   const positions = db.prepare(
     `SELECT ${keyOf('p.holder', 'CASE p.side WHEN 1 THEN t.other_cpty_id ELSE t.reporting_lei END', ownCode)} AS setKey,
             p.uti, p.underlier, p.delta_usd AS delta, p.group_id AS groupId, p.jurisdiction,
             ${keyOf('t.asset_class', 'p.contract_kind', 't.underlier_dti', 't.underlier_symbol')} AS classKey, p.venue
        FROM exposure_position p NOT INDEXED
        JOIN trade_state t ON t.rowid = p.trade_row
-      WHERE p.rowid BETWEEN :lo AND :hi AND p.snapshot_id = :s`,
+      WHERE p.rowid BETWEEN :lo AND :hi AND p.snapshot_id = :s AND p.delta_usd IS NOT NULL
+      ORDER BY setKey, p.rowid`,
   );
-  // Rows as arrays (no object per row).
+
+  const { names, indexOf: name } = stringTable();
+  const classIndex = new Map<string, number>();
+  const rateClasses: RateClass[] = [];
+  const c = Object.fromEntries(basisColumns.map((column) => [column, []])) as unknown as GrowingColumns;
+  // The set being read: its nets (underlier and rate class → index into nets), venues and counts.
+  let currentKey: string | undefined;
+  let nets: Array<{ underlier: string; rateClass: number; net: number; gross: number[] }> = [];
+  let netIndex = new Map<string, number>();
+  let venues: string[] = [];
+  let venuePositions: number[] = [];
+  let setPositions = 0;
+  const closeSet = () => {
+    if (currentKey === undefined) return;
+    c.setPositions.push(setPositions);
+    for (let v = 0; v < venues.length; v++) {
+      c.venueName.push(name(venues[v]!));
+      c.venuePositions.push(venuePositions[v] ?? 0);
+    }
+    for (const net of nets) {
+      c.netUnderlier.push(name(net.underlier));
+      c.netRateClass.push(net.rateClass);
+      c.netValue.push(net.net);
+      c.netGrossStart.push(c.gross.length);
+      for (let v = 0; v < venues.length; v++) c.gross.push(net.gross[v] ?? 0);
+    }
+  };
   for (const [setKey, uti, underlier, delta, groupId, jurisdiction, classKey, venue] of positions
     .raw()
-    .iterate(positionRange(db, snapshotId)) as IterableIterator<PositionTuple>) {
-    if (delta === null) {
-      unpriced++;
-      continue;
-    }
-    let set = sets.get(setKey);
-    if (!set) {
+    .iterate(range) as IterableIterator<PositionTuple>) {
+    if (setKey !== currentKey) {
+      closeSet();
+      currentKey = setKey;
+      const s = c.setHolder.length;
       const [holder, counterparty, code] = splitKey(setKey) as [string, string, string | null];
-      set = {
-        holder,
-        counterparty,
-        code,
-        group: groupId,
-        jurisdiction,
-        positions: 0,
-        nets: [],
-        venues: [],
-        venuePositions: [],
-        posted: 0,
-        reported: false,
-        netIndex: new Map(),
-      };
-      sets.set(setKey, set);
+      // A set's group and jurisdiction are those of its first position.
+      c.setHolder.push(name(holder));
+      c.setCounterparty.push(name(counterparty));
+      c.setCode.push(name(code));
+      c.setGroup.push(name(groupId));
+      c.setJurisdiction.push(name(jurisdiction));
+      c.setNetStart.push(c.netValue.length);
+      c.setVenueStart.push(c.venueName.length);
+      c.setPosted.push(0);
+      c.setReported.push(0);
+      if (portfolioKeys.has(setKey)) setOfKey.set(setKey, s);
+      nets = [];
+      netIndex = new Map();
+      venues = [];
+      venuePositions = [];
+      setPositions = 0;
     }
-    if (perTradeUtis.has(uti)) setOfTrade.set(`${uti}\u0000${set.holder}`, set);
+    if (perTradeUtis.has(uti)) setOfTrade.set(`${uti}\u0000${names[c.setHolder[c.setHolder.length - 1]!]}`, c.setHolder.length - 1);
     let rateClass = classIndex.get(classKey);
     if (rateClass === undefined) {
       const [assetClass, kind, dti, symbol] = splitKey(classKey) as [string | null, string, string | null, string | null];
@@ -179,90 +206,31 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
       classIndex.set(classKey, rateClass);
     }
     const netKey = `${underlier ?? ''}\u0000${rateClass}`;
-    let at = set.netIndex.get(netKey);
+    let at = netIndex.get(netKey);
     if (at === undefined) {
-      at = set.nets.push({ underlier: underlier ?? '', rateClass, net: 0, gross: [] }) - 1;
-      set.netIndex.set(netKey, at);
+      at = nets.push({ underlier: underlier ?? '', rateClass, net: 0, gross: [] }) - 1;
+      netIndex.set(netKey, at);
     }
-    let v = set.venues.indexOf(venue);
-    if (v < 0) v = set.venues.push(venue) - 1;
-    const entry = set.nets[at]!;
+    let v = venues.indexOf(venue);
+    if (v < 0) v = venues.push(venue) - 1;
+    const entry = nets[at]!;
     entry.net += delta;
     entry.gross[v] = (entry.gross[v] ?? 0) + Math.abs(delta);
-    set.venuePositions[v] = (set.venuePositions[v] ?? 0) + 1;
-    set.positions++;
+    venuePositions[v] = (venuePositions[v] ?? 0) + 1;
+    setPositions++;
   }
+  closeSet();
+  c.setNetStart.push(c.netValue.length);
+  c.setVenueStart.push(c.venueName.length);
 
   for (const [holder, counterparty, code, uti, im] of margins) {
-    const set = code !== null ? sets.get(keyText(holder, counterparty, code)) : setOfTrade.get(`${uti}\u0000${holder}`);
-    if (!set || im === null) continue;
-    set.posted += im;
-    set.reported = true;
+    const s = code !== null ? setOfKey.get(keyText(holder, counterparty, code)) : setOfTrade.get(`${uti}\u0000${holder}`);
+    if (s === undefined || im === null) continue;
+    c.setPosted[s]! += im;
+    c.setReported[s] = 1;
   }
-  return toColumns(asOf, [...sets.values()], rateClasses, unpriced);
-}
-
-/** The key keyOf builds in SQL, built here from the values. */
-const keyText = (...values: Array<string | null>) => values.map((v) => (v === null ? '-' : `=${v}`)).join('\u0000');
-
-function toColumns(asOf: string, read: SetBeingRead[], rateClasses: RateClass[], unpriced: number): MarginBasis {
-  const { names, indexOf: name } = stringTable();
-  const n = read.length;
-  const netCount = read.reduce((sum, set) => sum + set.nets.length, 0);
-  const slotCount = read.reduce((sum, set) => sum + set.venues.length, 0);
-  const grossCount = read.reduce((sum, set) => sum + set.nets.length * set.venues.length, 0);
-  const basis: MarginBasis = {
-    asOf,
-    names,
-    rateClasses,
-    unpriced,
-    sets: n,
-    setHolder: new Int32Array(n),
-    setCounterparty: new Int32Array(n),
-    setCode: new Int32Array(n),
-    setGroup: new Int32Array(n),
-    setJurisdiction: new Int32Array(n),
-    setPositions: new Int32Array(n),
-    setPosted: new Float64Array(n),
-    setReported: new Uint8Array(n),
-    setNetStart: new Int32Array(n + 1),
-    setVenueStart: new Int32Array(n + 1),
-    venueName: new Int32Array(slotCount),
-    venuePositions: new Int32Array(slotCount),
-    netUnderlier: new Int32Array(netCount),
-    netRateClass: new Int32Array(netCount),
-    netValue: new Float64Array(netCount),
-    netGrossStart: new Int32Array(netCount),
-    gross: new Float64Array(grossCount),
-  };
-  let k = 0;
-  let slot = 0;
-  let g = 0;
-  read.forEach((set, s) => {
-    basis.setHolder[s] = name(set.holder);
-    basis.setCounterparty[s] = name(set.counterparty);
-    basis.setCode[s] = name(set.code);
-    basis.setGroup[s] = name(set.group);
-    basis.setJurisdiction[s] = name(set.jurisdiction);
-    basis.setPositions[s] = set.positions;
-    basis.setPosted[s] = set.posted;
-    basis.setReported[s] = set.reported ? 1 : 0;
-    basis.setNetStart[s] = k;
-    basis.setVenueStart[s] = slot;
-    set.venues.forEach((venue, v) => {
-      basis.venueName[slot] = name(venue);
-      basis.venuePositions[slot++] = set.venuePositions[v] ?? 0;
-    });
-    for (const net of set.nets) {
-      basis.netUnderlier[k] = name(net.underlier);
-      basis.netRateClass[k] = net.rateClass;
-      basis.netValue[k] = net.net;
-      basis.netGrossStart[k++] = g;
-      for (let v = 0; v < set.venues.length; v++) basis.gross[g++] = net.gross[v] ?? 0;
-    }
-  });
-  basis.setNetStart[n] = k;
-  basis.setVenueStart[n] = slot;
+  const basis = { asOf, names, rateClasses, unpriced, sets: c.setHolder.length } as MarginBasis;
+  for (const column of basisColumns) (basis as unknown as Record<string, unknown>)[column] = columnTypes[column].from(c[column]);
   return basis;
 }
 
@@ -286,7 +254,28 @@ const basisColumns = [
   'gross',
 ] as const;
 
-/** Bump when what toColumns writes changes: older stored bases are then rebuilt, never misread. */
+/** The typed array each column is kept in. */
+const columnTypes: Record<(typeof basisColumns)[number], { from(values: number[]): Int32Array | Float64Array | Uint8Array }> = {
+  setHolder: Int32Array,
+  setCounterparty: Int32Array,
+  setCode: Int32Array,
+  setGroup: Int32Array,
+  setJurisdiction: Int32Array,
+  setPositions: Int32Array,
+  setPosted: Float64Array,
+  setReported: Uint8Array,
+  setNetStart: Int32Array,
+  setVenueStart: Int32Array,
+  venueName: Int32Array,
+  venuePositions: Int32Array,
+  netUnderlier: Int32Array,
+  netRateClass: Int32Array,
+  netValue: Float64Array,
+  netGrossStart: Int32Array,
+  gross: Float64Array,
+};
+
+/** Bump when what readBasis writes changes: older stored bases are then rebuilt, never misread. */
 const basisCodec: DigestCodec<MarginBasis> = {
   kind: 'margin-basis',
   format: 1,
