@@ -102,7 +102,8 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
   // Initial margin posted: the reports in effect at the as-of date (the latest per portfolio or trade, none dated
   // after it), each counted once; amounts are totals, not changes. Read first, so that the positions loop remembers
   // only the sets these reports name: by portfolio (holder, counterparty, code), or per trade through the trade.
-  const margins = db
+  // Read twice (the keys now, the amounts once the sets are known) rather than held: 450,000 reports at 1M trades.
+  const marginQuery = db
     .prepare(
       `SELECT reporting_lei AS holder, other_cpty_id AS counterparty, collateral_portfolio_code AS code, uti, im_posted_usd AS im
          FROM (SELECT m.*, row_number() OVER (
@@ -112,11 +113,11 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
                 WHERE snapshot_id = :s AND (collateral_ts IS NULL OR substr(collateral_ts, 1, 10) <= :asOf))
         WHERE n = 1`,
     )
-    .raw()
-    .all({ s: snapshotId, asOf }) as MarginTuple[];
+    .raw();
+  const margins = () => marginQuery.iterate({ s: snapshotId, asOf }) as IterableIterator<MarginTuple>;
   const perTradeUtis = new Set<string>();
   const portfolioKeys = new Set<string>();
-  for (const [holder, counterparty, code, uti] of margins) {
+  for (const [holder, counterparty, code, uti] of margins()) {
     if (code !== null) portfolioKeys.add(keyText(holder, counterparty, code));
     else if (uti !== null) perTradeUtis.add(uti);
   }
@@ -223,7 +224,7 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
   c.setNetStart.push(c.netValue.length);
   c.setVenueStart.push(c.venueName.length);
 
-  for (const [holder, counterparty, code, uti, im] of margins) {
+  for (const [holder, counterparty, code, uti, im] of margins()) {
     const s = code !== null ? setOfKey.get(keyText(holder, counterparty, code)) : setOfTrade.get(`${uti}\u0000${holder}`);
     if (s === undefined || im === null) continue;
     c.setPosted[s]! += im;
