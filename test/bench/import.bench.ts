@@ -94,7 +94,7 @@ async function main() {
     ],
     { CONCORDAT_DATA_DIR: '' },
   );
-  const summary = JSON.parse(onlyTrades.stdout) as { rowsRead: number; loaded: number; rejected: number };
+  const summary = JSON.parse(onlyTrades.stdout) as { rowsRead: number; loaded: number; rejected: number; seconds: number };
   const all = await timedProcess(process.execPath, [
     cli,
     'import',
@@ -161,10 +161,18 @@ async function main() {
   console.log(
     `  (b) concordat import trades+fx+entities ${onlyTrades.seconds.toFixed(2)} s  (${summary.loaded.toLocaleString('en-US')} loaded, ${summary.rejected} rejected)`,
   );
+  // The command's own summary times the import (reading, checks, rollups); the rest is what follows it in the same
+  // command: the alert rules and the stored digests and cube.
+  console.log(
+    `    of which the import itself            ${summary.seconds.toFixed(2)} s; alert rules, digests and cube after it ${(onlyTrades.seconds - summary.seconds).toFixed(2)} s`,
+  );
   console.log(`  ratio b/a                               ${ratio.toFixed(2)}  (target ≤ 1.0: ${ratio <= 1 ? 'met' : 'NOT met'})`);
   console.log(`  rows/s                                  ${Math.round(summary.rowsRead / onlyTrades.seconds).toLocaleString('en-US')}`);
   console.log(`  peak RSS of the import process          ${onlyTrades.peakRssMb.toFixed(0)} MB (limit 400 MB)`);
-  console.log(`  all six files, full snapshot            ${all.seconds.toFixed(2)} s, peak RSS ${all.peakRssMb.toFixed(0)} MB`);
+  const allImport = (JSON.parse(all.stdout) as { seconds: number }).seconds;
+  console.log(
+    `  all six files, full snapshot            ${all.seconds.toFixed(2)} s (import ${allImport.toFixed(2)} s), peak RSS ${all.peakRssMb.toFixed(0)} MB`,
+  );
   console.log(`  drill while idle: median ${pct(idle, 50).toFixed(2)} ms, p95 ${pct(idle, 95).toFixed(2)} ms`);
   console.log(
     `  drill during a ${trades.toLocaleString('en-US')}-row import (${info.state}): ${during.length} calls, median ${pct(during, 50).toFixed(2)} ms, p95 ${pct(during, 95).toFixed(2)} ms, max ${Math.max(...during).toFixed(2)} ms`,
