@@ -68,17 +68,25 @@ export async function* readCsvRecords(
     }
     split.length = 0;
   }
+  /** The records a split completes; when the split fails, those it completed first (the header is checked first). */
+  function* splitThen(step: () => void): Generator<CsvRecord> {
+    try {
+      step();
+    } catch (error) {
+      yield* records();
+      throw error;
+    }
+    yield* records();
+  }
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       const text = utf8.check(chunk);
       bytes += chunk.length;
       options.onBytes?.(bytes);
-      tokenizer.push(text, split);
-      yield* records();
+      yield* splitThen(() => tokenizer.push(text, split));
     }
     utf8.end();
-    tokenizer.end(split);
-    yield* records();
+    yield* splitThen(() => tokenizer.end(split));
   } catch (error) {
     if (error instanceof ContractError) throw error;
     const message = error instanceof Error ? error.message : String(error);

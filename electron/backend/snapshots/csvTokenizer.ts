@@ -31,6 +31,13 @@ export class CsvSyntaxError extends Error {
 
 const QUOTE = '"';
 
+/**
+ * The longest record accepted, in characters (a trade report is a few hundred). A record still open past it is refused
+ * (a quote left open would otherwise make the rest of the file one record), which also bounds how much text waits
+ * for a record's end and is searched again when the next chunk comes.
+ */
+export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
+
 export class CsvTokenizer {
   /** Text not yet split: the start of a record whose end has not arrived. */
   private pending = '';
@@ -60,7 +67,10 @@ export class CsvTokenizer {
     const text = this.pending;
     if (this.delimiter === undefined) {
       this.delimiter = findDelimiter(text, final);
-      if (this.delimiter === undefined && !final) return;
+      if (this.delimiter === undefined && !final) {
+        if (text.length > MAX_RECORD_CHARS) throw tooLong(this.line);
+        return;
+      }
     }
     const delimiter = this.delimiter ?? '\n';
     const step = delimiter.length;
@@ -73,7 +83,10 @@ export class CsvTokenizer {
       if (quote !== -1 && quote < pos) quote = text.indexOf(QUOTE, pos);
       if (quote === -1 || (end !== -1 && quote > end)) {
         // No quote in this record: the common case.
-        if (end === -1 && !final) break;
+        if (end === -1 && !final) {
+          if (text.length - pos > MAX_RECORD_CHARS) throw tooLong(line);
+          break;
+        }
         const stop = end === -1 ? text.length : end;
         if (stop > pos) out.push({ cells: text.slice(pos, stop).split(','), line });
         line++;
@@ -81,7 +94,10 @@ export class CsvTokenizer {
         continue;
       }
       const quoted = this.quotedRecord(text, pos, line, delimiter, final);
-      if (!quoted) break;
+      if (!quoted) {
+        if (text.length - pos > MAX_RECORD_CHARS) throw tooLong(line);
+        break;
+      }
       out.push({ cells: quoted.cells, line });
       line = quoted.nextLine;
       pos = quoted.next;
@@ -138,7 +154,7 @@ export class CsvTokenizer {
         if (text.startsWith(delimiter, at)) return { cells, next: at + delimiter.length, nextLine: line + lines + 1 };
         if (!final && at + delimiter.length > text.length && delimiter.startsWith(text.slice(at))) return undefined;
         throw new CsvSyntaxError(
-          `line ${line + lines}, cell ${cells.length}: ${describe(text[at]!)} follows a closing quote; expected a comma or the end of the line`,
+          `line ${line + lines}, cell ${cells.length}: ${describe(String.fromCodePoint(text.codePointAt(at)!))} follows a closing quote; expected a comma or the end of the line`,
           line + lines,
         );
       }
@@ -180,6 +196,12 @@ function findDelimiter(text: string, final: boolean): string | undefined {
   }
   return undefined;
 }
+
+const tooLong = (line: number) =>
+  new CsvSyntaxError(
+    `the record that starts on line ${line} runs on for more than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters without ending (a quote left open?)`,
+    line,
+  );
 
 /** Line breaks in text[from, to) as a person counts them: CRLF, LF or CR each once. */
 function lineBreaks(text: string, from: number, to: number): number {

@@ -47,7 +47,8 @@ export function sniffFile(file: string): SniffedFormat {
  * error are the bytes scanned to find where it is.
  */
 export class Utf8Guard {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  // The BOM is passed on, not dropped: the CSV reader strips one, as the file format allows one.
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   /** Bytes checked before the current chunk. */
   private offset = 0;
   /** Newlines before the current chunk. */

@@ -42,9 +42,10 @@ export function* rollupSteps(db: Db, snapshotId: number, chunkTrades = POSITION_
     classifyReports(db, snapshotId, asOf, reports);
     countTradeStates(db, snapshotId);
     yield { step: 'trade states' };
-    const positionsFrom = (db.prepare(`SELECT coalesce(max(rowid), 0) + 1 FROM exposure_position`).pluck().get() as number) ?? 1;
     yield* buildPositions(db, snapshotId, asOf, chunkTrades, reports);
-    yield* buildCells(db, snapshotId, { lo: positionsFrom, hi: Number.MAX_SAFE_INTEGER });
+    // Where the positions landed, taken after they are written: another connection may write or delete rows of other
+    // snapshots between two steps.
+    yield* buildCells(db, snapshotId, rowRange(db, 'exposure_position', snapshotId));
     buildHolderMargin(db, snapshotId);
     yield { step: 'margin' };
   } finally {

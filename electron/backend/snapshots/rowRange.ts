@@ -12,7 +12,7 @@ export interface RowRange {
  * whatever else lies in the range) instead of through the snapshot's index, which visits them in key order: a random
  * read of the table per row, the larger part of the rollups' time at 1,000,000 trades (issue 16).
  */
-export function rowRange(db: Db, table: 'trade_state', snapshotId: number): RowRange {
+export function rowRange(db: Db, table: 'trade_state' | 'exposure_position', snapshotId: number): RowRange {
   const r = db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM ${table} WHERE snapshot_id = ?`).get(snapshotId) as {
     lo: number | null;
     hi: number | null;

@@ -75,20 +75,15 @@ type PositionTuple = [
   venue: string,
 ];
 
-type MarginTuple = [holder: string, counterparty: string, code: string | null, uti: string | null, im: number | null];
+type MarginTuple = [setKey: string, holder: string, code: string | null, uti: string | null, im: number | null];
 
 /**
- * SQL: a key of nullable text columns, joined by NUL; each value is marked ('=' before a value, '-' for NULL) so the
- * key tells NULL from any text and splits back into the values (splitKey).
+ * SQL: a key of nullable text columns, as SQLite's JSON array of them: it tells NULL from any text, holds any character
+ * (a NUL too), and parses back into the values (splitKey). Every key compared with another is built by SQLite.
  */
-const keyOf = (...columns: string[]) => columns.map((c) => `coalesce('=' || ${c}, '-')`).join(` || char(0) || `);
+const keyOf = (...columns: string[]) => `json_array(${columns.join(', ')})`;
 
-function splitKey(key: string): Array<string | null> {
-  return key.split('\u0000').map((part) => (part === '-' ? null : part.slice(1)));
-}
-
-/** The key keyOf builds in SQL, built here from the values. */
-const keyText = (...values: Array<string | null>) => values.map((v) => (v === null ? '-' : `=${v}`)).join('\u0000');
+const splitKey = (key: string) => JSON.parse(key) as Array<string | null>;
 
 /** SQL: the collateral portfolio code of the holder's own report of the trade (alias p for the position, t its report). */
 const ownCode = `CASE p.side WHEN 1 THEN t.collateral_portfolio_code
@@ -105,7 +100,8 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
   // Read twice (the keys now, the amounts once the sets are known) rather than held: 450,000 reports at 1M trades.
   const marginQuery = db
     .prepare(
-      `SELECT reporting_lei AS holder, other_cpty_id AS counterparty, collateral_portfolio_code AS code, uti, im_posted_usd AS im
+      `SELECT ${keyOf('reporting_lei', 'other_cpty_id', 'collateral_portfolio_code')} AS setKey, reporting_lei AS holder,
+              collateral_portfolio_code AS code, uti, im_posted_usd AS im
          FROM (SELECT m.*, row_number() OVER (
                         PARTITION BY reporting_lei, other_cpty_id, collateral_portfolio_code, uti
                         ORDER BY collateral_ts DESC NULLS LAST, rowid DESC) AS n
@@ -117,8 +113,8 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
   const margins = () => marginQuery.iterate({ s: snapshotId, asOf }) as IterableIterator<MarginTuple>;
   const perTradeUtis = new Set<string>();
   const portfolioKeys = new Set<string>();
-  for (const [holder, counterparty, code, uti] of margins()) {
-    if (code !== null) portfolioKeys.add(keyText(holder, counterparty, code));
+  for (const [setKey, , code, uti] of margins()) {
+    if (code !== null) portfolioKeys.add(setKey);
     else if (uti !== null) perTradeUtis.add(uti);
   }
   const setOfKey = new Map<string, number>();
@@ -224,8 +220,8 @@ function readBasis(db: Db, snapshotId: number, asOf: string): MarginBasis {
   c.setNetStart.push(c.netValue.length);
   c.setVenueStart.push(c.venueName.length);
 
-  for (const [holder, counterparty, code, uti, im] of margins()) {
-    const s = code !== null ? setOfKey.get(keyText(holder, counterparty, code)) : setOfTrade.get(`${uti}\u0000${holder}`);
+  for (const [setKey, holder, code, uti, im] of margins()) {
+    const s = code !== null ? setOfKey.get(setKey) : setOfTrade.get(`${uti}\u0000${holder}`);
     if (s === undefined || im === null) continue;
     c.setPosted[s]! += im;
     c.setReported[s] = 1;

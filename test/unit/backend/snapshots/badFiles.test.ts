@@ -138,6 +138,12 @@ describe('files that are not what they claim', () => {
       'uti,reporting_lei,other_cpty_id,other_cpty_is_lei,execution_ts,notional,notional_ccy,reporting_ts\nu1,x,y,true,z,1,USD,z\nu2,x,"y"z,true,z,1,USD,z\n',
       /^trades\.csv is not a readable CSV file: line 3, cell 3: "z" follows a closing quote; expected a comma or the end of the line\.$/,
     );
+    // A wrong header is named first, even with a quoting fault further on in the same chunk.
+    await expectRefused(
+      'trades.csv',
+      'uti,who\nu1,"x"y\n',
+      /^trades\.csv does not have the expected header: missing columns reporting_lei, /,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../electron/backend/demo/random';
-import { CsvSyntaxError, CsvTokenizer, type TokenizedRecord } from '../../../../electron/backend/snapshots/csvTokenizer';
+import { CsvSyntaxError, CsvTokenizer, MAX_RECORD_CHARS, type TokenizedRecord } from '../../../../electron/backend/snapshots/csvTokenizer';
 
 /** The tokenizer fed `text` in pieces cut at `cuts` (chunk boundaries anywhere, even inside CRLF or a quote pair). */
 function tokenize(text: string, cuts: number[] = []): TokenizedRecord[] {
@@ -63,6 +63,30 @@ describe('CSV tokenizer', () => {
       expect(() => tokenize(text), text).toThrow(message);
       expect(() => reference(text), text).toThrow();
     }
+  });
+
+  it('names a character after a closing quote whole, even one outside the BMP', () => {
+    expect(() => tokenize('h\n"a"😀,b\n')).toThrow('line 2, cell 1: "😀" follows a closing quote');
+  });
+
+  it('refuses a record still open after MAX_RECORD_CHARS, without waiting for the end of the file', () => {
+    // A quote left open on line 2, then a long file: the rest would otherwise be one record, searched again chunk by chunk.
+    const tokenizer = new CsvTokenizer();
+    const out: TokenizedRecord[] = [];
+    tokenizer.push('h,i\nx,"open\n', out);
+    const chunk = 'a,b,c\n'.repeat(1 << 17);
+    let pushed = 0;
+    const feed = () => {
+      for (; pushed < 1000; pushed++) tokenizer.push(chunk, out);
+    };
+    expect(feed).toThrow(CsvSyntaxError);
+    expect(pushed * chunk.length).toBeLessThan(MAX_RECORD_CHARS + 2 * chunk.length);
+    expect(out.map((r) => r.cells)).toEqual([['h', 'i']]);
+    // And a first line without any line break: the header itself.
+    const header = new CsvTokenizer();
+    expect(() => {
+      for (let i = 0; i < 1000; i++) header.push('x'.repeat(1 << 20), []);
+    }).toThrow(/the record that starts on line 1 runs on for more than 8,388,608 characters without ending/);
   });
 
   it('reads what csv-parse reads on 3,000 generated files, cut into chunks anywhere, and refuses what it refuses', () => {
