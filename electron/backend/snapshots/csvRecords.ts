@@ -47,6 +47,7 @@ export async function* readCsvRecords(
   const tokenizer = new CsvTokenizer();
   const split: TokenizedRecord[] = [];
   let bytes = 0;
+  let linesBefore = 0;
   let header: string[] | undefined;
   /** The records split so far, checked against the header; the first one is the header. */
   function* records(): Generator<CsvRecord> {
@@ -81,6 +82,16 @@ export async function* readCsvRecords(
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       const text = utf8.check(chunk);
+      // NUL is no character of a text file (and the drill's and margin basis's keys rely on no value holding one).
+      const nul = text.indexOf('\u0000');
+      if (nul >= 0) {
+        const line = linesBefore + lineFeeds(text, nul) + 1;
+        throw new ContractError('INVALID_INPUT', `${name} holds a NUL character (U+0000) on line ${line}: expected UTF-8 text.`, {
+          file: name,
+          line,
+        });
+      }
+      linesBefore += lineFeeds(text, text.length);
       bytes += chunk.length;
       options.onBytes?.(bytes);
       yield* splitThen(() => tokenizer.push(text, split));
@@ -97,6 +108,13 @@ export async function* readCsvRecords(
     input.destroy();
   }
   if (!header) throw new ContractError('INVALID_INPUT', `${name} is empty: expected a header row.`, { file: name });
+}
+
+/** Line feeds in text[0, to). */
+function lineFeeds(text: string, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function checkHeader(name: string, header: string[], options: CsvReadOptions, onHeader?: (header: CsvHeader) => void): void {

@@ -78,12 +78,16 @@ type PositionTuple = [
 type MarginTuple = [setKey: string, holder: string, code: string | null, uti: string | null, im: number | null];
 
 /**
- * SQL: a key of nullable text columns, as SQLite's JSON array of them: it tells NULL from any text, holds any character
- * (a NUL too), and parses back into the values (splitKey). Every key compared with another is built by SQLite.
+ * SQL: a key of nullable text columns, built by SQLite (every key compared with another is): each value marked, '='
+ * before a value and '-' for NULL, joined by NUL. So the key tells NULL from any text and splits back into the values
+ * (splitKey). No imported value holds a NUL: the CSV reader refuses the character and XML cannot carry it. (SQLite's
+ * json_array would do the same job, but took the margin basis from 10 s to 18 s at 1,000,000 trades.)
  */
-const keyOf = (...columns: string[]) => `json_array(${columns.join(', ')})`;
+const keyOf = (...columns: string[]) => columns.map((c) => `coalesce('=' || ${c}, '-')`).join(` || char(0) || `);
 
-const splitKey = (key: string) => JSON.parse(key) as Array<string | null>;
+function splitKey(key: string): Array<string | null> {
+  return key.split('\u0000').map((part) => (part === '-' ? null : part.slice(1)));
+}
 
 /** SQL: the collateral portfolio code of the holder's own report of the trade (alias p for the position, t its report). */
 const ownCode = `CASE p.side WHEN 1 THEN t.collateral_portfolio_code

@@ -138,6 +138,12 @@ describe('files that are not what they claim', () => {
       'uti,reporting_lei,other_cpty_id,other_cpty_is_lei,execution_ts,notional,notional_ccy,reporting_ts\nu1,x,y,true,z,1,USD,z\nu2,x,"y"z,true,z,1,USD,z\n',
       /^trades\.csv is not a readable CSV file: line 3, cell 3: "z" follows a closing quote; expected a comma or the end of the line\.$/,
     );
+    // A NUL anywhere (past the sniffer's first 8 KB too) refuses the file, naming its line.
+    await expectRefused(
+      'trades.csv',
+      `uti,reporting_lei,other_cpty_id,other_cpty_is_lei,execution_ts,notional,notional_ccy,reporting_ts\n${'u1,x,y,true,z,1,USD,z\n'.repeat(500)}u2,x,y\u0000z,true,z,1,USD,z\n`,
+      /^trades\.csv holds a NUL character \(U\+0000\) on line 502: expected UTF-8 text\.$/,
+    );
     // A wrong header is named first, even with a quoting fault further on in the same chunk.
     await expectRefused(
       'trades.csv',
