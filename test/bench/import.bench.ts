@@ -4,7 +4,9 @@
  *  (b) `concordat import` with full validation and rollups (a separate process, as a user runs it),
  * and prints both, the ratio b/a, rows/s and peak RSS; then (c) drill-down latency while a
  * 1,000,000-row import runs in a worker thread of a live backend.
- * Options: BENCH_TRADES=N to change the size.
+ * Also (f) the write floor (writeFloor.ts): the same trade rows written into the application's table with nothing
+ * else, the least any import of them can cost here, as a ratio to (a).
+ * Options: BENCH_TRADES=N to change the size; BENCH_ONLY=floor to measure (a) and (f) only.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -75,6 +77,22 @@ async function main() {
   // (a) baseline: sqlite3 .import of trades.csv into an untyped table.
   const baseDb = path.join(work, 'baseline.db');
   const baseline = await timedProcess(sqlite3, [baseDb, '-cmd', '.mode csv', `.import ${tradesCsv} trades`]);
+  // (f) the write floor, in its own process like the others.
+  fs.mkdirSync(path.join(work, 'floor'));
+  const floorRun = await timedProcess(process.execPath, [
+    path.join(root, 'node_modules/tsx/dist/cli.mjs'),
+    path.join(root, 'test/bench/writeFloor.ts'),
+    tradesCsv,
+    path.join(work, 'floor'),
+  ]);
+  const floor = JSON.parse(floorRun.stdout) as { rows: number; loadSeconds: number; indexSeconds: number; seconds: number };
+  if (floor.rows !== trades) throw new Error(`The write floor wrote ${floor.rows} rows, expected ${trades}`);
+  const floorLine = `  (f) write floor: rows only, no checks   ${floor.seconds.toFixed(2)} s (load ${floor.loadSeconds.toFixed(2)} s, indexes after ${floor.indexSeconds.toFixed(2)} s) = ${(floor.seconds / baseline.seconds).toFixed(2)}× (a)`;
+  if (process.env.BENCH_ONLY === 'floor') {
+    console.log(`\nWrite floor\n  (a) sqlite3 .import, untyped table      ${baseline.seconds.toFixed(2)} s\n${floorLine}`);
+    fs.rmSync(work, { recursive: true, force: true });
+    return;
+  }
   // (b) concordat import of the same trades.csv (plus the reference files it needs for USD and jurisdictions).
   const onlyTrades = await timedProcess(
     process.execPath,
@@ -169,6 +187,7 @@ async function main() {
   console.log(
     `  ratio b/a                               ${ratio.toFixed(2)}  (target ≤ 1.5, aim 1.0: ${ratio <= 1.5 ? 'met' : 'NOT met'})`,
   );
+  console.log(floorLine);
   console.log(`  rows/s                                  ${Math.round(summary.rowsRead / onlyTrades.seconds).toLocaleString('en-US')}`);
   console.log(`  peak RSS of the import process          ${onlyTrades.peakRssMb.toFixed(0)} MB (limit 400 MB)`);
   const allImport = (JSON.parse(all.stdout) as { seconds: number }).seconds;
