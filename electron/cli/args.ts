@@ -29,3 +29,11 @@ export function positiveInt(name: string, value: string | undefined, fallback?: 
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a whole number above zero, not "${value}".`);
   return n;
 }
+
+/** A passphrase named by an option as an environment variable (never on the command line, where `ps` shows it). */
+export function passphraseFrom(variable: string | undefined, option: string): string | undefined {
+  if (variable === undefined) return undefined;
+  const value = process.env[variable];
+  if (!value) throw new UsageError(`--${option} names $${variable}, which is empty or not set.`);
+  return value;
+}

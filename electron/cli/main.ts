@@ -15,6 +15,7 @@ import { marginCommand } from './commands/margin';
 import { stressCommand } from './commands/stress';
 import { alertsCommand } from './commands/alerts';
 import { protocolsCommand } from './commands/protocols';
+import { releaseCommand } from './commands/release';
 import { serveCommand } from './commands/serve';
 import { snapshotsCommand } from './commands/snapshots';
 import { startCommand } from './commands/start';
@@ -36,6 +37,7 @@ const commands: readonly Command[] = [
   alertsCommand,
   protocolsCommand,
   feedCommand,
+  releaseCommand,
   demoCommand,
   infoCommand,
 ];

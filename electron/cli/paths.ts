@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -5,6 +6,15 @@ import path from 'node:path';
 export const bundleDir = __dirname;
 export const rendererDir = path.join(bundleDir, '..', 'renderer');
 export const jobWorkerFile = path.join(bundleDir, 'jobWorker.cjs');
+/** The app's root: a source checkout, or an installed package's app folder. */
+export const appRoot = path.join(bundleDir, '..', '..');
+
+/** The release public key a signed build carries (release build writes it; absent in development). */
+export const embeddedReleaseKeyName = 'release-key.pub';
+export function embeddedReleaseKeyFile(): string | undefined {
+  const file = path.join(appRoot, embeddedReleaseKeyName);
+  return fs.existsSync(file) ? file : undefined;
+}
 
 /** Set at build time from package.json. */
 declare const __CONCORDAT_VERSION__: string | undefined;

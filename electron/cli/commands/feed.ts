@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCommandArgs, positiveInt, UsageError } from '../args';
+import { parseCommandArgs, passphraseFrom, positiveInt, UsageError } from '../args';
 import { withCancelOnSignal } from '../cancel';
 import type { Command } from '../command';
 import { withBackend } from '../openBackend';
@@ -70,13 +70,6 @@ export const feedCommand: Command = {
     }
   },
 };
-
-function passphraseFrom(variable: string | undefined, option: string): string | undefined {
-  if (variable === undefined) return undefined;
-  const value = process.env[variable];
-  if (!value) throw new UsageError(`--${option} names $${variable}, which is empty or not set.`);
-  return value;
-}
 
 async function keygen(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
