@@ -65,15 +65,18 @@ export function formatPublicKey(key: MinisignPublicKey): string {
   return `untrusted comment: minisign public key ${key.keyId}\n${body}\n`;
 }
 
-/** Lines of a minisign text file, without the blank ones at its end (minisign tolerates CRLF too). */
+/** Lines of a minisign text file (its final line break optional; CRLF read as LF, as minisign does). */
 function textLines(text: string): string[] {
-  return text.replace(/\r\n/g, '\n').replace(/\n+$/, '').split('\n');
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
 }
 
 function decodeBase64(text: string, where: string, bytes: number): Buffer {
-  const trimmed = text.trim();
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) throw new ContractError('INVALID_INPUT', `${where}: expected base64 text.`);
-  const decoded = Buffer.from(trimmed, 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) throw new ContractError('INVALID_INPUT', `${where}: expected base64 text.`);
+  const decoded = Buffer.from(text, 'base64');
+  // Only the canonical encoding: otherwise the unused low bits of the last character could change unseen.
+  if (decoded.toString('base64') !== text) throw new ContractError('INVALID_INPUT', `${where}: the base64 text is not in canonical form.`);
   if (decoded.length !== bytes) {
     throw new ContractError('INVALID_INPUT', `${where}: expected ${bytes} bytes once decoded, found ${decoded.length}.`);
   }
