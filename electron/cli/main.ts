@@ -16,6 +16,7 @@ import { stressCommand } from './commands/stress';
 import { alertsCommand } from './commands/alerts';
 import { protocolsCommand } from './commands/protocols';
 import { releaseCommand } from './commands/release';
+import { updateCommand } from './commands/update';
 import { serveCommand } from './commands/serve';
 import { snapshotsCommand } from './commands/snapshots';
 import { startCommand } from './commands/start';
@@ -38,6 +39,7 @@ const commands: readonly Command[] = [
   protocolsCommand,
   feedCommand,
   releaseCommand,
+  updateCommand,
   demoCommand,
   infoCommand,
 ];

@@ -315,7 +315,7 @@ export function metadataBytes(metadata: Metadata<Root | Targets | Snapshot | Tim
   return Buffer.from(`${JSON.stringify(metadata.toJSON(), null, 1)}\n`);
 }
 
-async function hashFile(file: string): Promise<{ sha256: string; length: number }> {
+export async function hashFile(file: string): Promise<{ sha256: string; length: number }> {
   const hash = crypto.createHash('sha256');
   let length = 0;
   for await (const chunk of fs.createReadStream(file)) {
@@ -325,7 +325,7 @@ async function hashFile(file: string): Promise<{ sha256: string; length: number 
   return { sha256: hash.digest('hex'), length };
 }
 
-function writeAtomic(file: string, bytes: Buffer): void {
+export function writeAtomic(file: string, bytes: Buffer): void {
   const tmp = `${file}.${crypto.randomUUID()}.tmp`;
   fs.writeFileSync(tmp, bytes);
   fs.renameSync(tmp, file);

@@ -1,0 +1,227 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Updater } from 'tuf-js';
+import { ContractError } from '../../../shared/contract/errors';
+import { isAllowedFeedUrl } from '../../../shared/contract/feeds';
+import { feedUrlFromLocation } from '../feeds/feeds.service';
+import { cancelledError, FeedFetcher, type TransportOptions } from '../feeds/fetcher';
+import { explainRefusal } from '../feeds/syncFeed';
+import { packagePlatform } from '../release/portablePackage';
+import { appUpdateCustomSchema } from './updateRepository';
+import { openInstall, switchTo, unpackVersion, type PortableInstall } from './portableInstall';
+
+/**
+ * `concordat update check|apply` for the portable package: the TUF client of the feeds (tuf-js `Updater` over our
+ * `FeedFetcher`) pointed at the agency's update repository, online (https://, or http:// on 127.0.0.1) or copied
+ * onto a USB stick (a folder): the same metadata, the same checks. The trusted metadata lives in the installation
+ * (`update/metadata/`, never lowered), starting from the root the package was built with (`app/update-root.json`)
+ * or one handed over out of band (`--root`). Every refusal leaves the running version as it was.
+ */
+export interface UpdateCandidate {
+  path: string;
+  version: string;
+  length: number;
+  sha256: string;
+}
+
+export interface UpdateCheck {
+  installed: string;
+  newest: UpdateCandidate | null;
+  /** 'available': newer than the installed version; 'current': the same; 'none': the repository lists nothing. */
+  status: 'available' | 'current' | 'none';
+  source: string;
+}
+
+export interface UpdateOptions {
+  installDir: string;
+  /** URL or folder of the update repository; default: the one used last. */
+  from?: string;
+  /** A trusted root for the first check, when the package carries none. */
+  rootFile?: string;
+  signal?: AbortSignal;
+  transport?: TransportOptions;
+  onProgress?: (message: string) => void;
+}
+
+const metadataLimits = { rootMaxLength: 512_000, timestampMaxLength: 16_384, snapshotMaxLength: 1_000_000, targetsMaxLength: 4_000_000 };
+const REPOSITORY = 'update repository';
+
+function updateDir(installDir: string): string {
+  return path.join(installDir, 'update');
+}
+
+/** "1.10.0" > "1.9.3"; a pre-release sorts before its release (semver §11, numeric parts only). */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [core, pre] = v.split('-', 2) as [string, string | undefined];
+    return { parts: core.split('.').map(Number), pre };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < 3; i++) if (x.parts[i] !== y.parts[i]) return (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
+  if (x.pre === y.pre) return 0;
+  if (x.pre === undefined) return 1;
+  if (y.pre === undefined) return -1;
+  return x.pre < y.pre ? -1 : 1;
+}
+
+/** Where updates come from: `from`, else the location saved by the last successful check. */
+function sourceUrl(installDir: string, from: string | undefined): string {
+  const saved = path.join(updateDir(installDir), 'source.json');
+  let location = from;
+  if (!location && fs.existsSync(saved)) location = (JSON.parse(fs.readFileSync(saved, 'utf8')) as { location?: string }).location;
+  if (!location) throw new ContractError('INVALID_INPUT', 'Name the update repository: --from <https URL or folder, e.g. a USB stick>.');
+  const url = feedUrlFromLocation(location);
+  if (!isAllowedFeedUrl(url)) {
+    throw new ContractError('INVALID_INPUT', `${location}: updates come from https://, a folder or file://, or http:// on 127.0.0.1 only.`);
+  }
+  return url;
+}
+
+/** The trusted metadata folder, seeded with the package's (or the given) root on first use. */
+function metadataDirOf(install: PortableInstall, rootFile: string | undefined): string {
+  const dir = path.join(updateDir(install.installDir), 'metadata');
+  fs.mkdirSync(dir, { recursive: true });
+  if (!fs.existsSync(path.join(dir, 'root.json'))) {
+    const shipped = path.join(install.installDir, 'versions', install.currentVersion, 'app', 'update-root.json');
+    const seed = rootFile ?? (fs.existsSync(shipped) ? shipped : undefined);
+    if (!seed) {
+      throw new ContractError(
+        'INVALID_INPUT',
+        'This package carries no update root (release build --update-root): give the root of your update repository with --root root.json, received out of band.',
+      );
+    }
+    fs.copyFileSync(seed, path.join(dir, 'root.json'));
+  }
+  return dir;
+}
+
+/** A refusal in the update's words: what failed, and that the running version is untouched. */
+function updateRefusal(error: ContractError, installed: string): ContractError {
+  if (error.code !== 'INTEGRITY') return error;
+  const text = error.message
+    .replace(/^Feed "[^"]*" refused: /, '')
+    .replace(/^Feed "[^"]*" /, '')
+    .replace(/ Nothing was changed\.$/, '');
+  return new ContractError('INTEGRITY', `Update refused: ${text} Concordat ${installed} is untouched.`, error.details);
+}
+
+interface Session {
+  install: PortableInstall;
+  updater: Updater;
+  fetcher: FeedFetcher;
+  url: string;
+  metadataDir: string;
+}
+
+async function refreshed(options: UpdateOptions): Promise<Session> {
+  const install = openInstall(options.installDir);
+  const url = sourceUrl(options.installDir, options.from);
+  const metadataDir = metadataDirOf(install, options.rootFile);
+  const fetcher = new FeedFetcher({
+    ...options.transport,
+    partDir: path.join(updateDir(options.installDir), 'partial'),
+    signal: options.signal,
+  });
+  const updater = new Updater({
+    metadataDir,
+    metadataBaseUrl: url,
+    targetDir: path.join(updateDir(options.installDir), 'downloads'),
+    targetBaseUrl: `${url}targets/`,
+    fetcher,
+    config: metadataLimits,
+  });
+  options.onProgress?.(`Checking the signed metadata of ${url}`);
+  try {
+    await updater.refresh();
+  } catch (error) {
+    if (options.signal?.aborted) throw cancelledError(REPOSITORY);
+    throw updateRefusal(explainRefusal(REPOSITORY, error, fetcher, options.signal), install.currentVersion);
+  }
+  return { install, updater, fetcher, url, metadataDir };
+}
+
+/** The packages for this platform that the verified targets metadata lists, newest first. */
+function listedPackages(metadataDir: string): UpdateCandidate[] {
+  const targets = (
+    JSON.parse(fs.readFileSync(path.join(metadataDir, 'targets.json'), 'utf8')) as { signed: { targets?: Record<string, unknown> } }
+  ).signed.targets;
+  const found: UpdateCandidate[] = [];
+  for (const [targetPath, value] of Object.entries(targets ?? {})) {
+    const entry = value as { length?: number; hashes?: { sha256?: string }; custom?: { concordat?: unknown } };
+    const custom = appUpdateCustomSchema.safeParse(entry.custom?.concordat);
+    if (!custom.success || custom.data.platform !== packagePlatform) continue;
+    if (typeof entry.length !== 'number' || typeof entry.hashes?.sha256 !== 'string') continue;
+    found.push({ path: targetPath, version: custom.data.version, length: entry.length, sha256: entry.hashes.sha256 });
+  }
+  return found.sort((a, b) => compareVersions(b.version, a.version));
+}
+
+function judge(session: Session): UpdateCheck {
+  const newest = listedPackages(session.metadataDir)[0] ?? null;
+  const installed = session.install.currentVersion;
+  if (newest && compareVersions(newest.version, installed) < 0) {
+    throw new ContractError(
+      'INTEGRITY',
+      `Update refused: rollback: the repository's newest package is Concordat ${newest.version}, older than the installed ${installed}. ` +
+        `A downgrade is never applied as an update (use \`concordat update rollback\` to return to the version kept). Concordat ${installed} is untouched.`,
+      { reason: 'rollback', newest: newest.version, installed },
+    );
+  }
+  const status = !newest ? 'none' : compareVersions(newest.version, installed) === 0 ? 'current' : 'available';
+  return { installed, newest, status, source: session.url };
+}
+
+function rememberSource(installDir: string, url: string): void {
+  fs.writeFileSync(path.join(updateDir(installDir), 'source.json'), `${JSON.stringify({ location: url }, null, 2)}\n`);
+}
+
+export async function checkForUpdate(options: UpdateOptions): Promise<UpdateCheck> {
+  const session = await refreshed(options);
+  const check = judge(session);
+  rememberSource(options.installDir, session.url);
+  return check;
+}
+
+export interface UpdateApplied extends UpdateCheck {
+  applied: boolean;
+  previous: string | null;
+}
+
+/** Checks, downloads the newest package (length and SHA-256 checked against the signed targets), unpacks, swaps. */
+export async function applyUpdate(options: UpdateOptions): Promise<UpdateApplied> {
+  const session = await refreshed(options);
+  const check = judge(session);
+  rememberSource(options.installDir, session.url);
+  if (check.status !== 'available' || !check.newest) return { ...check, applied: false, previous: null };
+  const installed = session.install.currentVersion;
+  const info = await session.updater.getTargetInfo(check.newest.path);
+  if (!info) throw new ContractError('INTERNAL', `${check.newest.path} vanished from the verified targets.`);
+  const downloads = path.join(updateDir(options.installDir), 'downloads');
+  fs.mkdirSync(downloads, { recursive: true });
+  const file = path.join(downloads, path.basename(check.newest.path));
+  options.onProgress?.(`Downloading ${check.newest.path} (${(check.newest.length / 1e6).toFixed(1)} MB)`);
+  try {
+    await session.updater.downloadTarget(info, file);
+  } catch (error) {
+    if (options.signal?.aborted) throw cancelledError(REPOSITORY);
+    const name = (error as Error).constructor?.name ?? '';
+    if (name === 'LengthOrHashMismatchError' || name === 'DownloadLengthMismatchError') {
+      throw new ContractError(
+        'INTEGRITY',
+        `Update refused: ${check.newest.path} does not match the length and SHA-256 its signed metadata lists (a tampered or damaged copy). Concordat ${installed} is untouched.`,
+        { reason: 'hash-mismatch', path: check.newest.path },
+      );
+    }
+    throw updateRefusal(explainRefusal(REPOSITORY, error, session.fetcher, options.signal), installed);
+  }
+  try {
+    options.onProgress?.(`Unpacking Concordat ${check.newest.version} beside ${installed}`);
+    await unpackVersion(session.install, file, check.newest.version);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+  options.onProgress?.(`Switching to Concordat ${check.newest.version}`);
+  switchTo(session.install, check.newest.version);
+  return { ...check, applied: true, previous: installed };
+}

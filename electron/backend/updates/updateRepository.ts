@@ -1,0 +1,350 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Key, Metadata, MetadataKind, MetaFile, Root, Snapshot, TargetFile, Targets, Timestamp } from '@tufjs/models';
+import { Role } from '@tufjs/models/dist/role';
+import { z } from 'zod';
+import { ContractError } from '../../../shared/contract/errors';
+import { tufKey, tufSigner, type FeedSigningKey } from '../feeds/keys';
+import { hashFile, metadataBytes, sha256Of, SPEC_VERSION, tufDate, writeAtomic } from '../feeds/publishFeed';
+
+/**
+ * The agency's update repository: a static TUF repository (the feed machinery's format: consistent snapshots,
+ * `<V>.root.json`, `timestamp.json`, `<S>.snapshot.json`, `<T>.targets.json`, `targets/<sha256>.<name>`) whose
+ * targets are Concordat packages. Unlike a data feed, every role has its own key:
+ *
+ *   root       two or more keys kept offline, threshold 2 (or more): only they can change who signs what
+ *   targets    signs which packages exist (the release manager)
+ *   snapshot   signs which targets metadata is current
+ *   timestamp  re-signed often (a day by default): the freshness that defeats a freeze
+ *
+ * A key serves one role only, so a stolen online timestamp key cannot list a package, and no single root key can
+ * hand the repository to an attacker. Key rotation writes root N+1 signed by a threshold of the old root keys and,
+ * when the root keys change, by a threshold of the new ones (TUF 5.3.4).
+ */
+export type UpdateRole = 'root' | 'targets' | 'snapshot' | 'timestamp';
+
+export interface UpdateSigningKeys {
+  targets: FeedSigningKey;
+  snapshot: FeedSigningKey;
+  timestamp: FeedSigningKey;
+}
+
+export interface AppUpdateCustom {
+  kind: 'app-update';
+  version: string;
+  platform: string;
+}
+
+export const appUpdateCustomSchema = z
+  .object({
+    kind: z.literal('app-update'),
+    version: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/),
+    platform: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  })
+  .strict();
+
+const day = 86_400_000;
+const MIN_ROOT_THRESHOLD = 2;
+
+function expiry(now: Date, ms: number): string {
+  return tufDate(new Date(now.getTime() + ms));
+}
+
+/** Every key must serve one role only, and root keys must be distinct. */
+function assertSeparateKeys(rootKeys: readonly FeedSigningKey[], keys: Partial<UpdateSigningKeys>): void {
+  const seen = new Map<string, string>();
+  const claim = (key: FeedSigningKey, role: string) => {
+    const earlier = seen.get(key.keyId);
+    if (earlier) {
+      throw new ContractError(
+        'INVALID_INPUT',
+        `Key ${key.keyId} is given for ${earlier} and for ${role}: every role of the update repository has its own key.`,
+      );
+    }
+    seen.set(key.keyId, role);
+  };
+  rootKeys.forEach((k, i) => claim(k, `root key ${i + 1}`));
+  for (const role of ['targets', 'snapshot', 'timestamp'] as const) {
+    const key = keys[role];
+    if (key) claim(key, role);
+  }
+}
+
+/** A root listing each role's keys (root with its threshold, the others with threshold 1). */
+function buildRoot(version: number, expires: string, roleKeys: Record<UpdateRole, Key[]>, rootThreshold: number): Root {
+  const keys: Record<string, Key> = {};
+  const roles: Record<string, Role> = {};
+  for (const role of ['root', 'targets', 'snapshot', 'timestamp'] as const) {
+    for (const key of roleKeys[role]) {
+      if (keys[key.keyID]) throw new ContractError('INVALID_INPUT', `Key ${key.keyID} would serve two roles: every role has its own key.`);
+      keys[key.keyID] = key;
+    }
+    roles[role] = new Role({ keyIDs: roleKeys[role].map((k) => k.keyID), threshold: role === 'root' ? rootThreshold : 1 });
+  }
+  return new Root({ version, specVersion: SPEC_VERSION, expires, consistentSnapshot: true, keys, roles });
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    throw new ContractError(
+      'NOT_FOUND',
+      `${file} is missing or is not JSON: is this an update repository made by \`concordat update init\`?`,
+      {
+        file,
+      },
+    );
+  }
+}
+
+export function readRoot(repoDir: string): Metadata<Root> {
+  return Metadata.fromJSON(MetadataKind.Root, readJson(path.join(repoDir, 'root.json')) as never);
+}
+
+/** Signs a root with enough of the given keys; refuses when they cannot reach `threshold` of `listed`. */
+function signRoot(
+  root: Metadata<Root>,
+  signers: readonly FeedSigningKey[],
+  listed: readonly string[],
+  threshold: number,
+  which: string,
+): void {
+  const usable = signers.filter((k) => listed.includes(k.keyId));
+  if (usable.length < threshold) {
+    throw new ContractError(
+      'INVALID_INPUT',
+      `${which} needs ${threshold} of its root keys to sign; ${usable.length} of the keys given ${usable.length === 1 ? 'is' : 'are'} among them.`,
+    );
+  }
+  for (const key of usable) root.sign(tufSigner(key), true);
+}
+
+export interface InitUpdateRepositoryOptions extends UpdateSigningKeys {
+  outDir: string;
+  rootKeys: FeedSigningKey[];
+  rootThreshold?: number;
+  rootExpiresDays?: number;
+  now?: Date;
+}
+
+/** Creates an empty update repository: root version 1, signed by every root key. Publish then adds packages. */
+export function initUpdateRepository(options: InitUpdateRepositoryOptions): {
+  rootFile: string;
+  rootSha256: string;
+  keyIds: Record<UpdateRole, string[]>;
+} {
+  const threshold = options.rootThreshold ?? MIN_ROOT_THRESHOLD;
+  if (!Number.isInteger(threshold) || threshold < MIN_ROOT_THRESHOLD) {
+    throw new ContractError(
+      'INVALID_INPUT',
+      `The root threshold must be at least ${MIN_ROOT_THRESHOLD}: no single root key may change the repository's keys.`,
+    );
+  }
+  if (options.rootKeys.length < threshold) {
+    throw new ContractError(
+      'INVALID_INPUT',
+      `A root threshold of ${threshold} needs at least ${threshold} root keys; ${options.rootKeys.length} given.`,
+    );
+  }
+  assertSeparateKeys(options.rootKeys, options);
+  if (fs.existsSync(path.join(options.outDir, 'root.json'))) {
+    throw new ContractError('CONFLICT', `${options.outDir} already holds an update repository; rotate its keys instead of starting again.`);
+  }
+  const now = options.now ?? new Date();
+  const signed = buildRoot(
+    1,
+    expiry(now, (options.rootExpiresDays ?? 365) * day),
+    {
+      root: options.rootKeys.map(tufKey),
+      targets: [tufKey(options.targets)],
+      snapshot: [tufKey(options.snapshot)],
+      timestamp: [tufKey(options.timestamp)],
+    },
+    threshold,
+  );
+  const root = new Metadata(signed);
+  for (const key of options.rootKeys) root.sign(tufSigner(key), true);
+  fs.mkdirSync(options.outDir, { recursive: true });
+  const bytes = metadataBytes(root);
+  writeAtomic(path.join(options.outDir, '1.root.json'), bytes);
+  writeAtomic(path.join(options.outDir, 'root.json'), bytes);
+  return { rootFile: path.join(options.outDir, 'root.json'), rootSha256: sha256Of(bytes), keyIds: keyIdsOf(signed) };
+}
+
+function keyIdsOf(root: Root): Record<UpdateRole, string[]> {
+  return {
+    root: [...root.roles.root!.keyIDs],
+    targets: [...root.roles.targets!.keyIDs],
+    snapshot: [...root.roles.snapshot!.keyIDs],
+    timestamp: [...root.roles.timestamp!.keyIDs],
+  };
+}
+
+export interface RotateUpdateKeysOptions extends Partial<UpdateSigningKeys> {
+  repoDir: string;
+  /** At least the threshold of the current root keys. */
+  signingRootKeys: FeedSigningKey[];
+  /** A new set of root keys (replaces the current ones). */
+  newRootKeys?: FeedSigningKey[];
+  newRootThreshold?: number;
+  rootExpiresDays?: number;
+  now?: Date;
+}
+
+/** Writes root N+1 with the roles' new keys; the next `publishUpdate` signs with them. */
+export function rotateUpdateKeys(options: RotateUpdateKeysOptions): { version: number; keyIds: Record<UpdateRole, string[]> } {
+  const current = readRoot(options.repoDir);
+  const now = options.now ?? new Date();
+  const threshold = options.newRootThreshold ?? current.signed.roles.root!.threshold;
+  const rootKeys = options.newRootKeys ?? [];
+  if (options.newRootKeys && (threshold < MIN_ROOT_THRESHOLD || rootKeys.length < threshold)) {
+    throw new ContractError(
+      'INVALID_INPUT',
+      `The new root needs at least ${Math.max(threshold, MIN_ROOT_THRESHOLD)} keys and a threshold of at least ${MIN_ROOT_THRESHOLD}.`,
+    );
+  }
+  const keep = (role: UpdateRole) => current.signed.roles[role]!.keyIDs.map((id) => current.signed.keys[id]!);
+  const signed = buildRoot(
+    current.signed.version + 1,
+    expiry(now, (options.rootExpiresDays ?? 365) * day),
+    {
+      root: options.newRootKeys ? rootKeys.map(tufKey) : keep('root'),
+      targets: options.targets ? [tufKey(options.targets)] : keep('targets'),
+      snapshot: options.snapshot ? [tufKey(options.snapshot)] : keep('snapshot'),
+      timestamp: options.timestamp ? [tufKey(options.timestamp)] : keep('timestamp'),
+    },
+    threshold,
+  );
+  const root = new Metadata(signed);
+  const oldRoot = current.signed.roles.root!;
+  signRoot(root, options.signingRootKeys, oldRoot.keyIDs, oldRoot.threshold, `Root version ${current.signed.version}`);
+  if (options.newRootKeys) signRoot(root, rootKeys, signed.roles.root!.keyIDs, threshold, `The new root version ${signed.version}`);
+  const bytes = metadataBytes(root);
+  writeAtomic(path.join(options.repoDir, `${signed.version}.root.json`), bytes);
+  writeAtomic(path.join(options.repoDir, 'root.json'), bytes);
+  return { version: signed.version, keyIds: keyIdsOf(signed) };
+}
+
+interface PublishedState {
+  timestampVersion: number;
+  snapshotVersion: number;
+  targetsVersion: number;
+  targets: Record<string, TargetFile>;
+}
+
+function readPublished(repoDir: string): PublishedState | undefined {
+  const timestampFile = path.join(repoDir, 'timestamp.json');
+  if (!fs.existsSync(timestampFile)) return undefined;
+  const timestamp = Metadata.fromJSON(MetadataKind.Timestamp, readJson(timestampFile) as never);
+  const snapshotVersion = timestamp.signed.snapshotMeta.version;
+  const snapshot = Metadata.fromJSON(MetadataKind.Snapshot, readJson(path.join(repoDir, `${snapshotVersion}.snapshot.json`)) as never);
+  const targetsVersion = snapshot.signed.meta['targets.json']!.version;
+  const targets = Metadata.fromJSON(MetadataKind.Targets, readJson(path.join(repoDir, `${targetsVersion}.targets.json`)) as never);
+  return { timestampVersion: timestamp.signed.version, snapshotVersion, targetsVersion, targets: { ...targets.signed.targets } };
+}
+
+/** The key a role must be signed with now: the one root lists, or a clear refusal naming the role. */
+function assertRoleKey(root: Root, role: 'targets' | 'snapshot' | 'timestamp', key: FeedSigningKey): void {
+  if (!root.roles[role]!.keyIDs.includes(key.keyId)) {
+    throw new ContractError(
+      'INVALID_INPUT',
+      `Key ${key.keyId} is not the ${role} key that root version ${root.version} lists (${root.roles[role]!.keyIDs.join(', ')}).`,
+    );
+  }
+}
+
+export interface UpdatePackage {
+  file: string;
+  version: string;
+  platform: string;
+}
+
+export interface PublishUpdateOptions extends UpdateSigningKeys {
+  repoDir: string;
+  packages: UpdatePackage[];
+  expiresDays?: number;
+  timestampHours?: number;
+  now?: Date;
+}
+
+export interface PublishUpdateSummary {
+  versions: { targets: number; snapshot: number; timestamp: number };
+  timestampExpires: string;
+  packages: Array<{ path: string; version: string; platform: string; sha256: string; length: number }>;
+}
+
+/**
+ * Adds packages (none: only re-signs, to keep the timestamp fresh) and signs new targets, snapshot and timestamp
+ * metadata, each with its role's key. Packages already listed stay listed; a package file is never rewritten.
+ */
+export async function publishUpdate(options: PublishUpdateOptions): Promise<PublishUpdateSummary> {
+  const root = readRoot(options.repoDir).signed;
+  for (const role of ['targets', 'snapshot', 'timestamp'] as const) assertRoleKey(root, role, options[role]);
+  const now = options.now ?? new Date();
+  const previous = readPublished(options.repoDir);
+  const targets: Record<string, TargetFile> = { ...previous?.targets };
+  for (const pkg of options.packages) {
+    const custom = appUpdateCustomSchema.parse({ kind: 'app-update', version: pkg.version, platform: pkg.platform });
+    const name = path.basename(pkg.file);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/.test(name))
+      throw new ContractError('INVALID_INPUT', `"${name}" is not a usable package file name.`);
+    if (targets[name]) throw new ContractError('CONFLICT', `${name} is already published; a published package is never replaced.`);
+    const { sha256, length } = await hashFile(pkg.file);
+    const stored = path.join(options.repoDir, 'targets', `${sha256}.${name}`);
+    fs.mkdirSync(path.dirname(stored), { recursive: true });
+    if (!fs.existsSync(stored)) {
+      fs.copyFileSync(pkg.file, `${stored}.tmp`);
+      fs.renameSync(`${stored}.tmp`, stored);
+    }
+    targets[name] = new TargetFile({ path: name, length, hashes: { sha256 }, unrecognizedFields: { custom: { concordat: custom } } });
+  }
+  const versions = {
+    targets: (previous?.targetsVersion ?? 0) + 1,
+    snapshot: (previous?.snapshotVersion ?? 0) + 1,
+    timestamp: (previous?.timestampVersion ?? 0) + 1,
+  };
+  const expiresDays = options.expiresDays ?? 30;
+  const targetsMetadata = new Metadata(
+    new Targets({ version: versions.targets, specVersion: SPEC_VERSION, expires: expiry(now, expiresDays * day), targets }),
+  );
+  targetsMetadata.sign(tufSigner(options.targets));
+  const targetsBytes = metadataBytes(targetsMetadata);
+  const snapshot = new Metadata(
+    new Snapshot({
+      version: versions.snapshot,
+      specVersion: SPEC_VERSION,
+      expires: expiry(now, expiresDays * day),
+      meta: {
+        'targets.json': new MetaFile({
+          version: versions.targets,
+          length: targetsBytes.length,
+          hashes: { sha256: sha256Of(targetsBytes) },
+        }),
+      },
+    }),
+  );
+  snapshot.sign(tufSigner(options.snapshot));
+  const snapshotBytes = metadataBytes(snapshot);
+  const timestamp = new Metadata(
+    new Timestamp({
+      version: versions.timestamp,
+      specVersion: SPEC_VERSION,
+      expires: expiry(now, (options.timestampHours ?? 24) * 3_600_000),
+      snapshotMeta: new MetaFile({ version: versions.snapshot, length: snapshotBytes.length, hashes: { sha256: sha256Of(snapshotBytes) } }),
+    }),
+  );
+  timestamp.sign(tufSigner(options.timestamp));
+  // Written bottom up, timestamp last: a client never sees metadata pointing at files not yet there.
+  writeAtomic(path.join(options.repoDir, `${versions.targets}.targets.json`), targetsBytes);
+  writeAtomic(path.join(options.repoDir, `${versions.snapshot}.snapshot.json`), snapshotBytes);
+  writeAtomic(path.join(options.repoDir, 'timestamp.json'), metadataBytes(timestamp));
+  return {
+    versions,
+    timestampExpires: timestamp.signed.expires,
+    packages: options.packages.map((p) => {
+      const t = targets[path.basename(p.file)]!;
+      return { path: t.path, version: p.version, platform: p.platform, sha256: t.hashes.sha256!, length: t.length };
+    }),
+  };
+}
