@@ -1,12 +1,24 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
+import { autoUpdater } from 'electron-updater';
+import { fileDialogChannels } from '../../shared/contract/fileDialogs';
+import { aboutContent, releaseKeyId } from './aboutBox';
 import { appProtocolResponse } from './appProtocol';
+import { buildMenuTemplate } from './appMenu';
 import { BackendProcess, portChannels } from './backendProcess';
 import { isTrustedSender } from './ipcGuard';
+import { checkForDesktopUpdate, configureUpdater } from './desktopUpdater';
+import { openFiles, saveFile, type DialogShower } from './fileDialogs';
 import { desktopKeySecret } from './keySecret';
 import { applySessionSecurity, hardenWebContents } from './securityPolicy';
 import { isVettedExternalUrl } from './urlPolicy';
 import { appEntryUrl, buildWindowOptions } from './windowOptions';
+import { parseWindowState, restoreBounds, serializeWindowState, windowStateFileName } from './windowState';
+
+/** Set at build time (electron/scripts/build.mjs). */
+declare const __CONCORDAT_COMMIT__: string;
+declare const __CONCORDAT_RELEASE_PUBLIC_KEY__: string;
 
 const bundleDir = __dirname; // out/node
 const rendererDir = path.join(bundleDir, '..', 'renderer');
@@ -46,15 +58,94 @@ if (!app.requestSingleInstanceLock()) {
     backend.connect(event.sender);
   });
 
+  // Native dialogs: the renderer names a purpose (parsed with zod in fileDialogs.ts), main shows the dialog.
+  const shower = (event: Electron.IpcMainInvokeEvent): DialogShower => {
+    const win = BrowserWindow.fromWebContents(event.sender);
+    return {
+      showOpen: (options) => (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options)),
+      showSave: (options) => (win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options)),
+    };
+  };
+  ipcMain.handle(fileDialogChannels.open, (event, request: unknown) => {
+    if (!isTrustedSender(event)) throw new Error('Refused: not a window of this app.');
+    return openFiles(request, shower(event), app.getPath('documents'));
+  });
+  ipcMain.handle(fileDialogChannels.save, (event, request: unknown) => {
+    if (!isTrustedSender(event)) throw new Error('Refused: not a window of this app.');
+    return saveFile(request, shower(event), app.getPath('documents'));
+  });
+
+  const buildInfo = {
+    version: app.getVersion(),
+    commit: __CONCORDAT_COMMIT__,
+    releasePublicKey: __CONCORDAT_RELEASE_PUBLIC_KEY__ || undefined,
+  };
+  const showAbout = () => {
+    const content = aboutContent(buildInfo);
+    const win = BrowserWindow.getFocusedWindow();
+    const options = { type: 'info' as const, ...content, buttons: ['OK'] };
+    void (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options));
+  };
+  configureUpdater(autoUpdater);
+  const checkForUpdates = () =>
+    void checkForDesktopUpdate({
+      packaged: app.isPackaged,
+      currentVersion: app.getVersion(),
+      updater: autoUpdater,
+      ui: {
+        ask: async (message, detail, buttons) => {
+          const win = BrowserWindow.getFocusedWindow();
+          const options = { type: 'info' as const, message, detail, buttons };
+          return (await (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options))).response;
+        },
+      },
+    });
+
+  // The window opens where it was last closed, if that still fits a display.
+  const stateFile = () => path.join(app.getPath('userData'), windowStateFileName);
   const createWindow = () => {
-    const win = new BrowserWindow(buildWindowOptions(path.join(bundleDir, 'preload.cjs')));
-    win.once('ready-to-show', () => win.show());
+    const options = buildWindowOptions(path.join(bundleDir, 'preload.cjs'));
+    let saved: string | undefined;
+    try {
+      saved = fs.readFileSync(stateFile(), 'utf8');
+    } catch {
+      saved = undefined;
+    }
+    const bounds = restoreBounds(
+      parseWindowState(saved),
+      screen.getAllDisplays().map((d) => d.workArea),
+      { width: options.minWidth ?? 960, height: options.minHeight ?? 600 },
+    );
+    const win = new BrowserWindow(bounds ? { ...options, x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height } : options);
+    win.once('ready-to-show', () => {
+      if (bounds?.maximized) win.maximize();
+      win.show();
+    });
+    win.on('close', () => {
+      try {
+        fs.writeFileSync(stateFile(), serializeWindowState({ ...win.getNormalBounds(), maximized: win.isMaximized() }));
+      } catch {
+        // Remembering the window's place is a convenience; failing to write it must not block closing.
+      }
+    });
     void win.loadURL(appEntryUrl);
   };
 
   void app.whenReady().then(() => {
     applySessionSecurity(session.defaultSession);
     protocol.handle('app', (request) => appProtocolResponse(request.url, rendererDir));
+    const keyId = releaseKeyId(buildInfo.releasePublicKey);
+    app.setAboutPanelOptions({
+      applicationName: 'Concordat',
+      applicationVersion: buildInfo.version,
+      version: buildInfo.commit.slice(0, 12),
+      credits: keyId ? `Release key ${keyId}` : 'Development build (no release key)',
+    });
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        buildMenuTemplate({ platform: process.platform, development: !app.isPackaged, actions: { about: showAbout, checkForUpdates } }),
+      ),
+    );
     backend.start();
     createWindow();
     app.on('activate', () => {

@@ -1,6 +1,9 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { ConcordatBridge, ContractErrorShape, EventEnvelope } from '../../shared/contract';
 
+/** The dialogs' IPC channels (shared/contract/fileDialogs.ts; repeated here: the sandboxed preload imports types only). */
+const dialogChannels = { open: 'concordat:dialog-open', save: 'concordat:dialog-save' } as const;
+
 /**
  * The renderer's only door: `window.concordat = { call, on }`. Calls travel over a
  * MessagePort straight to the backend utility process; this script keeps the port, so the
@@ -65,6 +68,11 @@ const bridge: ConcordatBridge = {
     set.add(listener as (payload: unknown) => void);
     listeners.set(event, set);
     return () => set.delete(listener as (payload: unknown) => void);
+  },
+  // Native dialogs: main validates the request and shows the dialog; only the chosen paths come back.
+  dialogs: {
+    openFiles: (request) => ipcRenderer.invoke(dialogChannels.open, request) as Promise<string[]>,
+    saveFile: (request) => ipcRenderer.invoke(dialogChannels.save, request) as Promise<string | null>,
   },
 };
 

@@ -1,6 +1,7 @@
 // Builds Concordat: the Node-side bundles with esbuild (one file per process entry, so the
 // utility process, worker threads and the sandboxed preload each load a single script) and
 // the renderer with Vite. `--if-stale` skips the build when out/ is newer than every source.
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,6 +31,16 @@ if (process.argv.includes('--if-stale') && fs.existsSync(stamp) && fs.statSync(s
 }
 
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+/** The commit built, for the About box (unknown outside a git checkout). */
+function commitOf() {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+// A signed release's build names its release public key (minisign format) so the About box shows its fingerprint.
+const releasePublicKey = process.env.CONCORDAT_RELEASE_PUB ? fs.readFileSync(process.env.CONCORDAT_RELEASE_PUB, 'utf8') : '';
 const common = {
   bundle: true,
   platform: 'node',
@@ -39,7 +50,11 @@ const common = {
   logLevel: 'warning',
   // Native and Electron modules are loaded at run time, never bundled.
   external: ['electron', 'better-sqlite3'],
-  define: { __CONCORDAT_VERSION__: JSON.stringify(pkg.version) },
+  define: {
+    __CONCORDAT_VERSION__: JSON.stringify(pkg.version),
+    __CONCORDAT_COMMIT__: JSON.stringify(commitOf()),
+    __CONCORDAT_RELEASE_PUBLIC_KEY__: JSON.stringify(releasePublicKey),
+  },
 };
 
 const entries = {

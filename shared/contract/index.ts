@@ -7,6 +7,7 @@ import { casesMethods } from './cases';
 import { cooperationMethods } from './cooperation';
 import { exposureMethods } from './exposure';
 import { feedsMethods } from './feeds';
+import type { FileDialogs } from './fileDialogs';
 import { jobsMethods, type JobsEvents } from './jobs';
 import { keysMethods } from './keys';
 import { marginMethods } from './margin';
@@ -19,6 +20,7 @@ import { viewsMethods } from './views';
 export * from './alerts';
 export * from './app';
 export * from './bundles';
+export * from './fileDialogs';
 export * from './cases';
 export * from './cooperation';
 export * from './errors';
@@ -81,4 +83,6 @@ export type EventEnvelope = { [E in EventName]: { event: E; payload: Events[E] }
 export interface ConcordatBridge {
   call<M extends MethodName>(method: M, input: InputOf<M>): Promise<OutputOf<M>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** The desktop app's native open and save dialogs (absent in browser mode). */
+  dialogs?: FileDialogs;
 }
