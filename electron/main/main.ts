@@ -13,7 +13,7 @@ import { openFiles, saveFile, type DialogShower } from './fileDialogs';
 import { desktopKeySecret } from './keySecret';
 import { applySessionSecurity, hardenWebContents } from './securityPolicy';
 import { isVettedExternalUrl } from './urlPolicy';
-import { appEntryUrl, buildWindowOptions } from './windowOptions';
+import { appEntryUrl, buildWindowOptions, minimumWindowSize } from './windowOptions';
 import { parseWindowState, restoreBounds, serializeWindowState, windowStateFileName } from './windowState';
 
 /** Set at build time (electron/scripts/build.mjs). */
@@ -104,7 +104,6 @@ if (!app.requestSingleInstanceLock()) {
   // The window opens where it was last closed, if that still fits a display.
   const stateFile = () => path.join(app.getPath('userData'), windowStateFileName);
   const createWindow = () => {
-    const options = buildWindowOptions(path.join(bundleDir, 'preload.cjs'));
     let saved: string | undefined;
     try {
       saved = fs.readFileSync(stateFile(), 'utf8');
@@ -114,9 +113,9 @@ if (!app.requestSingleInstanceLock()) {
     const bounds = restoreBounds(
       parseWindowState(saved),
       screen.getAllDisplays().map((d) => d.workArea),
-      { width: options.minWidth ?? 960, height: options.minHeight ?? 600 },
+      minimumWindowSize,
     );
-    const win = new BrowserWindow(bounds ? { ...options, x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height } : options);
+    const win = new BrowserWindow(buildWindowOptions(path.join(bundleDir, 'preload.cjs'), bounds));
     win.once('ready-to-show', () => {
       if (bounds?.maximized) win.maximize();
       win.show();

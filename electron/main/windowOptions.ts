@@ -8,12 +8,19 @@ export const appEntryUrl = `${appOrigin}/index.html`;
  * BrowserWindow options: the security baseline of architecture.md. Kept pure so a test can
  * assert on it without an Electron binary.
  */
-export function buildWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export const minimumWindowSize = { width: 960, height: 600 } as const;
+
+/** `bounds`: where the window was last (windowState.ts), already fitted to a display. */
+export function buildWindowOptions(
+  preloadPath: string,
+  bounds?: { x: number; y: number; width: number; height: number },
+): BrowserWindowConstructorOptions {
   return {
-    width: 1440,
-    height: 900,
-    minWidth: 960,
-    minHeight: 600,
+    width: bounds?.width ?? 1440,
+    height: bounds?.height ?? 900,
+    ...(bounds ? { x: bounds.x, y: bounds.y } : {}),
+    minWidth: minimumWindowSize.width,
+    minHeight: minimumWindowSize.height,
     title: 'Concordat',
     show: false,
     backgroundColor: '#0f172a',
