@@ -3,6 +3,7 @@ import {
   type ConcordatBridge,
   type EventName,
   type Events,
+  type FileDialogs,
   type InputOf,
   type MethodName,
   type OutputOf,
@@ -34,6 +35,13 @@ export interface ApiClient {
   downloadEvidence?: (itemId: number) => Promise<Blob>;
   /** A bundle an export wrote to the outbox (browser mode: GET /api/outbox/<id> with the session token). */
   downloadOutbox?: (outboxId: string) => Promise<Blob>;
+  /** The desktop app's native open and save dialogs: files are then named by path (browser mode uploads instead). */
+  dialogs?: FileDialogs;
+}
+
+/** The file name of a path a native dialog returned (Windows or POSIX separators). */
+export function fileNameOf(filePath: string): string {
+  return filePath.split(/[/\\]/).pop() ?? filePath;
 }
 
 export function createApiClient(
@@ -43,6 +51,7 @@ export function createApiClient(
   downloadOutbox?: (outboxId: string) => Promise<Blob>,
 ): ApiClient {
   return {
+    ...(bridge.dialogs ? { dialogs: bridge.dialogs } : {}),
     ...(upload ? { upload } : {}),
     ...(downloadEvidence ? { downloadEvidence } : {}),
     ...(downloadOutbox ? { downloadOutbox } : {}),

@@ -1,14 +1,16 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { CaseItem } from '../../../../shared/contract';
 import { failureOf } from '../../stores/cases.store';
+import { fileNameOf } from '../../api/client';
 import { useApi, useCasesStore } from '../../stores/StoresContext';
 import { sizeText } from './caseLabels';
 import { useChange } from './useChange';
 import { IsoDateInput } from '../../components/IsoDateInput';
 
 /**
- * "Attach file" in browser mode: the file is uploaded (with progress), then attached by its
- * upload id; the backend stores it by its SHA-256 and sniffs its type from its bytes.
+ * "Attach file": in the desktop app the file is chosen in the native dialog and attached by path; in browser mode
+ * it is uploaded (with progress), then attached by its upload id. The backend stores it by its SHA-256 and sniffs
+ * its type from its bytes.
  */
 export function AttachForm({
   caseNumber,
@@ -22,6 +24,7 @@ export function AttachForm({
   const api = useApi();
   const attach = useCasesStore((s) => s.attach);
   const [file, setFile] = useState<File>();
+  const [path, setPath] = useState<string>();
   const [receivedFrom, setReceivedFrom] = useState('');
   const [receivedOn, setReceivedOn] = useState('');
   const [progress, setProgress] = useState<{ sent: number; total: number }>();
@@ -30,7 +33,8 @@ export function AttachForm({
   const { run, busy, failure, notice } = useChange();
   const id = useId();
 
-  if (!api.upload)
+  const dialogs = api.dialogs;
+  if (!api.upload && !dialogs)
     return (
       <div className="case-panel-form">
         <h3>Attach file</h3>
@@ -46,24 +50,35 @@ export function AttachForm({
     );
   const upload = api.upload;
 
+  const chooseFile = async () => {
+    try {
+      const [picked] = await dialogs!.openFiles({ purpose: 'evidence' });
+      if (picked) setPath(picked);
+    } catch (err) {
+      setError(failureOf(err).message);
+    }
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!file) return setError('Choose a file to attach.');
+    if (!file && !path) return setError('Choose a file to attach.');
     setError(undefined);
     abort.current = new AbortController();
     const item = await run(async () => {
-      let uploadId: string;
-      try {
-        uploadId = (await upload(file, (sent, total) => setProgress({ sent, total }), abort.current?.signal)).uploadId;
-      } catch (err) {
-        return failureOf(err);
-      } finally {
-        setProgress(undefined);
-      }
+      let source: { uploadId: string } | { path: string };
+      if (path) source = { path };
+      else
+        try {
+          source = { uploadId: (await upload!(file!, (sent, total) => setProgress({ sent, total }), abort.current?.signal)).uploadId };
+        } catch (err) {
+          return failureOf(err);
+        } finally {
+          setProgress(undefined);
+        }
       return attach({
         caseNumber,
-        source: { uploadId },
-        originalName: file.name,
+        source,
+        originalName: path ? fileNameOf(path) : file!.name,
         ...(receivedFrom.trim() ? { receivedFrom: receivedFrom.trim() } : {}),
         ...(receivedOn ? { receivedOn } : {}),
       });
@@ -77,13 +92,21 @@ export function AttachForm({
       {notice}
       <div className="form-grid">
         <div className="form-field">
-          <label htmlFor={`${id}-file`}>File to attach</label>
-          <input
-            id={`${id}-file`}
-            type="file"
-            aria-invalid={error || failure?.fieldErrors.originalName ? true : undefined}
-            onChange={(e) => setFile(e.target.files?.[0])}
-          />
+          {/* Desktop: the button says what it does; the label names the browser's file input only. */}
+          <label htmlFor={dialogs ? undefined : `${id}-file`}>File to attach</label>
+          {dialogs ? (
+            <button type="button" onClick={() => void chooseFile()}>
+              Choose a file…
+            </button>
+          ) : (
+            <input
+              id={`${id}-file`}
+              type="file"
+              aria-invalid={error || failure?.fieldErrors.originalName ? true : undefined}
+              onChange={(e) => setFile(e.target.files?.[0])}
+            />
+          )}
+          {path && <span className="muted small">{fileNameOf(path)}</span>}
           {file && <span className="muted small">{`${file.name} · ${sizeText(file.size)}`}</span>}
           {(error ?? failure?.fieldErrors.originalName) && (
             <span className="field-error">{error ?? failure?.fieldErrors.originalName}</span>

@@ -72,8 +72,23 @@ export function ExportWizard({ caseNumber, onClose }: { caseNumber: string; onCl
 
   const exportNow = async () => {
     setError(undefined);
+    // Desktop: the person chooses where the bundle goes (a USB stick, a transfer folder); browser mode downloads it.
+    let out: string | null | undefined;
+    if (api.dialogs) {
+      try {
+        out = await api.dialogs.saveFile({ purpose: 'bundle-export', suggestedName: `${caseNumber}.casebundle` });
+      } catch (e) {
+        return setError(messageOf(e));
+      }
+      if (!out) return;
+    }
     setStep('progress');
-    const running = runJob<BundleExportResult>(api, 'bundles.export', { caseNumber, to: recipients, purpose, encrypt }, setProgress);
+    const running = runJob<BundleExportResult>(
+      api,
+      'bundles.export',
+      { caseNumber, to: recipients, purpose, encrypt, ...(out ? { out } : {}) },
+      setProgress,
+    );
     job.current = running;
     try {
       const done = await running.result;

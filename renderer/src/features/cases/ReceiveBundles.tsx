@@ -4,6 +4,7 @@ import { ErrorLine } from '../../components/ErrorLine';
 import { runJob, type RunningJob } from '../../api/runJob';
 import { messageOf } from '../../stores/cases.store';
 import { useApi, useCasesStore } from '../../stores/StoresContext';
+import { fileNameOf } from '../../api/client';
 
 /** A bundle's verification as the handbook orders it: each step passed or the one that failed, with why. */
 export function VerifyChecklist({ report }: { report: BundleVerifyReport }) {
@@ -98,6 +99,22 @@ export function ReceiveBundles({ onClose }: { onClose: () => void }) {
     }
   };
 
+  /** Desktop: the bundle chosen in the native dialog, verified where it lies (nothing is copied first). */
+  const openChosen = async () => {
+    setOpened(undefined);
+    try {
+      const [picked] = await api.dialogs!.openFiles({ purpose: 'bundle-open' });
+      if (!picked) return;
+      const source: BundleSource = { file: picked };
+      const name = fileNameOf(picked);
+      const report = await follow(`Verifying ${name}`, runJob<BundleVerifyReport>(api, 'bundles.verify', source, setProgress));
+      if (report) setOpened({ source, name, report });
+    } catch (e) {
+      setError(messageOf(e));
+      setBusy(undefined);
+    }
+  };
+
   const importBundle = async (source: BundleSource, name: string) => {
     const result = await follow(`Importing ${name}`, runJob<BundleImportResult>(api, 'bundles.import', source, setProgress));
     if (!result) return;
@@ -116,20 +133,28 @@ export function ReceiveBundles({ onClose }: { onClose: () => void }) {
         </p>
 
         <h3>Open a bundle file</h3>
-        <label>
-          Bundle file{' '}
-          <input
-            type="file"
-            accept=".casebundle"
-            aria-label="Bundle file"
-            disabled={busy !== undefined}
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) void openFile(file);
-              e.target.value = '';
-            }}
-          />
-        </label>
+        {api.dialogs ? (
+          <p>
+            <button type="button" disabled={busy !== undefined} onClick={() => void openChosen()}>
+              Choose a bundle file…
+            </button>
+          </p>
+        ) : (
+          <label>
+            Bundle file{' '}
+            <input
+              type="file"
+              accept=".casebundle"
+              aria-label="Bundle file"
+              disabled={busy !== undefined}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                if (file) void openFile(file);
+                e.target.value = '';
+              }}
+            />
+          </label>
+        )}
         {opened && (
           <div className="card" data-testid="opened-bundle">
             <h4>{opened.name}</h4>

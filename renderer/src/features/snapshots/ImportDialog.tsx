@@ -1,15 +1,19 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { regimes, type Regime } from '../../../../shared/contract';
+import { fileNameOf } from '../../api/client';
 import { useApi } from '../../stores/StoresContext';
 import { IsoDateInput } from '../../components/IsoDateInput';
 
 /**
- * "Import file…": uploads the chosen files (browser mode) with progress, then starts an
- * import job whose progress and Cancel button appear in the jobs bar.
+ * "Import file…": in the desktop app the files are chosen in the native dialog and imported by path; in browser
+ * mode they are uploaded with progress. Then an import job starts, whose progress and Cancel button appear in the
+ * jobs bar.
  */
 export function ImportDialog({ onClose }: { onClose: () => void }) {
   const api = useApi();
   const [files, setFiles] = useState<File[]>([]);
+  const [paths, setPaths] = useState<string[]>([]);
+  const chosen = api.dialogs ? paths.length : files.length;
   const [sourceName, setSourceName] = useState('');
   const [regime, setRegime] = useState<Regime>('EMIR');
   const [asOfDate, setAsOfDate] = useState('');
@@ -21,6 +25,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
+    if (api.dialogs) return startImport(paths.map((path) => ({ path })));
     if (!api.upload) return setError('This window cannot upload files.');
     const controller = new AbortController();
     abort.current = controller;
@@ -36,9 +41,22 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           ),
         );
       }
+      await startImport(uploads.map((u) => ({ uploadId: u.uploadId })));
+    } catch (err) {
+      failed(err);
+    }
+  };
+
+  const failed = (err: unknown) => {
+    setError(err instanceof Error ? err.message : ((err as { message?: string })?.message ?? String(err)));
+    setProgress(undefined);
+  };
+
+  const startImport = async (sources: Array<{ uploadId: string } | { path: string }>) => {
+    try {
       setProgress('Starting the import…');
       await api.call('snapshots.import', {
-        files: uploads.map((u) => ({ uploadId: u.uploadId })),
+        files: sources,
         sourceName: sourceName.trim(),
         regime,
         asOfDate,
@@ -46,8 +64,16 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       });
       onClose();
     } catch (err) {
-      setError(err instanceof Error ? err.message : ((err as { message?: string })?.message ?? String(err)));
-      setProgress(undefined);
+      failed(err);
+    }
+  };
+
+  const chooseFiles = async () => {
+    try {
+      const picked = await api.dialogs!.openFiles({ purpose: 'import' });
+      if (picked.length > 0) setPaths(picked);
+    } catch (err) {
+      failed(err);
     }
   };
 
@@ -59,17 +85,28 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           Concordat CSV (trades.csv, margins.csv, entities.csv, venues.csv, prices.csv, fx.csv) or ISO 20022 XML (auth.107, auth.109,
           auth.030). The files form one snapshot.
         </p>
-        <label>
-          Files{' '}
-          <input
-            type="file"
-            multiple
-            accept=".csv,.xml"
-            required
-            onChange={(e) => setFiles([...(e.target.files ?? [])])}
-            aria-label="Files"
-          />
-        </label>
+        {api.dialogs ? (
+          <p>
+            <button type="button" onClick={() => void chooseFiles()}>
+              Choose files…
+            </button>{' '}
+            <span className="muted small" data-testid="chosen-files">
+              {paths.length > 0 ? paths.map(fileNameOf).join(', ') : 'No files chosen'}
+            </span>
+          </p>
+        ) : (
+          <label>
+            Files{' '}
+            <input
+              type="file"
+              multiple
+              accept=".csv,.xml"
+              required
+              onChange={(e) => setFiles([...(e.target.files ?? [])])}
+              aria-label="Files"
+            />
+          </label>
+        )}
         <label>
           Source TR{' '}
           <input
@@ -116,7 +153,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           >
             Cancel
           </button>
-          <button type="submit" disabled={files.length === 0 || progress !== undefined}>
+          <button type="submit" disabled={chosen === 0 || progress !== undefined}>
             Import
           </button>
         </div>
