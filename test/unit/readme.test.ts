@@ -5,6 +5,7 @@ import { metricIds } from '../../shared/contract/metricIds';
 import { actionTypeRules, actionTypes } from '../../shared/domain/lifecycle';
 import { metricDefinitions } from '../../shared/domain/metrics';
 import { marginFormula } from '../../electron/backend/supervision/requiredMargin';
+import { concordat, ensureBuilt } from '../helpers/cli';
 
 /** The README states what the code does: its tables are checked against the definitions they describe. */
 const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
@@ -33,5 +34,15 @@ describe('README', () => {
 
   it('states the required-margin formula the code uses', () => {
     expect(readme).toContain(marginFormula);
+  });
+
+  it('lists every command `concordat --help` lists in its command table', () => {
+    ensureBuilt();
+    const help = concordat(['--help']);
+    expect(help.code).toBe(0);
+    const names = [...help.stdout.split('Commands:')[1]!.matchAll(/^ {2}(\S+) /gm)].map((m) => m[1]!);
+    expect(names).toEqual(expect.arrayContaining(['start', 'release', 'update']));
+    const table = readme.slice(readme.indexOf('## Command line'), readme.indexOf('## Install and verify'));
+    for (const name of names) expect(table, name).toContain(`\`concordat ${name}`);
   });
 });
