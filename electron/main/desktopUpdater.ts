@@ -9,7 +9,7 @@
 export interface UpdaterLike {
   autoDownload: boolean;
   autoInstallOnAppQuit: boolean;
-  checkForUpdates(): Promise<{ updateInfo: { version: string } } | null>;
+  checkForUpdates(): Promise<{ isUpdateAvailable: boolean; updateInfo: { version: string } } | null>;
   downloadUpdate(): Promise<unknown>;
   quitAndInstall(): void;
 }
@@ -19,7 +19,17 @@ export interface UpdateUi {
   ask(message: string, detail: string, buttons: string[]): Promise<number>;
 }
 
-export type UpdateOutcome = 'not-packaged' | 'up-to-date' | 'declined' | 'installing' | 'postponed' | 'failed';
+export type UpdateOutcome = 'not-packaged' | 'unsupported' | 'up-to-date' | 'declined' | 'installing' | 'postponed' | 'failed';
+
+/**
+ * What checks a downloaded update before it runs, by platform. On Linux electron-updater checks only the SHA-512
+ * that latest-linux.yml (from the same host) lists: no signature, so the desktop app does not update itself there.
+ */
+export function updateSignatureCheck(platform: NodeJS.Platform): string | undefined {
+  if (platform === 'win32') return 'Its code signature is checked against the publisher of this installed build before it is installed.';
+  if (platform === 'darwin') return 'Its Developer ID signature is checked by macOS before it is installed.';
+  return undefined;
+}
 
 export function configureUpdater(updater: UpdaterLike): void {
   // Never behind the person's back: they choose when to download and when to restart.
@@ -29,11 +39,21 @@ export function configureUpdater(updater: UpdaterLike): void {
 
 export async function checkForDesktopUpdate(options: {
   packaged: boolean;
+  platform: NodeJS.Platform;
   currentVersion: string;
   updater: UpdaterLike;
   ui: UpdateUi;
 }): Promise<UpdateOutcome> {
   const { updater, ui } = options;
+  const signatureCheck = updateSignatureCheck(options.platform);
+  if (!signatureCheck) {
+    await ui.ask(
+      'Update Concordat through your software repository.',
+      'On Linux the desktop app does not update itself (an update could not be checked against a signature here). Install the signed .deb from your agency’s repository, or use the portable package, whose updates are signed (concordat update).',
+      ['OK'],
+    );
+    return 'unsupported';
+  }
   if (!options.packaged) {
     await ui.ask('Updates apply to installed builds.', 'This copy runs from a source checkout: update it with git and npm ci.', ['OK']);
     return 'not-packaged';
@@ -41,13 +61,14 @@ export async function checkForDesktopUpdate(options: {
   try {
     const result = await updater.checkForUpdates();
     const version = result?.updateInfo.version;
-    if (!version || version === options.currentVersion) {
+    // electron-updater decides (semver, newer only); a lower version on the host is not offered.
+    if (!result?.isUpdateAvailable || !version) {
       await ui.ask(`Concordat ${options.currentVersion} is up to date.`, '', ['OK']);
       return 'up-to-date';
     }
     const download = await ui.ask(
       `Concordat ${version} is available.`,
-      `You have ${options.currentVersion}. Download it now? Its signature is checked before it is installed.`,
+      `You have ${options.currentVersion}. Download it now? ${signatureCheck}`,
       ['Download', 'Not now'],
     );
     if (download !== 0) return 'declined';

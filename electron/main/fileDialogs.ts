@@ -49,7 +49,8 @@ export function saveDialogOptions(purpose: SavePurpose, suggestedName: string, f
         buttonLabel: 'Export',
         defaultPath: folder ? `${folder.replace(/[/\\]+$/, '')}/${suggestedName}` : suggestedName,
         filters: [{ name: 'Case bundles', extensions: ['casebundle'] }],
-        properties: ['showOverwriteConfirmation', 'createDirectory'],
+        // No "replace?" question: the export never overwrites a file (the backend refuses an existing path).
+        properties: ['createDirectory'],
       };
   }
 }
@@ -70,5 +71,7 @@ export async function openFiles(raw: unknown, shower: DialogShower, defaultPath?
 export async function saveFile(raw: unknown, shower: DialogShower, folder?: string): Promise<string | null> {
   const request = saveFileRequestSchema.parse(raw);
   const chosen = await shower.showSave(saveDialogOptions(request.purpose, request.suggestedName, folder));
-  return chosen.canceled || !chosen.filePath ? null : chosen.filePath;
+  if (chosen.canceled || !chosen.filePath) return null;
+  // Some Linux dialogs return the name as typed: the bundle keeps its extension, so inboxes and filters know it.
+  return /\.casebundle$/i.test(chosen.filePath) ? chosen.filePath : `${chosen.filePath}.casebundle`;
 }

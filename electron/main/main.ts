@@ -90,6 +90,7 @@ if (!app.requestSingleInstanceLock()) {
   const checkForUpdates = () =>
     void checkForDesktopUpdate({
       packaged: app.isPackaged,
+      platform: process.platform,
       currentVersion: app.getVersion(),
       updater: autoUpdater,
       ui: {

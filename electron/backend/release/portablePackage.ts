@@ -74,7 +74,9 @@ const launcher = `#!/bin/sh
 # Concordat portable launcher: runs the version that "current" points at, with the Node runtime it shipped with.
 # \`./concordat start\` opens browser mode; \`./concordat --help\` lists every command.
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd -P) || exit 1
-exec "$here/current/node/bin/node" "$here/current/app/electron/cli/bin.cjs" "$@"
+# The link is read once, so an update switching it meanwhile cannot pair one version's Node with another's app.
+version=$(readlink "$here/current") || exit 1
+exec "$here/$version/node/bin/node" "$here/$version/app/electron/cli/bin.cjs" "$@"
 `;
 
 function walk(dir: string, keep: (relative: string) => boolean, base = dir): string[] {

@@ -133,8 +133,9 @@ export function switchTo(install: PortableInstall, version: string): PortableIns
   if (!manifestOf(path.join(install.installDir, 'versions', version))) {
     throw new ContractError('NOT_FOUND', `Concordat ${version} is not unpacked in ${install.installDir}.`);
   }
-  relink(install.installDir, 'current', version);
+  // `previous` first: a crash between the two renames leaves the old version running and remembered.
   relink(install.installDir, 'previous', install.currentVersion);
+  relink(install.installDir, 'current', version);
   return { installDir: install.installDir, currentVersion: version, previousVersion: install.currentVersion };
 }
 

@@ -27,8 +27,11 @@ export interface UpdateCandidate {
 export interface UpdateCheck {
   installed: string;
   newest: UpdateCandidate | null;
-  /** 'available': newer than the installed version; 'current': the same; 'none': the repository lists nothing. */
-  status: 'available' | 'current' | 'none';
+  /**
+   * 'available': newer than the installed version; 'current': the same; 'older': only older versions (never
+   * applied: `apply` refuses a downgrade); 'none': the repository lists nothing for this platform.
+   */
+  status: 'available' | 'current' | 'older' | 'none';
   source: string;
 }
 
@@ -50,19 +53,33 @@ function updateDir(installDir: string): string {
   return path.join(installDir, 'update');
 }
 
-/** "1.10.0" > "1.9.3"; a pre-release sorts before its release (semver §11, numeric parts only). */
+/**
+ * Semver precedence (semver.org §11): MAJOR.MINOR.PATCH numerically, then a version without a pre-release above
+ * one with it, then the pre-release's dot-separated identifiers: numbers numerically and below words, words in
+ * ASCII order, a shorter list first when all else is equal ("1.10.0" > "1.9.3", "1.0.0-rc.10" > "1.0.0-rc.9").
+ */
 export function compareVersions(a: string, b: string): number {
   const parse = (v: string) => {
-    const [core, pre] = v.split('-', 2) as [string, string | undefined];
-    return { parts: core.split('.').map(Number), pre };
+    const cut = v.indexOf('-');
+    const core = (cut < 0 ? v : v.slice(0, cut)).split('.').map(Number);
+    return { core, pre: cut < 0 ? undefined : v.slice(cut + 1).split('.') };
   };
   const x = parse(a);
   const y = parse(b);
-  for (let i = 0; i < 3; i++) if (x.parts[i] !== y.parts[i]) return (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
-  if (x.pre === y.pre) return 0;
-  if (x.pre === undefined) return 1;
-  if (y.pre === undefined) return -1;
-  return x.pre < y.pre ? -1 : 1;
+  for (let i = 0; i < 3; i++) if ((x.core[i] ?? 0) !== (y.core[i] ?? 0)) return (x.core[i] ?? 0) - (y.core[i] ?? 0);
+  if (!x.pre || !y.pre) return x.pre ? -1 : y.pre ? 1 : 0;
+  for (let i = 0; i < Math.max(x.pre.length, y.pre.length); i++) {
+    const p = x.pre[i];
+    const q = y.pre[i];
+    if (p === undefined || q === undefined) return p === undefined ? -1 : 1;
+    if (p === q) continue;
+    const pn = /^\d+$/.test(p);
+    const qn = /^\d+$/.test(q);
+    if (pn && qn) return Number(p) - Number(q);
+    if (pn !== qn) return pn ? -1 : 1;
+    return p < q ? -1 : 1;
+  }
+  return 0;
 }
 
 /** Where updates come from: `from`, else the location saved by the last successful check. */
@@ -82,6 +99,12 @@ function sourceUrl(installDir: string, from: string | undefined): string {
 function metadataDirOf(install: PortableInstall, rootFile: string | undefined): string {
   const dir = path.join(updateDir(install.installDir), 'metadata');
   fs.mkdirSync(dir, { recursive: true });
+  if (rootFile && fs.existsSync(path.join(dir, 'root.json'))) {
+    throw new ContractError(
+      'INVALID_INPUT',
+      `--root is for the first check only: this installation already trusts a root (${path.join(dir, 'root.json')}), which changes only through signed root updates.`,
+    );
+  }
   if (!fs.existsSync(path.join(dir, 'root.json'))) {
     const shipped = path.join(install.installDir, 'versions', install.currentVersion, 'app', 'update-root.json');
     const seed = rootFile ?? (fs.existsSync(shipped) ? shipped : undefined);
@@ -160,18 +183,20 @@ function listedPackages(metadataDir: string): UpdateCandidate[] {
 function judge(session: Session): UpdateCheck {
   const newest = listedPackages(session.metadataDir)[0] ?? null;
   const installed = session.install.currentVersion;
-  if (newest && compareVersions(newest.version, installed) < 0) {
-    throw new ContractError(
-      'INTEGRITY',
-      `Update refused: rollback: the repository's newest package is Concordat ${newest.version}, older than the installed ${installed}. ` +
-        `A downgrade is never applied as an update (use \`concordat update rollback\` to return to the version kept). Concordat ${installed} is untouched.`,
-      { reason: 'rollback', newest: newest.version, installed },
-    );
-  }
-  const status = !newest ? 'none' : compareVersions(newest.version, installed) === 0 ? 'current' : 'available';
+  const order = newest ? compareVersions(newest.version, installed) : 0;
+  const status = !newest ? 'none' : order > 0 ? 'available' : order === 0 ? 'current' : 'older';
   return { installed, newest, status, source: session.url };
 }
 
+/** A downgrade is never applied as an update: refused, naming both versions. */
+function downgradeRefusal(check: UpdateCheck): ContractError {
+  return new ContractError(
+    'INTEGRITY',
+    `Update refused: rollback: the repository's newest package is Concordat ${check.newest!.version}, older than the installed ${check.installed}. ` +
+      `A downgrade is never applied as an update (use \`concordat update rollback\` to return to the version kept). Concordat ${check.installed} is untouched.`,
+    { reason: 'rollback', newest: check.newest!.version, installed: check.installed },
+  );
+}
 function rememberSource(installDir: string, url: string): void {
   fs.writeFileSync(path.join(updateDir(installDir), 'source.json'), `${JSON.stringify({ location: url }, null, 2)}\n`);
 }
@@ -193,6 +218,7 @@ export async function applyUpdate(options: UpdateOptions): Promise<UpdateApplied
   const session = await refreshed(options);
   const check = judge(session);
   rememberSource(options.installDir, session.url);
+  if (check.status === 'older') throw downgradeRefusal(check);
   if (check.status !== 'available' || !check.newest) return { ...check, applied: false, previous: null };
   const installed = session.install.currentVersion;
   const info = await session.updater.getTargetInfo(check.newest.path);

@@ -84,24 +84,92 @@ function buildRoot(version: number, expires: string, roleKeys: Record<UpdateRole
   return new Root({ version, specVersion: SPEC_VERSION, expires, consistentSnapshot: true, keys, roles });
 }
 
-function readJson(file: string): unknown {
+function readBytes(file: string): Buffer {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return fs.readFileSync(file);
   } catch {
+    throw new ContractError('NOT_FOUND', `${file} is missing: is this an update repository made by \`concordat update init\`?`, { file });
+  }
+}
+
+function parseJson(bytes: Buffer, file: string): never {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as never;
+  } catch {
+    throw new ContractError('INTEGRITY', `${file} is not JSON.`, { file });
+  }
+}
+
+/** A check the publisher makes of the served folder, refused with the file and what failed. */
+function checked<T>(file: string, what: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
     throw new ContractError(
-      'NOT_FOUND',
-      `${file} is missing or is not JSON: is this an update repository made by \`concordat update init\`?`,
-      {
-        file,
-      },
+      'INTEGRITY',
+      `${file}: ${what} (${error instanceof Error ? error.message : String(error)}). The served folder may have been altered: nothing was signed.`,
+      { file },
     );
   }
 }
 
+/**
+ * The current root, verified as a client would: 1.root.json signed by its own root keys, each next version by a
+ * threshold of the previous version's root keys and of its own, and root.json the newest of them. The served
+ * folder is not trusted (TUF assumes the host can be compromised): nothing read from it is signed again unchecked.
+ */
 export function readRoot(repoDir: string): Metadata<Root> {
-  return Metadata.fromJSON(MetadataKind.Root, readJson(path.join(repoDir, 'root.json')) as never);
+  return readRootChain(repoDir).at(-1)!;
 }
 
+/** Every root version, oldest first, each verified by the one before it (see readRoot). */
+function readRootChain(repoDir: string): Array<Metadata<Root>> {
+  let bytes = readBytes(path.join(repoDir, '1.root.json'));
+  let root = checked('1.root.json', 'not a root', () => Metadata.fromJSON(MetadataKind.Root, parseJson(bytes, '1.root.json')));
+  checked('1.root.json', 'not signed by its own root keys', () => root.verifyDelegate('root', root));
+  const chain = [root];
+  for (let version = 2; fs.existsSync(path.join(repoDir, `${version}.root.json`)); version++) {
+    const name = `${version}.root.json`;
+    const nextBytes = readBytes(path.join(repoDir, name));
+    const next = checked(name, 'not a root', () => Metadata.fromJSON(MetadataKind.Root, parseJson(nextBytes, name)));
+    checked(name, `not version ${version}`, () => {
+      if (next.signed.version !== version) throw new Error(`it says version ${next.signed.version}`);
+    });
+    checked(name, `not signed by a threshold of root version ${version - 1}'s keys`, () => root.verifyDelegate('root', next));
+    checked(name, 'not signed by a threshold of its own root keys', () => next.verifyDelegate('root', next));
+    root = next;
+    bytes = nextBytes;
+    chain.push(next);
+  }
+  checked('root.json', `not the newest root (${root.signed.version}.root.json)`, () => {
+    if (!readBytes(path.join(repoDir, 'root.json')).equals(bytes)) throw new Error('its bytes differ');
+  });
+  return chain;
+}
+
+/**
+ * Checks a role's metadata against the newest root's keys for that role, or, when the role's key was rotated
+ * since it was signed, against the root version it was signed under (walking back through the verified chain).
+ */
+function verifyRole(
+  chain: ReadonlyArray<Metadata<Root>>,
+  role: 'timestamp' | 'snapshot' | 'targets',
+  metadata: Metadata<Timestamp | Snapshot | Targets>,
+  file: string,
+): void {
+  let refusal: unknown;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    try {
+      chain[i]!.verifyDelegate(role, metadata);
+      return;
+    } catch (error) {
+      refusal ??= error;
+    }
+  }
+  checked(file, `not signed by the ${role} key of any root version`, () => {
+    throw refusal;
+  });
+}
 /** Signs a root with enough of the given keys; refuses when they cannot reach `threshold` of `listed`. */
 function signRoot(
   root: Metadata<Root>,
@@ -198,10 +266,13 @@ export function rotateUpdateKeys(options: RotateUpdateKeysOptions): { version: n
   const now = options.now ?? new Date();
   const threshold = options.newRootThreshold ?? current.signed.roles.root!.threshold;
   const rootKeys = options.newRootKeys ?? [];
-  if (options.newRootKeys && (threshold < MIN_ROOT_THRESHOLD || rootKeys.length < threshold)) {
+  const rootKeyCount = options.newRootKeys ? rootKeys.length : current.signed.roles.root!.keyIDs.length;
+  // Checked on every path: a threshold of 1 would let one root key rule, one above the key count would strand
+  // the repository (no client could accept the next root).
+  if (!Number.isInteger(threshold) || threshold < MIN_ROOT_THRESHOLD || threshold > rootKeyCount) {
     throw new ContractError(
       'INVALID_INPUT',
-      `The new root needs at least ${Math.max(threshold, MIN_ROOT_THRESHOLD)} keys and a threshold of at least ${MIN_ROOT_THRESHOLD}.`,
+      `The root threshold must be at least ${MIN_ROOT_THRESHOLD} and at most the number of root keys (${rootKeyCount}); ${threshold} given.`,
     );
   }
   const keep = (role: UpdateRole) => current.signed.roles[role]!.keyIDs.map((id) => current.signed.keys[id]!);
@@ -231,19 +302,43 @@ interface PublishedState {
   snapshotVersion: number;
   targetsVersion: number;
   targets: Record<string, TargetFile>;
+  /** What the timestamp pins: a timestamp-only renewal pins the same. */
+  snapshotMeta: MetaFile;
 }
 
-function readPublished(repoDir: string): PublishedState | undefined {
+/** What the last publication signed, each file checked against the root's keys and the metadata that pins it. */
+function readPublished(repoDir: string, chain: ReadonlyArray<Metadata<Root>>): PublishedState | undefined {
   const timestampFile = path.join(repoDir, 'timestamp.json');
   if (!fs.existsSync(timestampFile)) return undefined;
-  const timestamp = Metadata.fromJSON(MetadataKind.Timestamp, readJson(timestampFile) as never);
+  const timestamp = checked('timestamp.json', 'not a timestamp', () =>
+    Metadata.fromJSON(MetadataKind.Timestamp, parseJson(readBytes(timestampFile), 'timestamp.json')),
+  );
+  verifyRole(chain, 'timestamp', timestamp, 'timestamp.json');
   const snapshotVersion = timestamp.signed.snapshotMeta.version;
-  const snapshot = Metadata.fromJSON(MetadataKind.Snapshot, readJson(path.join(repoDir, `${snapshotVersion}.snapshot.json`)) as never);
-  const targetsVersion = snapshot.signed.meta['targets.json']!.version;
-  const targets = Metadata.fromJSON(MetadataKind.Targets, readJson(path.join(repoDir, `${targetsVersion}.targets.json`)) as never);
-  return { timestampVersion: timestamp.signed.version, snapshotVersion, targetsVersion, targets: { ...targets.signed.targets } };
+  const snapshotName = `${snapshotVersion}.snapshot.json`;
+  const snapshotBytes = readBytes(path.join(repoDir, snapshotName));
+  checked(snapshotName, 'not the snapshot the timestamp pins', () => timestamp.signed.snapshotMeta.verify(snapshotBytes));
+  const snapshot = checked(snapshotName, 'not a snapshot', () =>
+    Metadata.fromJSON(MetadataKind.Snapshot, parseJson(snapshotBytes, snapshotName)),
+  );
+  verifyRole(chain, 'snapshot', snapshot, snapshotName);
+  const pinned = snapshot.signed.meta['targets.json'];
+  if (!pinned) throw new ContractError('INTEGRITY', `${snapshotName} pins no targets metadata.`);
+  const targetsName = `${pinned.version}.targets.json`;
+  const targetsBytes = readBytes(path.join(repoDir, targetsName));
+  checked(targetsName, 'not the targets metadata the snapshot pins', () => pinned.verify(targetsBytes));
+  const targets = checked(targetsName, 'not targets metadata', () =>
+    Metadata.fromJSON(MetadataKind.Targets, parseJson(targetsBytes, targetsName)),
+  );
+  verifyRole(chain, 'targets', targets, targetsName);
+  return {
+    timestampVersion: timestamp.signed.version,
+    snapshotVersion,
+    targetsVersion: pinned.version,
+    targets: { ...targets.signed.targets },
+    snapshotMeta: timestamp.signed.snapshotMeta,
+  };
 }
-
 /** The key a role must be signed with now: the one root lists, or a clear refusal naming the role. */
 function assertRoleKey(root: Root, role: 'targets' | 'snapshot' | 'timestamp', key: FeedSigningKey): void {
   if (!root.roles[role]!.keyIDs.includes(key.keyId)) {
@@ -279,10 +374,11 @@ export interface PublishUpdateSummary {
  * metadata, each with its role's key. Packages already listed stay listed; a package file is never rewritten.
  */
 export async function publishUpdate(options: PublishUpdateOptions): Promise<PublishUpdateSummary> {
-  const root = readRoot(options.repoDir).signed;
+  const chain = readRootChain(options.repoDir);
+  const root = chain.at(-1)!.signed;
   for (const role of ['targets', 'snapshot', 'timestamp'] as const) assertRoleKey(root, role, options[role]);
   const now = options.now ?? new Date();
-  const previous = readPublished(options.repoDir);
+  const previous = readPublished(options.repoDir, chain);
   const targets: Record<string, TargetFile> = { ...previous?.targets };
   for (const pkg of options.packages) {
     const custom = appUpdateCustomSchema.parse({ kind: 'app-update', version: pkg.version, platform: pkg.platform });
@@ -347,4 +443,35 @@ export async function publishUpdate(options: PublishUpdateOptions): Promise<Publ
       return { path: t.path, version: p.version, platform: p.platform, sha256: t.hashes.sha256!, length: t.length };
     }),
   };
+}
+
+export interface RenewTimestampOptions {
+  repoDir: string;
+  timestamp: FeedSigningKey;
+  hours?: number;
+  now?: Date;
+}
+
+/**
+ * Re-signs only timestamp.json (version + 1, the same snapshot pinned): the daily renewal that keeps clients from
+ * seeing a freeze, needing the timestamp key alone, so the targets and snapshot keys need not sit on the host
+ * that runs it. A USB copy meant to travel for weeks gets a longer `hours`.
+ */
+export function renewTimestamp(options: RenewTimestampOptions): { version: number; expires: string } {
+  const chain = readRootChain(options.repoDir);
+  assertRoleKey(chain.at(-1)!.signed, 'timestamp', options.timestamp);
+  const previous = readPublished(options.repoDir, chain);
+  if (!previous) throw new ContractError('NOT_FOUND', `${options.repoDir} has published nothing yet: publish a package first.`);
+  const now = options.now ?? new Date();
+  const timestamp = new Metadata(
+    new Timestamp({
+      version: previous.timestampVersion + 1,
+      specVersion: SPEC_VERSION,
+      expires: expiry(now, (options.hours ?? 24) * 3_600_000),
+      snapshotMeta: previous.snapshotMeta,
+    }),
+  );
+  timestamp.sign(tufSigner(options.timestamp));
+  writeAtomic(path.join(options.repoDir, 'timestamp.json'), metadataBytes(timestamp));
+  return { version: timestamp.signed.version, expires: timestamp.signed.expires };
 }

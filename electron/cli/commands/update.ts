@@ -9,9 +9,9 @@ import { generateFeedKey, loadSigningKey, writeKeyFiles } from '../../backend/fe
 import { packagePlatform, portableManifestName } from '../../backend/release/portablePackage';
 import { openInstall, rollBack } from '../../backend/updates/portableInstall';
 import { applyUpdate, checkForUpdate } from '../../backend/updates/updateClient';
-import { initUpdateRepository, publishUpdate, rotateUpdateKeys } from '../../backend/updates/updateRepository';
+import { initUpdateRepository, publishUpdate, renewTimestamp, rotateUpdateKeys } from '../../backend/updates/updateRepository';
 
-const usage = `concordat update <check|apply|rollback|keygen|init|publish|rotate> …
+const usage = `concordat update <check|apply|rollback|keygen|init|publish|timestamp|rotate> …
 
 On a portable installation (the folder the portable package unpacks to):
   concordat update check [--from URL|FOLDER] [--root root.json] [--install-dir D] [--json]
@@ -37,8 +37,12 @@ For the agency that hosts the update repository (a folder of static files, serve
                         --snapshot-key S --timestamp-key TS [--expires-days N] [--timestamp-hours H]
                         [--passphrase-env VAR] [--json]
       Adds packages (none: re-signs only, to keep the timestamp fresh) and signs new metadata, each
-      role with its own key. Re-publish before the timestamp expires (default 24 h), or clients refuse
-      the repository as frozen.
+      role with its own key. What the folder already holds is verified first (root chain, signatures,
+      pinned hashes): an altered folder is refused, never signed again.
+  concordat update timestamp REPO --timestamp-key TS [--hours H] [--passphrase-env VAR] [--json]
+      Re-signs only timestamp.json, with the timestamp key alone: run it daily (before the timestamp
+      expires, default 24 h) or clients refuse the repository as frozen. For a USB copy that travels
+      for weeks, renew the copy's timestamp with a longer --hours.
   concordat update rotate REPO --root-key R (as many as the threshold) [--new-root-key K …
                         [--root-threshold N]] [--targets-key T] [--snapshot-key S] [--timestamp-key TS]
                         [--passphrase-env VAR] [--json]
@@ -63,6 +67,8 @@ export const updateCommand: Command = {
         return init(rest);
       case 'publish':
         return publish(rest);
+      case 'timestamp':
+        return timestamp(rest);
       case 'rotate':
         return rotate(rest);
       default:
@@ -104,7 +110,9 @@ async function checkOrApply(sub: 'check' | 'apply', args: string[]): Promise<num
         ? `Concordat ${check.newest!.version} is available (installed: ${check.installed}). Apply it with \`concordat update apply\`.`
         : check.status === 'current'
           ? `Concordat ${check.installed} is the newest version the repository lists.`
-          : `The repository lists no package for ${packagePlatform}.`,
+          : check.status === 'older'
+            ? `The repository's newest package is Concordat ${check.newest!.version}, older than the installed ${check.installed}: nothing to apply (a downgrade is never applied).`
+            : `The repository lists no package for ${packagePlatform}.`,
     );
     return 0;
   }
@@ -216,6 +224,20 @@ async function publish(args: string[]): Promise<number> {
       ...summary.packages.map((p) => `  ${p.path}  ${p.version}  sha256 ${p.sha256}`),
     ].join('\n'),
   );
+  return 0;
+}
+
+async function timestamp(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { 'timestamp-key': { type: 'string' }, hours: { type: 'string' }, 'passphrase-env': { type: 'string' } },
+    true,
+  );
+  if (positionals.length !== 1) throw new UsageError('Name the repository folder: concordat update timestamp REPO --timestamp-key TS');
+  const key = loadKey(values['timestamp-key'], passphraseFrom(values['passphrase-env'], 'passphrase-env'));
+  if (!key) throw new UsageError('--timestamp-key is required.');
+  const renewed = renewTimestamp({ repoDir: path.resolve(positionals[0]!), timestamp: key, hours: positiveInt('hours', values.hours, 24) });
+  createOutput(values.json).result(renewed, () => `Timestamp version ${renewed.version} signed; it expires ${renewed.expires}.`);
   return 0;
 }
 

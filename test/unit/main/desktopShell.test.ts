@@ -50,8 +50,12 @@ describe('native file dialogs', () => {
     );
     expect(calls[0]).toMatchObject({
       defaultPath: '/home/me/Documents/CASE-2026-001.casebundle',
-      properties: ['showOverwriteConfirmation', 'createDirectory'],
+      properties: ['createDirectory'],
     });
+    // A name typed without the extension keeps it.
+    expect(await saveFile({ purpose: 'bundle-export', suggestedName: 'x.casebundle' }, shower({ save: '/tmp/for-bafin' }).fake)).toBe(
+      '/tmp/for-bafin.casebundle',
+    );
     expect(await saveFile({ purpose: 'bundle-export', suggestedName: 'x.casebundle' }, shower({}).fake)).toBeNull();
   });
 
@@ -137,7 +141,7 @@ describe('desktop updates', () => {
       autoInstallOnAppQuit: true,
       checkForUpdates: async () => {
         if (fail) throw fail;
-        return version ? { updateInfo: { version } } : null;
+        return version ? { isUpdateAvailable: version !== '1.2.0' && version !== '1.1.0', updateInfo: { version } } : null;
       },
       downloadUpdate: async () => log.push('download'),
       quitAndInstall: () => log.push('install'),
@@ -154,30 +158,75 @@ describe('desktop updates', () => {
     configureUpdater(updater);
     expect([updater.autoDownload, updater.autoInstallOnAppQuit]).toEqual([false, false]);
     const declined = answers(1);
-    expect(await checkForDesktopUpdate({ packaged: true, currentVersion: '1.2.0', updater, ui: declined.ui })).toBe('declined');
+    expect(await checkForDesktopUpdate({ packaged: true, platform: 'win32', currentVersion: '1.2.0', updater, ui: declined.ui })).toBe(
+      'declined',
+    );
     expect(log).toEqual([]);
     expect(declined.asked).toEqual(['Concordat 1.3.0 is available.']);
     const later = answers(0, 1);
-    expect(await checkForDesktopUpdate({ packaged: true, currentVersion: '1.2.0', updater, ui: later.ui })).toBe('postponed');
+    expect(await checkForDesktopUpdate({ packaged: true, platform: 'win32', currentVersion: '1.2.0', updater, ui: later.ui })).toBe(
+      'postponed',
+    );
     expect(log).toEqual(['download']);
     expect(updater.autoInstallOnAppQuit).toBe(true);
-    expect(await checkForDesktopUpdate({ packaged: true, currentVersion: '1.2.0', updater, ui: answers(0, 0).ui })).toBe('installing');
+    expect(await checkForDesktopUpdate({ packaged: true, platform: 'win32', currentVersion: '1.2.0', updater, ui: answers(0, 0).ui })).toBe(
+      'installing',
+    );
     expect(log).toEqual(['download', 'download', 'install']);
   });
 
   it('says when there is nothing to do, and shows a failed check (a bad signature, no network) instead of hiding it', async () => {
     expect(
-      await checkForDesktopUpdate({ packaged: true, currentVersion: '1.2.0', updater: fakeUpdater('1.2.0').updater, ui: answers().ui }),
+      await checkForDesktopUpdate({
+        packaged: true,
+        platform: 'win32',
+        currentVersion: '1.2.0',
+        updater: fakeUpdater('1.2.0').updater,
+        ui: answers().ui,
+      }),
     ).toBe('up-to-date');
     expect(
-      await checkForDesktopUpdate({ packaged: false, currentVersion: '1.2.0', updater: fakeUpdater('9.9.9').updater, ui: answers().ui }),
+      await checkForDesktopUpdate({
+        packaged: false,
+        platform: 'darwin',
+        currentVersion: '1.2.0',
+        updater: fakeUpdater('9.9.9').updater,
+        ui: answers().ui,
+      }),
     ).toBe('not-packaged');
     const failed = answers();
     const error = new Error('New version 1.3.0 is not signed by the application owner: publisherNames: Concordat');
     expect(
-      await checkForDesktopUpdate({ packaged: true, currentVersion: '1.2.0', updater: fakeUpdater(null, error).updater, ui: failed.ui }),
+      await checkForDesktopUpdate({
+        packaged: true,
+        platform: 'win32',
+        currentVersion: '1.2.0',
+        updater: fakeUpdater(null, error).updater,
+        ui: failed.ui,
+      }),
     ).toBe('failed');
     expect(failed.asked).toEqual(['The update could not be checked or installed.']);
+  });
+
+  it('offers a lower version on the host as nothing to do, and does not update itself on Linux (no signature to check)', async () => {
+    const older = fakeUpdater('1.1.0');
+    expect(
+      await checkForDesktopUpdate({
+        packaged: true,
+        platform: 'darwin',
+        currentVersion: '1.2.0',
+        updater: older.updater,
+        ui: answers(0, 0).ui,
+      }),
+    ).toBe('up-to-date');
+    expect(older.log).toEqual([]);
+    const linux = fakeUpdater('1.3.0');
+    const asked = answers(0, 0);
+    expect(
+      await checkForDesktopUpdate({ packaged: true, platform: 'linux', currentVersion: '1.2.0', updater: linux.updater, ui: asked.ui }),
+    ).toBe('unsupported');
+    expect(linux.log).toEqual([]);
+    expect(asked.asked).toEqual(['Update Concordat through your software repository.']);
   });
 
   it('is configured for the generic provider, with the Windows code-signature check on', () => {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFeedKey, type FeedSigningKey } from '../../../electron/backend/feeds/keys';
 import { buildPortablePackage } from '../../../electron/backend/release/portablePackage';
-import { initUpdateRepository, publishUpdate, rotateUpdateKeys } from '../../../electron/backend/updates/updateRepository';
+import { compareVersions } from '../../../electron/backend/updates/updateClient';
+import { initUpdateRepository, publishUpdate, renewTimestamp, rotateUpdateKeys } from '../../../electron/backend/updates/updateRepository';
 import { cliBin, ensureBuilt, projectRoot } from '../../helpers/cli';
 
 /**
@@ -184,6 +185,9 @@ describe('updates of the portable package', () => {
     const fake = path.join(work, 'concordat-0.9.0-linux-x64.tar.gz');
     fs.writeFileSync(fake, 'an old package');
     await publishUpdate({ repoDir: older, packages: [{ file: fake, version: '0.9.0', platform: 'linux-x64' }], ...roleKeys() });
+    const told = update(downgrade, ['check', '--from', older]);
+    expect(told.code, told.stderr).toBe(0);
+    expect(told.json).toMatchObject({ status: 'older', installed: '1.0.0', newest: { version: '0.9.0' } });
     const refused = update(downgrade, ['apply', '--from', older]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
@@ -246,7 +250,83 @@ describe('updates of the portable package', () => {
     expect(trustedRoot.signed.roles.timestamp.keyids).toEqual([newTimestamp.keyId]);
   });
 
-  it('the repository side works from the command line: keygen, init, publish', () => {
+  it('never signs again what it did not verify in the served folder (the host may be compromised)', async () => {
+    const altered = copyRepo('altered-repo');
+    // Someone with write access to the host adds a package to the targets metadata without the targets key.
+    const targetsFile = path.join(altered, '2.targets.json');
+    const targets = JSON.parse(fs.readFileSync(targetsFile, 'utf8')) as { signed: { targets: Record<string, unknown> } };
+    targets.signed.targets['concordat-9.9.9-linux-x64.tar.gz'] = { length: 1, hashes: { sha256: '0'.repeat(64) } };
+    fs.writeFileSync(targetsFile, JSON.stringify(targets));
+    await expect(publishUpdate({ repoDir: altered, packages: [], ...roleKeys() })).rejects.toThrow(
+      /2\.targets\.json: not the targets metadata the snapshot pins .* nothing was signed/,
+    );
+    expect(() => renewTimestamp({ repoDir: altered, timestamp: keys.timestamp })).toThrow(/2\.targets\.json/);
+    // …or replaces the root by one of its own making.
+    const rooted = copyRepo('rerooted-repo');
+    const attacker = [generateFeedKey(), generateFeedKey()];
+    initUpdateRepository({
+      outDir: path.join(work, 'attacker'),
+      rootKeys: attacker,
+      targets: generateFeedKey(),
+      snapshot: generateFeedKey(),
+      timestamp: generateFeedKey(),
+    });
+    fs.copyFileSync(path.join(work, 'attacker', 'root.json'), path.join(rooted, '2.root.json'));
+    fs.copyFileSync(path.join(work, 'attacker', 'root.json'), path.join(rooted, 'root.json'));
+    await expect(publishUpdate({ repoDir: rooted, packages: [], ...roleKeys() })).rejects.toThrow(
+      /2\.root\.json: not version 2|2\.root\.json: not signed/,
+    );
+  });
+
+  it('renews the timestamp with the timestamp key alone, and refuses root thresholds that would let one key rule or strand the repository', async () => {
+    const renewing = copyRepo('renewing-repo');
+    const installDir = install('renew-install');
+    expect(update(installDir, ['check', '--from', renewing]).code).toBe(0);
+    expect(renewTimestamp({ repoDir: renewing, timestamp: keys.timestamp, hours: 720 }).version).toBe(3);
+    expect(() => renewTimestamp({ repoDir: renewing, timestamp: keys.snapshot })).toThrow(
+      /is not the timestamp key that root version 1 lists/,
+    );
+    const check = update(installDir, ['check', '--from', renewing]);
+    expect(check.code, check.stderr).toBe(0);
+    const trusted = JSON.parse(fs.readFileSync(path.join(installDir, 'update/metadata/timestamp.json'), 'utf8')) as {
+      signed: { version: number };
+    };
+    expect(trusted.signed.version).toBe(3);
+    // --root is for the first check only.
+    const repinned = update(installDir, ['check', '--root', path.join(repo, 'root.json')]);
+    expect(repinned.code).toBe(1);
+    expect(repinned.stderr).toContain('--root is for the first check only');
+
+    expect(() => rotateUpdateKeys({ repoDir: renewing, signingRootKeys: keys.root, newRootThreshold: 1 })).toThrow(
+      /at least 2 and at most the number of root keys \(2\); 1 given/,
+    );
+    expect(() => rotateUpdateKeys({ repoDir: renewing, signingRootKeys: keys.root, newRootThreshold: 3 })).toThrow(
+      /at most the number of root keys \(2\); 3 given/,
+    );
+  });
+
+  it('orders versions as semver does', () => {
+    const ordered = [
+      '0.9.0',
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0-rc-1',
+      '1.0.0-rc-2',
+      '1.0.0',
+      '1.9.3',
+      '1.10.0',
+    ];
+    for (let i = 0; i + 1 < ordered.length; i++) {
+      expect(compareVersions(ordered[i]!, ordered[i + 1]!), `${ordered[i]} < ${ordered[i + 1]}`).toBeLessThan(0);
+      expect(compareVersions(ordered[i + 1]!, ordered[i]!)).toBeGreaterThan(0);
+    }
+    expect(compareVersions('1.2.3', '1.2.3')).toBe(0);
+  });
+
+  it('the repository side works from the command line: keygen, init, publish, timestamp', () => {
     const keysDir = path.join(work, 'cli-keys');
     for (const name of ['root-1', 'root-2', 'targets', 'snapshot', 'timestamp']) {
       expect(run(process.execPath, [cliBin, 'update', 'keygen', '--out', keysDir, '--name', name]).code).toBe(0);
@@ -274,6 +354,19 @@ describe('updates of the portable package', () => {
       signed: { roles: { root: { threshold: number } } };
     };
     expect(root.signed.roles.root.threshold).toBe(2);
+    const renewed = run(process.execPath, [
+      cliBin,
+      'update',
+      'timestamp',
+      cliRepo,
+      '--timestamp-key',
+      k('timestamp'),
+      '--hours',
+      '48',
+      '--json',
+    ]);
+    expect(renewed.code, renewed.stderr).toBe(0);
+    expect(JSON.parse(renewed.stdout)).toMatchObject({ version: 2 });
     const wrongName = run(process.execPath, [cliBin, 'update', 'publish', cliRepo, '--package', path.join(work, 'x.tgz'), ...roleArgs]);
     expect(wrongName.code).toBe(2);
     expect(wrongName.stderr).toContain('expected a package named concordat-<version>-<platform>.tar.gz');

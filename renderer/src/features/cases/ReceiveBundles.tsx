@@ -52,7 +52,7 @@ export function ReceiveBundles({ onClose }: { onClose: () => void }) {
   const job = useRef<RunningJob<unknown> | null>(null);
 
   const follow = useCallback(
-    async <T,>(what: string, started: RunningJob<T>): Promise<T | undefined> => {
+    async <T,>(what: string, started: RunningJob<T>, subject?: { source: BundleSource; name: string }): Promise<T | undefined> => {
       setBusy(what);
       setError(undefined);
       setProgress(undefined);
@@ -62,14 +62,15 @@ export function ReceiveBundles({ onClose }: { onClose: () => void }) {
       } catch (e) {
         const report = (e as { details?: { report?: BundleVerifyReport } }).details?.report;
         setError(messageOf(e));
-        if (report && opened) setOpened({ ...opened, report });
+        // The report belongs to the bundle being verified now, never to one opened before.
+        if (report) setOpened(subject ? { ...subject, report } : (prev) => (prev ? { ...prev, report } : prev));
         return undefined;
       } finally {
         job.current = null;
         setBusy(undefined);
       }
     },
-    [opened],
+    [],
   );
 
   const readInbox = useCallback(async () => {
@@ -91,7 +92,10 @@ export function ReceiveBundles({ onClose }: { onClose: () => void }) {
         setProgress({ jobId: '', kind: 'bundles.verify', phase: 'upload', message: `Uploading ${file.name}`, done: sent, total }),
       );
       const source: BundleSource = { uploadId: receipt.uploadId };
-      const report = await follow(`Verifying ${file.name}`, runJob<BundleVerifyReport>(api, 'bundles.verify', source, setProgress));
+      const report = await follow(`Verifying ${file.name}`, runJob<BundleVerifyReport>(api, 'bundles.verify', source, setProgress), {
+        source,
+        name: file.name,
+      });
       if (report) setOpened({ source, name: file.name, report });
     } catch (e) {
       setError(messageOf(e));
@@ -107,7 +111,10 @@ export function ReceiveBundles({ onClose }: { onClose: () => void }) {
       if (!picked) return;
       const source: BundleSource = { file: picked };
       const name = fileNameOf(picked);
-      const report = await follow(`Verifying ${name}`, runJob<BundleVerifyReport>(api, 'bundles.verify', source, setProgress));
+      const report = await follow(`Verifying ${name}`, runJob<BundleVerifyReport>(api, 'bundles.verify', source, setProgress), {
+        source,
+        name,
+      });
       if (report) setOpened({ source, name, report });
     } catch (e) {
       setError(messageOf(e));
