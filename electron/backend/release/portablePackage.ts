@@ -195,3 +195,31 @@ export async function buildPortablePackage(input: PortableBuildInput): Promise<P
     fs.rmSync(stage, { recursive: true, force: true });
   }
 }
+
+/**
+ * The manifest a portable package carries (versions/<v>/app/portable.json), read from the archive without
+ * unpacking it; undefined when the file is not such a package.
+ */
+export async function readPackageManifest(file: string): Promise<PortableManifest | undefined> {
+  let text: string | undefined;
+  try {
+    await tar.list({
+      file,
+      strict: true,
+      onReadEntry: (entry) => {
+        if (/^concordat-[^/]+\/versions\/[^/]+\/app\/portable\.json$/.test(entry.path)) {
+          const chunks: Buffer[] = [];
+          entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+          entry.on('end', () => (text = Buffer.concat(chunks).toString('utf8')));
+        } else entry.resume();
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as PortableManifest);
+  } catch {
+    return undefined;
+  }
+}

@@ -4,7 +4,7 @@ import { Updater } from 'tuf-js';
 import { ContractError } from '../../../shared/contract/errors';
 import { isAllowedFeedUrl } from '../../../shared/contract/feeds';
 import { feedUrlFromLocation } from '../feeds/feeds.service';
-import { cancelledError, FeedFetcher, type TransportOptions } from '../feeds/fetcher';
+import { FeedFetcher, type TransportOptions } from '../feeds/fetcher';
 import { explainRefusal } from '../feeds/syncFeed';
 import { packagePlatform } from '../release/portablePackage';
 import { appUpdateCustomSchema } from './updateRepository';
@@ -43,7 +43,8 @@ export interface UpdateOptions {
   rootFile?: string;
   signal?: AbortSignal;
   transport?: TransportOptions;
-  onProgress?: (message: string) => void;
+  /** Each step, and the download's bytes so far (done of total) while the package downloads. */
+  onProgress?: (message: string, done?: number, total?: number) => void;
 }
 
 const metadataLimits = { rootMaxLength: 512_000, timestampMaxLength: 16_384, snapshotMaxLength: 1_000_000, targetsMaxLength: 4_000_000 };
@@ -119,6 +120,10 @@ function metadataDirOf(install: PortableInstall, rootFile: string | undefined): 
   return dir;
 }
 
+function updateCancelled(installed: string): ContractError {
+  return new ContractError('CANCELLED', `The update was cancelled. Concordat ${installed} is untouched.`);
+}
+
 /** A refusal in the update's words: what failed, and that the running version is untouched. */
 function updateRefusal(error: ContractError, installed: string): ContractError {
   if (error.code !== 'INTEGRITY') return error;
@@ -135,16 +140,26 @@ interface Session {
   fetcher: FeedFetcher;
   url: string;
   metadataDir: string;
+  /** The package being downloaded, for the download's progress. */
+  download: { current: UpdateCandidate | undefined };
 }
 
 async function refreshed(options: UpdateOptions): Promise<Session> {
   const install = openInstall(options.installDir);
   const url = sourceUrl(options.installDir, options.from);
   const metadataDir = metadataDirOf(install, options.rootFile);
+  const download: Session['download'] = { current: undefined };
   const fetcher = new FeedFetcher({
     ...options.transport,
     partDir: path.join(updateDir(options.installDir), 'partial'),
     signal: options.signal,
+    onFileBytes: (fileUrl, bytes) => {
+      const pkg = download.current;
+      // Target files are named <sha256>.<name> (consistent snapshots).
+      if (pkg && fileUrl.includes(pkg.sha256)) {
+        options.onProgress?.(`Downloading ${pkg.path}`, bytes, pkg.length);
+      }
+    },
   });
   const updater = new Updater({
     metadataDir,
@@ -158,10 +173,10 @@ async function refreshed(options: UpdateOptions): Promise<Session> {
   try {
     await updater.refresh();
   } catch (error) {
-    if (options.signal?.aborted) throw cancelledError(REPOSITORY);
+    if (options.signal?.aborted) throw updateCancelled(install.currentVersion);
     throw updateRefusal(explainRefusal(REPOSITORY, error, fetcher, options.signal), install.currentVersion);
   }
-  return { install, updater, fetcher, url, metadataDir };
+  return { install, updater, fetcher, url, metadataDir, download };
 }
 
 /** The packages for this platform that the verified targets metadata lists, newest first. */
@@ -227,10 +242,11 @@ export async function applyUpdate(options: UpdateOptions): Promise<UpdateApplied
   fs.mkdirSync(downloads, { recursive: true });
   const file = path.join(downloads, path.basename(check.newest.path));
   options.onProgress?.(`Downloading ${check.newest.path} (${(check.newest.length / 1e6).toFixed(1)} MB)`);
+  session.download.current = check.newest;
   try {
     await session.updater.downloadTarget(info, file);
   } catch (error) {
-    if (options.signal?.aborted) throw cancelledError(REPOSITORY);
+    if (options.signal?.aborted) throw updateCancelled(installed);
     const name = (error as Error).constructor?.name ?? '';
     if (name === 'LengthOrHashMismatchError' || name === 'DownloadLengthMismatchError') {
       throw new ContractError(
@@ -241,11 +257,17 @@ export async function applyUpdate(options: UpdateOptions): Promise<UpdateApplied
     }
     throw updateRefusal(explainRefusal(REPOSITORY, error, session.fetcher, options.signal), installed);
   }
+  let unpacked: string;
   try {
     options.onProgress?.(`Unpacking Concordat ${check.newest.version} beside ${installed}`);
-    await unpackVersion(session.install, file, check.newest.version);
+    unpacked = await unpackVersion(session.install, file, check.newest.version);
   } finally {
     fs.rmSync(file, { force: true });
+  }
+  // The last moment a cancel counts: after the switch the update is done.
+  if (options.signal?.aborted) {
+    fs.rmSync(unpacked, { recursive: true, force: true });
+    throw updateCancelled(installed);
   }
   options.onProgress?.(`Switching to Concordat ${check.newest.version}`);
   switchTo(session.install, check.newest.version);

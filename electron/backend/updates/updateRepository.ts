@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ContractError } from '../../../shared/contract/errors';
 import { tufKey, tufSigner, type FeedSigningKey } from '../feeds/keys';
 import { hashFile, metadataBytes, sha256Of, SPEC_VERSION, tufDate, writeAtomic } from '../feeds/publishFeed';
+import { readPackageManifest } from '../release/portablePackage';
 
 /**
  * The agency's update repository: a static TUF repository (the feed machinery's format: consistent snapshots,
@@ -358,6 +359,8 @@ export interface UpdatePackage {
 export interface PublishUpdateOptions extends UpdateSigningKeys {
   repoDir: string;
   packages: UpdatePackage[];
+  /** Package file names to take off the list (a bad release): clients no longer see them. */
+  withdraw?: string[];
   expiresDays?: number;
   timestampHours?: number;
   now?: Date;
@@ -380,8 +383,22 @@ export async function publishUpdate(options: PublishUpdateOptions): Promise<Publ
   const now = options.now ?? new Date();
   const previous = readPublished(options.repoDir, chain);
   const targets: Record<string, TargetFile> = { ...previous?.targets };
+  for (const name of options.withdraw ?? []) {
+    if (!targets[name]) throw new ContractError('NOT_FOUND', `${name} is not listed in the repository: nothing to withdraw.`);
+    // Only the listing goes: the file stays under targets/ for clients in the middle of downloading it.
+    delete targets[name];
+  }
   for (const pkg of options.packages) {
     const custom = appUpdateCustomSchema.parse({ kind: 'app-update', version: pkg.version, platform: pkg.platform });
+    // The version listed is the one the package itself carries, never only what its file name says.
+    const manifest = await readPackageManifest(pkg.file);
+    if (!manifest || manifest.version !== pkg.version || manifest.platform !== pkg.platform) {
+      throw new ContractError(
+        'INVALID_INPUT',
+        `${pkg.file} ${manifest ? `holds Concordat ${manifest.version} for ${manifest.platform}` : 'is not a Concordat portable package'}, not ${pkg.version} for ${pkg.platform}.`,
+        { file: pkg.file },
+      );
+    }
     const name = path.basename(pkg.file);
     if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/.test(name))
       throw new ContractError('INVALID_INPUT', `"${name}" is not a usable package file name.`);

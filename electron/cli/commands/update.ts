@@ -33,11 +33,12 @@ For the agency that hosts the update repository (a folder of static files, serve
   concordat update init --out REPO --root-key R1 --root-key R2 [--root-threshold 2]
                         --targets-key T --snapshot-key S --timestamp-key TS [--passphrase-env VAR] [--json]
       Creates the repository: REPO/root.json (ship it with release build --update-root).
-  concordat update publish REPO [--package concordat-<v>-linux-x64.tar.gz …] --targets-key T
+  concordat update publish REPO [--package concordat-<v>-linux-x64.tar.gz …] [--withdraw NAME …] --targets-key T
                         --snapshot-key S --timestamp-key TS [--expires-days N] [--timestamp-hours H]
                         [--passphrase-env VAR] [--json]
-      Adds packages (none: re-signs only, to keep the timestamp fresh) and signs new metadata, each
-      role with its own key. What the folder already holds is verified first (root chain, signatures,
+      Adds packages (none: re-signs only) and signs new metadata, each role with its own key. A package
+      is listed under the version its portable.json carries (the file name must agree). --withdraw takes
+      a package off the list (a bad release); workstations then see the newest one left. What the folder already holds is verified first (root chain, signatures,
       pinned hashes): an altered folder is refused, never signed again.
   concordat update timestamp REPO --timestamp-key TS [--hours H] [--passphrase-env VAR] [--json]
       Re-signs only timestamp.json, with the timestamp key alone: run it daily (before the timestamp
@@ -101,7 +102,8 @@ async function checkOrApply(sub: 'check' | 'apply', args: string[]): Promise<num
     installDir: installDirOf(values['install-dir']),
     ...(values.from ? { from: values.from } : {}),
     ...(values.root ? { rootFile: path.resolve(values.root) } : {}),
-    onProgress: (message: string) => out.notice(message),
+    onProgress: (message: string, done?: number, total?: number) =>
+      done === undefined ? out.notice(message) : out.progress(message, done, total),
   };
   if (sub === 'check') {
     const check = await withCancelOnSignal((signal) => checkForUpdate({ ...options, signal }));
@@ -199,6 +201,7 @@ async function publish(args: string[]): Promise<number> {
     {
       ...roleKeyOptions,
       package: { type: 'string', multiple: true },
+      withdraw: { type: 'string', multiple: true },
       'expires-days': { type: 'string' },
       'timestamp-hours': { type: 'string' },
     },
@@ -214,6 +217,7 @@ async function publish(args: string[]): Promise<number> {
   const summary = await publishUpdate({
     repoDir: path.resolve(positionals[0]!),
     packages,
+    withdraw: values.withdraw ?? [],
     ...requiredRoleKeys(values, passphrase),
     expiresDays: positiveInt('expires-days', values['expires-days'], 30),
     timestampHours: positiveInt('timestamp-hours', values['timestamp-hours'], 24),

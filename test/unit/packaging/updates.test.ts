@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -73,7 +73,7 @@ beforeAll(async () => {
   ensureBuilt();
   initUpdateRepository({ outDir: repo, rootKeys: keys.root, rootThreshold: 2, ...roleKeys() });
   const root = fs.readFileSync(path.join(repo, 'root.json'), 'utf8');
-  for (const version of ['1.0.0', '1.1.0']) {
+  for (const version of ['0.9.0', '1.0.0', '1.1.0']) {
     await buildPortablePackage({
       appRoot: projectRoot,
       nodeBinary: process.execPath,
@@ -116,6 +116,7 @@ describe('updates of the portable package', () => {
 
     const applied = update(installDir, ['apply']); // the source remembered from the check
     expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).toMatch(/^Downloading concordat-1\.1\.0-linux-x64\.tar\.gz \d+%$/m);
     expect(applied.json).toMatchObject({ applied: true, previous: '1.0.0', newest: { version: '1.1.0' } });
     expect(current(installDir)).toBe('versions/1.1.0');
     expect(fs.readlinkSync(path.join(installDir, 'previous'))).toBe('versions/1.0.0');
@@ -138,6 +139,46 @@ describe('updates of the portable package', () => {
     const applied = await updateAsync(installDir, ['apply', '--from', serverUrl]);
     expect(applied.code, applied.stderr).toBe(0);
     expect(current(installDir)).toBe('versions/1.1.0');
+  });
+
+  it('cancels on Ctrl-C while downloading, and the running version is untouched', async () => {
+    const installDir = install('cancel-install');
+    // A host that sends the package slowly (64 KiB every 50 ms), so the download is still running when Ctrl-C comes.
+    const slow = http.createServer((req, res) => {
+      const file = path.join(repo, decodeURIComponent(new URL(req.url!, 'http://x').pathname));
+      if (!file.startsWith(repo) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return void res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Length': fs.statSync(file).size });
+      if (!file.endsWith('.tar.gz')) return void fs.createReadStream(file).pipe(res);
+      const stream = fs.createReadStream(file, { highWaterMark: 65_536 });
+      stream.on('data', (chunk) => {
+        stream.pause();
+        res.write(chunk);
+        setTimeout(() => stream.resume(), 50);
+      });
+      stream.on('end', () => res.end());
+      res.on('close', () => stream.destroy());
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const child = spawn(
+        path.join(installDir, 'concordat'),
+        ['update', 'apply', '--from', `http://127.0.0.1:${(slow.address() as { port: number }).port}/`],
+        {
+          env: { ...process.env, CONCORDAT_DATA_DIR: '' },
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      await expect.poll(() => stderr, { timeout: 60_000 }).toMatch(/Downloading concordat-1\.1\.0-linux-x64\.tar\.gz/);
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(130);
+      expect(stderr).toContain('The update was cancelled. Concordat 1.0.0 is untouched.');
+      expect(current(installDir)).toBe('versions/1.0.0');
+      expect(fs.readdirSync(path.join(installDir, 'versions'))).toEqual(['1.0.0']);
+    } finally {
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 
   it('refuses a tampered package, and the running version is untouched', () => {
@@ -182,9 +223,7 @@ describe('updates of the portable package', () => {
     const older = copyRepo('older-repo');
     fs.rmSync(path.join(older, 'timestamp.json'));
     for (const f of fs.readdirSync(older).filter((n) => /^\d+\.(snapshot|targets)\.json$/.test(n))) fs.rmSync(path.join(older, f));
-    const fake = path.join(work, 'concordat-0.9.0-linux-x64.tar.gz');
-    fs.writeFileSync(fake, 'an old package');
-    await publishUpdate({ repoDir: older, packages: [{ file: fake, version: '0.9.0', platform: 'linux-x64' }], ...roleKeys() });
+    await publishUpdate({ repoDir: older, packages: [{ file: pkgFile('0.9.0'), version: '0.9.0', platform: 'linux-x64' }], ...roleKeys() });
     const told = update(downgrade, ['check', '--from', older]);
     expect(told.code, told.stderr).toBe(0);
     expect(told.json).toMatchObject({ status: 'older', installed: '1.0.0', newest: { version: '0.9.0' } });
@@ -278,6 +317,22 @@ describe('updates of the portable package', () => {
     );
   });
 
+  it('lists a package under the version it carries, never one its file name alone claims', async () => {
+    const mislabelled = path.join(work, 'mislabelled');
+    fs.mkdirSync(mislabelled);
+    const renamed = path.join(mislabelled, 'concordat-1.2.0-linux-x64.tar.gz');
+    fs.copyFileSync(pkgFile('1.1.0'), renamed);
+    const target = copyRepo('mislabel-repo');
+    await expect(
+      publishUpdate({ repoDir: target, packages: [{ file: renamed, version: '1.2.0', platform: 'linux-x64' }], ...roleKeys() }),
+    ).rejects.toThrow(/holds Concordat 1\.1\.0 for linux-x64, not 1\.2\.0 for linux-x64/);
+    const notAPackage = path.join(mislabelled, 'concordat-1.3.0-linux-x64.tar.gz');
+    fs.writeFileSync(notAPackage, 'not a package');
+    await expect(
+      publishUpdate({ repoDir: target, packages: [{ file: notAPackage, version: '1.3.0', platform: 'linux-x64' }], ...roleKeys() }),
+    ).rejects.toThrow(/is not a Concordat portable package/);
+  });
+
   it('renews the timestamp with the timestamp key alone, and refuses root thresholds that would let one key rule or strand the repository', async () => {
     const renewing = copyRepo('renewing-repo');
     const installDir = install('renew-install');
@@ -367,6 +422,33 @@ describe('updates of the portable package', () => {
     ]);
     expect(renewed.code, renewed.stderr).toBe(0);
     expect(JSON.parse(renewed.stdout)).toMatchObject({ version: 2 });
+    // A bad release is withdrawn: the listing goes (the file stays for clients mid-download).
+    const withdrawn = run(process.execPath, [
+      cliBin,
+      'update',
+      'publish',
+      cliRepo,
+      '--withdraw',
+      'concordat-1.1.0-linux-x64.tar.gz',
+      ...roleArgs,
+      '--json',
+    ]);
+    expect(withdrawn.code, withdrawn.stderr).toBe(0);
+    const listed = JSON.parse(fs.readFileSync(path.join(cliRepo, '2.targets.json'), 'utf8')) as {
+      signed: { targets: Record<string, unknown> };
+    };
+    expect(Object.keys(listed.signed.targets)).toEqual([]);
+    const again = run(process.execPath, [
+      cliBin,
+      'update',
+      'publish',
+      cliRepo,
+      '--withdraw',
+      'concordat-1.1.0-linux-x64.tar.gz',
+      ...roleArgs,
+    ]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is not listed in the repository: nothing to withdraw');
     const wrongName = run(process.execPath, [cliBin, 'update', 'publish', cliRepo, '--package', path.join(work, 'x.tgz'), ...roleArgs]);
     expect(wrongName.code).toBe(2);
     expect(wrongName.stderr).toContain('expected a package named concordat-<version>-<platform>.tar.gz');
