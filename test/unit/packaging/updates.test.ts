@@ -423,30 +423,14 @@ describe('updates of the portable package', () => {
     expect(renewed.code, renewed.stderr).toBe(0);
     expect(JSON.parse(renewed.stdout)).toMatchObject({ version: 2 });
     // A bad release is withdrawn: the listing goes (the file stays for clients mid-download).
-    const withdrawn = run(process.execPath, [
-      cliBin,
-      'update',
-      'publish',
-      cliRepo,
-      '--withdraw',
-      'concordat-1.1.0-linux-x64.tar.gz',
-      ...roleArgs,
-      '--json',
-    ]);
+    const withdraw = [cliBin, 'update', 'publish', cliRepo, '--withdraw', 'concordat-1.1.0-linux-x64.tar.gz', ...roleArgs];
+    const withdrawn = run(process.execPath, [...withdraw, '--json']);
     expect(withdrawn.code, withdrawn.stderr).toBe(0);
     const listed = JSON.parse(fs.readFileSync(path.join(cliRepo, '2.targets.json'), 'utf8')) as {
       signed: { targets: Record<string, unknown> };
     };
     expect(Object.keys(listed.signed.targets)).toEqual([]);
-    const again = run(process.execPath, [
-      cliBin,
-      'update',
-      'publish',
-      cliRepo,
-      '--withdraw',
-      'concordat-1.1.0-linux-x64.tar.gz',
-      ...roleArgs,
-    ]);
+    const again = run(process.execPath, withdraw);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('is not listed in the repository: nothing to withdraw');
     const wrongName = run(process.execPath, [cliBin, 'update', 'publish', cliRepo, '--package', path.join(work, 'x.tgz'), ...roleArgs]);
