@@ -317,6 +317,19 @@ describe('updates of the portable package', () => {
     );
   });
 
+  it('takes the repository root from --root on the first check when the package carries none', () => {
+    const installDir = install('root-install');
+    fs.rmSync(path.join(installDir, 'versions/1.0.0/app/update-root.json'));
+    const none = update(installDir, ['check', '--from', repo]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(
+      'This package carries no update root (release build --update-root): give the root of your update repository with --root root.json',
+    );
+    const pinned = update(installDir, ['check', '--from', repo, '--root', path.join(repo, '1.root.json')]);
+    expect(pinned.code, pinned.stderr).toBe(0);
+    expect(pinned.json).toMatchObject({ status: 'available' });
+  });
+
   it('lists a package under the version it carries, never one its file name alone claims', async () => {
     const mislabelled = path.join(work, 'mislabelled');
     fs.mkdirSync(mislabelled);
