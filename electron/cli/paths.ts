@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { portableManifestName } from '../backend/release/portablePackage';
 
 /** Folder of the bundled Node code (out/node); the renderer build sits beside it. */
 export const bundleDir = __dirname;
@@ -8,6 +9,11 @@ export const rendererDir = path.join(bundleDir, '..', 'renderer');
 export const jobWorkerFile = path.join(bundleDir, 'jobWorker.cjs');
 /** The app's root: a source checkout, or an installed package's app folder. */
 export const appRoot = path.join(bundleDir, '..', '..');
+
+/** Whether this is an installed portable package (release/portablePackage.ts), not a source checkout. */
+export function runsFromPortablePackage(): boolean {
+  return fs.existsSync(path.join(appRoot, portableManifestName));
+}
 
 /** The release public key a signed build carries (release build writes it; absent in development). */
 export const embeddedReleaseKeyName = 'release-key.pub';

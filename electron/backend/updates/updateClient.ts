@@ -176,6 +176,8 @@ async function refreshed(options: UpdateOptions): Promise<Session> {
     if (options.signal?.aborted) throw updateCancelled(install.currentVersion);
     throw updateRefusal(explainRefusal(REPOSITORY, error, fetcher, options.signal), install.currentVersion);
   }
+  // Verified: the next check may leave out --from.
+  rememberSource(options.installDir, url);
   return { install, updater, fetcher, url, metadataDir, download };
 }
 
@@ -219,7 +221,6 @@ function rememberSource(installDir: string, url: string): void {
 export async function checkForUpdate(options: UpdateOptions): Promise<UpdateCheck> {
   const session = await refreshed(options);
   const check = judge(session);
-  rememberSource(options.installDir, session.url);
   return check;
 }
 
@@ -232,7 +233,6 @@ export interface UpdateApplied extends UpdateCheck {
 export async function applyUpdate(options: UpdateOptions): Promise<UpdateApplied> {
   const session = await refreshed(options);
   const check = judge(session);
-  rememberSource(options.installDir, session.url);
   if (check.status === 'older') throw downgradeRefusal(check);
   if (check.status !== 'available' || !check.newest) return { ...check, applied: false, previous: null };
   const installed = session.install.currentVersion;

@@ -428,30 +428,21 @@ export async function publishUpdate(options: PublishUpdateOptions): Promise<Publ
       version: versions.snapshot,
       specVersion: SPEC_VERSION,
       expires: expiry(now, expiresDays * day),
-      meta: {
-        'targets.json': new MetaFile({
-          version: versions.targets,
-          length: targetsBytes.length,
-          hashes: { sha256: sha256Of(targetsBytes) },
-        }),
-      },
+      meta: { 'targets.json': pinOf(versions.targets, targetsBytes) },
     }),
   );
   snapshot.sign(tufSigner(options.snapshot));
   const snapshotBytes = metadataBytes(snapshot);
-  const timestamp = new Metadata(
-    new Timestamp({
-      version: versions.timestamp,
-      specVersion: SPEC_VERSION,
-      expires: expiry(now, (options.timestampHours ?? 24) * 3_600_000),
-      snapshotMeta: new MetaFile({ version: versions.snapshot, length: snapshotBytes.length, hashes: { sha256: sha256Of(snapshotBytes) } }),
-    }),
-  );
-  timestamp.sign(tufSigner(options.timestamp));
   // Written bottom up, timestamp last: a client never sees metadata pointing at files not yet there.
   writeAtomic(path.join(options.repoDir, `${versions.targets}.targets.json`), targetsBytes);
   writeAtomic(path.join(options.repoDir, `${versions.snapshot}.snapshot.json`), snapshotBytes);
-  writeAtomic(path.join(options.repoDir, 'timestamp.json'), metadataBytes(timestamp));
+  const timestamp = writeTimestamp(
+    options.repoDir,
+    versions.timestamp,
+    pinOf(versions.snapshot, snapshotBytes),
+    options.timestamp,
+    expiry(now, (options.timestampHours ?? 24) * 3_600_000),
+  );
   return {
     versions,
     timestampExpires: timestamp.signed.expires,
@@ -460,6 +451,25 @@ export async function publishUpdate(options: PublishUpdateOptions): Promise<Publ
       return { path: t.path, version: p.version, platform: p.platform, sha256: t.hashes.sha256!, length: t.length };
     }),
   };
+}
+
+/** What a signed file is pinned by in the metadata above it: its version, length and SHA-256. */
+function pinOf(version: number, bytes: Buffer): MetaFile {
+  return new MetaFile({ version, length: bytes.length, hashes: { sha256: sha256Of(bytes) } });
+}
+
+/** Signs and writes timestamp.json, pinning `snapshotMeta`; written last by every publication. */
+function writeTimestamp(
+  repoDir: string,
+  version: number,
+  snapshotMeta: MetaFile,
+  key: FeedSigningKey,
+  expires: string,
+): Metadata<Timestamp> {
+  const timestamp = new Metadata(new Timestamp({ version, specVersion: SPEC_VERSION, expires, snapshotMeta }));
+  timestamp.sign(tufSigner(key));
+  writeAtomic(path.join(repoDir, 'timestamp.json'), metadataBytes(timestamp));
+  return timestamp;
 }
 
 export interface RenewTimestampOptions {
@@ -480,15 +490,12 @@ export function renewTimestamp(options: RenewTimestampOptions): { version: numbe
   const previous = readPublished(options.repoDir, chain);
   if (!previous) throw new ContractError('NOT_FOUND', `${options.repoDir} has published nothing yet: publish a package first.`);
   const now = options.now ?? new Date();
-  const timestamp = new Metadata(
-    new Timestamp({
-      version: previous.timestampVersion + 1,
-      specVersion: SPEC_VERSION,
-      expires: expiry(now, (options.hours ?? 24) * 3_600_000),
-      snapshotMeta: previous.snapshotMeta,
-    }),
+  const timestamp = writeTimestamp(
+    options.repoDir,
+    previous.timestampVersion + 1,
+    previous.snapshotMeta,
+    options.timestamp,
+    expiry(now, (options.hours ?? 24) * 3_600_000),
   );
-  timestamp.sign(tufSigner(options.timestamp));
-  writeAtomic(path.join(options.repoDir, 'timestamp.json'), metadataBytes(timestamp));
   return { version: timestamp.signed.version, expires: timestamp.signed.expires };
 }

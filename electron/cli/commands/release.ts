@@ -6,11 +6,11 @@ import { withCancelOnSignal } from '../cancel';
 import type { Command } from '../command';
 import { createOutput } from '../output';
 import { appVersion } from '../paths';
-import { buildPortablePackage, portableManifestName } from '../../backend/release/portablePackage';
+import { buildPortablePackage } from '../../backend/release/portablePackage';
 import { generateReleaseKey, loadReleaseKey, releasePublicKeyFileName } from '../../backend/release/releaseKey';
 import { readPublicKeyFile, signReleaseFolder, verifyReleaseFolder } from '../../backend/release/releaseFolder';
 import { formatPublicKey } from '../../backend/release/minisign';
-import { appRoot as releaseAppRoot, embeddedReleaseKeyFile, embeddedReleaseKeyName } from '../paths';
+import { appRoot as releaseAppRoot, embeddedReleaseKeyFile, embeddedReleaseKeyName, runsFromPortablePackage } from '../paths';
 
 const usage = `concordat release <keygen|build|sign|verify> …
 
@@ -107,7 +107,7 @@ async function build(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError('release build takes no arguments.');
   if (!values.out) throw new UsageError('--out DIR is required.');
   const appRoot = releaseAppRoot;
-  if (fs.existsSync(path.join(appRoot, portableManifestName))) {
+  if (runsFromPortablePackage()) {
     throw new UsageError('release build runs in a source checkout (npm run release), not in an installed package.');
   }
   const key = releaseKeyFrom(values.key, values['passphrase-env']);

@@ -5,7 +5,7 @@ import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { ensureElectronSqliteBinding, findElectronBinary } from '../electronRuntime';
 import { serveCommand } from './serve';
-import { portableManifestName } from '../../backend/release/portablePackage';
+import { runsFromPortablePackage } from '../paths';
 
 const projectRoot = path.join(__dirname, '..', '..');
 
@@ -26,7 +26,7 @@ says so and runs browser mode (as \`concordat serve\`) instead.`,
   async run(args) {
     const { values } = parseCommandArgs(args, { port: { type: 'string' }, browser: { type: 'boolean', default: false } });
     // The portable package is browser mode by design: it ships no Electron.
-    if (fs.existsSync(path.join(projectRoot, portableManifestName))) return serveCommand.run(args.filter((a) => a !== '--browser'));
+    if (runsFromPortablePackage()) return serveCommand.run(args.filter((a) => a !== '--browser'));
     let electron = values.browser ? undefined : findElectronBinary(projectRoot);
     if (!electron && !values.browser) {
       tryInstallElectron();

@@ -1,12 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseCommandArgs, passphraseFrom, positiveInt, UsageError } from '../args';
 import { withCancelOnSignal } from '../cancel';
 import type { Command } from '../command';
 import { createOutput } from '../output';
-import { appRoot } from '../paths';
+import { appRoot, runsFromPortablePackage } from '../paths';
 import { generateFeedKey, loadSigningKey, writeKeyFiles } from '../../backend/feeds/keys';
-import { packagePlatform, portableManifestName } from '../../backend/release/portablePackage';
+import { packagePlatform } from '../../backend/release/portablePackage';
 import { openInstall, rollBack } from '../../backend/updates/portableInstall';
 import { applyUpdate, checkForUpdate } from '../../backend/updates/updateClient';
 import { initUpdateRepository, publishUpdate, renewTimestamp, rotateUpdateKeys } from '../../backend/updates/updateRepository';
@@ -81,7 +80,7 @@ export const updateCommand: Command = {
 /** The running portable installation, or the one named by --install-dir. */
 function installDirOf(option: string | undefined): string {
   if (option) return path.resolve(option);
-  if (!fs.existsSync(path.join(appRoot, portableManifestName))) {
+  if (!runsFromPortablePackage()) {
     throw new UsageError(
       'This is not a portable installation: name one with --install-dir D (desktop installations update through the app).',
     );
