@@ -129,8 +129,15 @@ test('two snapshots compared: Δ and Δ% columns whose figures are current minus
   await addDimension.selectOption('counterparty');
   // Dispatched on the US row itself, not clicked at its coordinates: choosing the dimension re-renders the grid,
   // and on a loaded machine rows can still be moving when a mouse click lands (CI once drilled into GB here).
-  await us.locator('[col-id="label"]').first().dispatchEvent('dblclick');
-  await expect(grid.locator('.ag-header-cell[col-id="label"] .ag-header-cell-text')).toHaveText('Counterparty');
+  // The grid may still replace the row after the dimension is chosen, losing an event sent to the old element:
+  // send it again until the level changes (never once it has: the header is checked first).
+  const levelHeader = grid.locator('.ag-header-cell[col-id="label"] .ag-header-cell-text');
+  await expect(async () => {
+    if ((await levelHeader.textContent()) !== 'Counterparty') {
+      await us.locator('[col-id="label"]').first().dispatchEvent('dblclick', undefined, { timeout: 2_000 });
+    }
+    await expect(levelHeader).toHaveText('Counterparty', { timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(page.getByTestId('breadcrumb')).toContainText('(US)');
   const marked = grid.locator('.ag-row.row-appeared, .ag-row.row-vanished').first();
   await expect(marked).toBeVisible();
